@@ -1,0 +1,61 @@
+// The engine's public surface: what studies, the CLI and the UI may ask of a compiled model.
+// Implemented by engine-host.ts (a worker thread that owns the onnxruntime session).
+
+import type { ModelSpec, HeadRef } from '../../shared/model-spec';
+
+export type ExecutionProvider = 'cuda' | 'cpu';
+export type GraphDtype = 'float32' | 'float16';
+export type GraphVariant = 'probe' | 'patterns';
+
+export interface EngineOptions {
+  /** Hugging Face checkpoint folder: config.json + *.safetensors [+ index] [+ tokenizer.json]. */
+  modelDir: string;
+  /** Where compiled graphs are cached (keyed by checkpoint hash + engine version + variant + dtype). */
+  cacheDir: string;
+  provider?: 'auto' | ExecutionProvider;
+  /** Intra-op threads for the CPU provider (0 = onnxruntime's default). */
+  threads?: number;
+  onProgress?: (event: EngineProgress) => void;
+}
+
+export interface EngineProgress {
+  stage: 'hash' | 'compile' | 'load';
+  /** 0..1 where known. */
+  fraction?: number;
+  message: string;
+}
+
+/** One batch for the probe graph. All arrays are row-major. */
+export interface ProbeBatch {
+  batch: number;
+  seqLen: number;
+  /** [B*S] token ids. */
+  inputIds: ArrayLike<number>;
+  /** [B*L*H] 1 = keep the head's attention output, 0 = drop it. */
+  headKeep: Float32Array;
+  /** [B*L*H] weight of the uniform (mean-ablated) pattern's output. */
+  headUniform: Float32Array;
+}
+
+export interface EngineInfo {
+  spec: ModelSpec;
+  provider: ExecutionProvider;
+  dtype: GraphDtype;
+  checkpointHash: string;
+  ortVersion: string;
+  engineVersion: string;
+  /** Whether the graph came from the cache (no compilation this time). */
+  fromCache: boolean;
+  compileMs: number;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  /** token_probs [B*S]: softmax(last-position logits)[input_ids[b, s]]. */
+  probe(batch: ProbeBatch): Promise<Float32Array>;
+  /** Attention probabilities per layer, each [B*H*S*S]; the patterns graph is compiled on first use. */
+  patterns(inputIds: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export type AblationRow = { heads: HeadRef[]; mode: 'none' | 'zero' | 'mean' };
