@@ -1,0 +1,168 @@
+// `probe`: runs the probe graph on given token-id prompts, optionally with heads ablated, and writes
+// P(next token = prompt[s]) at the last position for every prompt position s. The low-level check
+// behind every study (and the parity tests against a reference implementation).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../../shared/errors';
+import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
+import { graphCacheDir } from '../../app-paths';
+import type { Engine, EngineOptions, EngineProgress } from '../../engine/engine-types';
+import { buildHeadControls, validateHeads } from '../../engine/head-controls';
+import { loadEngine, readModelSpec } from '../../engine/load-engine';
+import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
+import { UsageError, type CliCommand } from '../command';
+
+/** Flags shared by the commands that load an engine. */
+export const ENGINE_FLAGS = {
+  model: { type: 'string' },
+  provider: { type: 'string' },
+  threads: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  batch: { type: 'string' },
+} as const satisfies FlagTypes;
+
+export const ENGINE_FLAGS_USAGE = `  --provider auto|cpu|cuda  execution provider (default auto: CUDA where its binaries are
+                            installed, see \`npm run install-cuda\`, else CPU)
+  --threads <n>             CPU threads (default 0: onnxruntime picks one per core)
+  --cache-dir <dir>         compiled-graph cache (default: the app data folder's graphs/,
+                            or $ABLATION_STUDIO_HOME/graphs)`;
+
+export function requireFlag(args: ParsedArgs, name: string): string {
+  const value = stringFlag(args, name);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** Engine options from the shared flags (checked before anything is loaded). */
+export function engineOptionsFromFlags(args: ParsedArgs): Omit<EngineOptions, 'onProgress'> {
+  return {
+    modelDir: requireFlag(args, 'model'),
+    cacheDir: stringFlag(args, 'cache-dir') ?? graphCacheDir(),
+    provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
+    threads: intFlag(args, 'threads', 0, 0),
+  };
+}
+
+/** Loads the engine, printing progress to stderr. */
+export function loadEngineWithProgress(options: Omit<EngineOptions, 'onProgress'>): Promise<Engine> {
+  let last = '';
+  const report = (e: EngineProgress): void => {
+    // Hashing a small model is not news; compiles report in steps of 10%.
+    if (e.stage === 'hash' && e.fraction !== 1) return;
+    const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.floor(e.fraction * 10) * 10}%` : '';
+    const line = `[${e.stage}] ${e.message}${pct}`;
+    if (line !== last) console.error(line);
+    last = line;
+  };
+  return loadEngine({ ...options, onProgress: report });
+}
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(file, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+export function writeOutput(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+/** Prompts: a non-empty array of equal-length, non-empty arrays of token ids below the vocabulary size. */
+export function validatePrompts(json: unknown, vocabSize: number, file: string): number[][] {
+  if (!Array.isArray(json) || json.length === 0) throw new InputError(file, 'must be a non-empty JSON array of prompts (arrays of token ids)');
+  const seqLen = Array.isArray(json[0]) ? json[0].length : 0;
+  json.forEach((prompt: unknown, p) => {
+    if (!Array.isArray(prompt)) throw new InputError(file, `prompt ${p} is not an array of token ids`);
+    if (prompt.length === 0) throw new InputError(file, `prompt ${p} is empty`);
+    if (prompt.length !== seqLen) throw new InputError(file, `prompt ${p} has ${prompt.length} tokens, prompt 0 has ${seqLen}: all prompts must have the same length`);
+    prompt.forEach((id: unknown, s) => {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
+        throw new InputError(file, `prompt ${p}, position ${s}: ${JSON.stringify(id)} is not a token id (vocabulary size ${vocabSize})`);
+      }
+    });
+  });
+  return json as number[][];
+}
+
+/** Heads: a JSON array of [layer, head] pairs (or {layer, head} objects), checked against the model. */
+export function readHeadsFile(file: string, spec: ModelSpec): HeadRef[] {
+  const json = readJsonFile(file);
+  if (!Array.isArray(json)) throw new InputError(file, 'must be a JSON array of [layer, head] pairs');
+  const heads = json.map((item: unknown, i): HeadRef => {
+    if (Array.isArray(item) && item.length === 2) return { layer: item[0], head: item[1] };
+    if (item && typeof item === 'object' && 'layer' in item && 'head' in item) return { layer: item.layer as number, head: item.head as number };
+    throw new InputError(file, `entry ${i} is ${JSON.stringify(item)}, expected a [layer, head] pair`);
+  });
+  validateHeads(spec, heads, file);
+  return heads;
+}
+
+const USAGE = `Usage: npm run cli -- probe --model <dir> --prompts <prompts.json> --out <out.json> [options]
+
+For each prompt, runs the model once and reads the softmax over the vocabulary at the LAST
+position, gathered at every prompt token id: probs[p][s] = P(next token = prompts[p][s]).
+
+Required:
+  --model <dir>             Hugging Face checkpoint folder (config.json + *.safetensors)
+  --prompts <file>          JSON array of prompts, each an array of token ids, all the same length,
+                            e.g. [[12, 7, 99, 7], [5, 8, 13, 8]]
+  --out <file>              output JSON: {"probs": [[...], ...], "provider": "cpu", "dtype": "float32"}
+Options:
+  --heads <file>            JSON array of [layer, head] pairs (0-based) ablated in every prompt,
+                            e.g. [[0, 3], [5, 1]]
+  --mode zero|mean          how those heads are ablated (default zero): zero silences the head's
+                            output; mean makes it attend uniformly over its causal prefix
+  --batch <n>               prompts per forward pass (default 8)
+${ENGINE_FLAGS_USAGE}
+
+Example:
+  npm run cli -- probe --model ./my-model --prompts prompts.json --heads heads.json --mode mean --out probs.json`;
+
+const command: CliCommand = {
+  summary: 'P(next token) at the last position for given prompts, optionally with heads ablated',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseFlags(argv, { ...ENGINE_FLAGS, prompts: { type: 'string' }, heads: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' } });
+    const options = engineOptionsFromFlags(args);
+    const promptsFile = requireFlag(args, 'prompts');
+    const headsFile = stringFlag(args, 'heads');
+    const out = requireFlag(args, 'out');
+    const batchSize = intFlag(args, 'batch', 8, 1);
+    const mode = choiceFlag(args, 'mode', ['zero', 'mean'], 'zero');
+
+    // Validate every input before the (possibly long) compile.
+    const spec = readModelSpec(options.modelDir);
+    const prompts = validatePrompts(readJsonFile(promptsFile), spec.vocabSize, promptsFile);
+    const heads = headsFile ? readHeadsFile(headsFile, spec) : [];
+    const rowMode = heads.length ? mode : 'none';
+
+    const engine = await loadEngineWithProgress(options);
+    try {
+      const S = prompts[0].length;
+      const probs: number[][] = [];
+      for (let start = 0; start < prompts.length; start += batchSize) {
+        const rows = prompts.slice(start, start + batchSize);
+        const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile);
+        const result = await engine.probe({ batch: rows.length, seqLen: S, inputIds: rows.flat(), ...controls });
+        for (let b = 0; b < rows.length; b++) probs.push(Array.from(result.subarray(b * S, (b + 1) * S)));
+      }
+      writeOutput(out, JSON.stringify({ probs, provider: engine.info.provider, dtype: engine.info.dtype }) + '\n');
+      console.log(`Wrote ${prompts.length} x ${S} probabilities to ${out} (${engine.info.provider}, ${engine.info.dtype}${engine.info.fromCache ? ', cached graph' : ''})`);
+      return 0;
+    } finally {
+      await engine.close();
+    }
+  },
+};
+
+export default command;

@@ -1,0 +1,332 @@
+// `run`: the seed script's command line (run_ablations.py's flags, verbatim) on our engine: creates a
+// study in the database, runs it with live progress (Ctrl-C pauses; resumable), then writes the
+// seed's output layout plus our statistics and prints a summary table. Also exports the pieces
+// `demo` and `studies resume` reuse: engine loading, the progress line, the run loop, the report.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '../../../shared/errors';
+import { parseCounts, STUDY_DEFAULTS } from '../../../shared/study/spec';
+import type { StudySpec } from '../../../shared/study/types';
+import { defaultDbPath, graphCacheDir } from '../../app-paths';
+import type { Engine } from '../../engine/engine-types';
+import { loadEngine } from '../../engine/load-engine';
+import { exportStudy, type StudyExport } from '../../export/export-study';
+import { INDUCTION_SCORES_FILE } from '../../export/file-names';
+import { summaryTable } from '../../export/summary-table';
+import { resolveModel, type ResolvedModel } from '../../models/resolve-model';
+import { openStore, type Store } from '../../store/db';
+import { getScoreSet } from '../../store/score-sets-repo';
+import { writeScoreCsv } from '../../studies/import/score-csv';
+import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../../studies/study-service';
+import { UsageError, type CliCommand } from '../command';
+import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs, printUsage, wantsHelp } from '../args';
+
+const HEAD_TYPES = ['induction', 'random'] as const;
+
+const USAGE = `Usage: npm run cli -- run --model_name <name|folder> [flags]
+
+Runs an attention-head ablation study the way the seed script (run_ablations.py) does, with the
+same flags, and writes its output layout (figures/*.png, tables/*.csv with Lag,Mean Probability,
+heads/*.json) plus statistics, a summary, every trial's probabilities and the study database.
+
+Seed flags:
+  --model_name <m>          checkpoint folder, \`demo\`, a Hugging Face repo id (org/name) or a seed
+                            name (Llama-3.1-8B-Instruct, Mistral-7B-Instruct-v0.1, gemma-2-9b, ...)
+                            found in the local Hugging Face cache (nothing is downloaded)
+  --permutations <n>        trials: shuffled prompts per condition (default 300)
+  --max_heads_abl <n>       random heads are drawn outside the top n induction heads (default 50)
+  --head_type induction|random   which heads to ablate (default induction)
+  --to_abl <k-k-...>        head counts, 0 = no-ablation baseline (default 0-1-5-10-20-50)
+  --mode zero|mean          zero: remove the head; mean: it attends uniformly (default zero)
+  --layer_abl full|top|bottom    full: all layers; top: LOWER half (near input);
+                            bottom: UPPER half (near output) (default full)
+  --tokens_path <file>      token ids to build prompts from (.pkl as the seed's, .json, .csv, .txt);
+                            default: the model folder's tokens.json, else the whole vocabulary
+                            without special tokens
+  --induction_scores_csv <file>  head scores (layer,head,scores); default: computed by the app
+                            and saved as <output_dir>/induction_scores.csv
+  --output_dir <dir>        default outputs/ablations/<model name>
+  --seed <n>                default 42
+  --dtype <t>               bfloat16 | float16 | float32 | auto (default auto). The engine runs
+                            float16 on CUDA and float32 on CPU; bfloat16/float16 mean "half
+                            precision where the GPU runs" and map to auto
+  --n_devices <n>           accepted for compatibility and ignored: one engine per process
+  --show                    accepted and ignored (figures are always saved)
+Our flags:
+  --head_types induction,random  several groups sharing the baseline and the trials
+  --draws <R>               random-head draws per count (default 1; R > 1 gives a band)
+  --n_tokens <N>            distinct tokens per prompt (default 500; prompt length N + 1)
+  --batch_size <n>          prompts per forward pass (default ${STUDY_DEFAULTS.batchSize})
+  --provider auto|cpu|cuda  execution provider (default auto)
+  --name <text>             study name
+  --db <file>               study database (default ${defaultDbPath()})
+
+Ctrl-C pauses after the current batch; resume with \`npm run cli -- studies resume <id> --out <dir>\`.
+
+Example (the seed's bash/run_ablations.sh):
+  npm run cli -- run --model_name Llama-3.1-8B-Instruct --permutations 300 --max_heads_abl 50 \\
+    --head_type induction --to_abl 0-1-5-10-20-50 --mode zero --layer_abl full \\
+    --induction_scores_csv llama_scores.csv --output_dir outputs/ablations/Llama-3.1-8B-Instruct`;
+
+export const RUN_FLAGS = {
+  model_name: { type: 'string' },
+  permutations: { type: 'string' },
+  max_heads_abl: { type: 'string' },
+  head_type: { type: 'string' },
+  to_abl: { type: 'string' },
+  mode: { type: 'string' },
+  layer_abl: { type: 'string' },
+  tokens_path: { type: 'string' },
+  induction_scores_csv: { type: 'string' },
+  output_dir: { type: 'string' },
+  seed: { type: 'string' },
+  dtype: { type: 'string' },
+  n_devices: { type: 'string' },
+  show: { type: 'boolean' },
+  head_types: { type: 'string' },
+  draws: { type: 'string' },
+  n_tokens: { type: 'string' },
+  batch_size: { type: 'string' },
+  provider: { type: 'string' },
+  name: { type: 'string' },
+  db: { type: 'string' },
+} as const;
+
+export interface RunPlan {
+  model: ResolvedModel;
+  /** Raw spec (parseStudySpec validates it in createStudy). */
+  spec: Omit<StudySpec, 'name'> & { name?: string };
+  outDir: string;
+  dbPath: string;
+  /** Things the user should know (ignored flags, dtype mapping, token source). */
+  notes: string[];
+}
+
+/** Flags -> what to run. Throws UsageError for bad flags, InputError for a model not found. */
+export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): RunPlan {
+  const notes: string[] = [];
+  const modelName = stringFlag(args, 'model_name');
+  if (!modelName) throw new UsageError('--model_name is required');
+  const model = resolveModel(modelName, { env });
+
+  const single = choiceFlag(args, 'head_type', HEAD_TYPES, 'induction');
+  const several = choiceListFlag(args, 'head_types', HEAD_TYPES);
+  if (several && args.values.head_type !== undefined && (several.length !== 1 || several[0] !== single)) {
+    throw new UsageError('give --head_type or --head_types, not both');
+  }
+  const headTypes = several ?? [single];
+  const counts = parseCounts(stringFlag(args, 'to_abl') ?? '0-1-5-10-20-50', '--to_abl');
+  const mode = choiceFlag(args, 'mode', ['zero', 'mean'] as const, 'zero');
+  const layerRange = choiceFlag(args, 'layer_abl', ['full', 'top', 'bottom'] as const, 'full');
+  const draws = intFlag(args, 'draws', 1, 1, 1000);
+  if (draws > 1 && !headTypes.includes('random')) notes.push('--draws only applies to random heads; ignored');
+
+  const dtypeFlag = choiceFlag(args, 'dtype', ['bfloat16', 'float16', 'float32', 'auto'] as const, 'auto');
+  const dtype = dtypeFlag === 'float32' ? 'float32' : 'auto';
+  if (dtypeFlag === 'bfloat16' || dtypeFlag === 'float16') {
+    notes.push(`--dtype ${dtypeFlag}: the engine runs float16 on CUDA and float32 on CPU (no bfloat16)`);
+  }
+  const nDevices = intFlag(args, 'n_devices', undefined, 1);
+  if (nDevices !== undefined && nDevices > 1) notes.push(`--n_devices ${nDevices} ignored: one engine (one device) per process`);
+
+  const tokensPath = stringFlag(args, 'tokens_path');
+  const bundled = join(model.dir, 'tokens.json');
+  const tokens: StudySpec['tokens'] = tokensPath
+    ? { source: 'file', path: resolve(tokensPath) }
+    : existsSync(bundled)
+      ? { source: 'file', path: bundled }
+      : { source: 'vocab' };
+  if (!tokensPath) notes.push(tokens.source === 'file' ? `tokens: the model's token set ${bundled}` : 'tokens: sampled from the vocabulary (special tokens excluded)');
+  const scoresCsv = stringFlag(args, 'induction_scores_csv');
+
+  return {
+    model,
+    spec: {
+      name: stringFlag(args, 'name'),
+      model: model.dir,
+      permutations: intFlag(args, 'permutations', STUDY_DEFAULTS.permutations, 1),
+      maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1),
+      groups: headTypes.map((headType) => ({ headType, counts, mode, layerRange, draws: headType === 'random' ? draws : 1 })),
+      tokens,
+      tokenCount: intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2),
+      scores: scoresCsv ? { source: 'csv', path: resolve(scoresCsv) } : { source: 'compute' },
+      seed: intFlag(args, 'seed', STUDY_DEFAULTS.seed, 0),
+      batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, 4096),
+      provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
+      dtype,
+    },
+    outDir: resolve(stringFlag(args, 'output_dir') ?? join('outputs', 'ablations', model.name)),
+    dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
+    notes,
+  };
+}
+
+const command: CliCommand = {
+  summary: 'run an ablation study with the seed script\'s flags and write its outputs',
+  usage: USAGE,
+  async run(argv) {
+    if (wantsHelp(argv)) return printUsage(USAGE);
+    const plan = planRun(parseFlags(argv, RUN_FLAGS));
+    for (const note of plan.notes) console.error(`note: ${note}`);
+    mkdirSync(plan.outDir, { recursive: true });
+    const store = openStore(plan.dbPath);
+    try {
+      return (await createAndRun(store, plan)).code;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+export default command;
+
+export interface RunOutcome {
+  /** Process exit code: 0 done, 130 paused by Ctrl-C, 1 cancelled. */
+  code: number;
+  studyId: number;
+  /** The written outputs, when the study finished. */
+  output: StudyExport | null;
+}
+
+/** Creates the plan's study, runs it, and on completion writes the outputs and prints the report. */
+export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutcome> {
+  const engine = await openEngineWithProgress(plan.model.dir, plan.spec.provider);
+  try {
+    if (plan.spec.dtype !== 'auto' && plan.spec.dtype !== engine.info.dtype) {
+      throw new InputError('--dtype', `${plan.spec.dtype} was asked for, but the engine runs ${engine.info.dtype} on ${engine.info.provider}`);
+    }
+    console.error(plan.spec.scores.source === 'compute' ? 'Preparing the study (computing induction scores)...' : 'Preparing the study...');
+    const studyId = await createStudy(store, plan.spec, { engine, modelSource: plan.model.source });
+    const study = getStudy(store, studyId);
+    console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
+    if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
+      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), getScoreSet(store, study.scoreSetId)!.scores);
+    }
+    const status = await runWithProgress(store, studyId, { engine });
+    if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
+    const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
+    return { code: 0, studyId, output };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** loadEngine with hash/compile/load progress on stderr (compile percentages updated in place on a terminal). */
+export function openEngineWithProgress(modelDir: string, provider: StudySpec['provider']): Promise<Engine> {
+  const tty = Boolean(process.stderr.isTTY);
+  let lastMessage = '';
+  let open = false;
+  return loadEngine({
+    modelDir,
+    cacheDir: graphCacheDir(),
+    provider,
+    onProgress: (e) => {
+      if (e.stage === 'hash' && e.fraction !== undefined && e.fraction < 1) return;
+      const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.round(e.fraction * 100)}%` : '';
+      const line = `[${e.stage}] ${e.message}`;
+      if (tty && pct) {
+        process.stderr.write(`\r${line}${pct}\x1b[K`);
+        open = true;
+      } else if (line !== lastMessage) {
+        process.stderr.write(`${open ? '\n' : ''}${line}\n`);
+        open = false;
+      }
+      lastMessage = line;
+    },
+  });
+}
+
+/**
+ * Runs (or resumes) a study with a progress line. The first Ctrl-C pauses after the current batch
+ * (every finished batch is already stored); a second one quits at once.
+ */
+export async function runWithProgress(store: Store, studyId: number, opts: { engine?: Engine; batchSize?: number } = {}): Promise<StudyStatus> {
+  const controller = new AbortController();
+  const progress = progressLine(process.stderr);
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    progress.note('Pausing after the current batch... (Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runStudy(store, studyId, { ...opts, signal: controller.signal, onProgress: progress.update });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.finish();
+  }
+}
+
+/** One updating line on a terminal; on a pipe, a plain line every 10% (and at the end). */
+export function progressLine(stream: NodeJS.WriteStream) {
+  const tty = Boolean(stream.isTTY);
+  let lastDraw = 0;
+  let lastDecile = -1;
+  let drawn = false;
+  let latest: StudyProgress | null = null;
+  const text = (p: StudyProgress) => {
+    const pct = p.total ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
+    const rate = p.rowsPerSecond > 0 ? ` · ${p.rowsPerSecond.toFixed(1)} rows/s` : '';
+    const eta = p.etaSeconds !== null && p.status === 'running' ? ` · ETA ${formatDuration(p.etaSeconds)}` : '';
+    return `study ${p.studyId}: ${p.done}/${p.total} (${pct}%)${rate}${eta}${p.status === 'running' ? '' : ` · ${p.status}`}`;
+  };
+  const draw = (p: StudyProgress) => {
+    if (tty) stream.write(`\r${text(p)}\x1b[K`);
+    else stream.write(`${text(p)}\n`);
+    drawn = true;
+  };
+  return {
+    update: (p: StudyProgress) => {
+      latest = p;
+      const now = Date.now();
+      const decile = p.total ? Math.floor((10 * p.done) / p.total) : 0;
+      if (tty ? now - lastDraw >= 200 || p.status !== 'running' : decile !== lastDecile || p.status !== 'running') {
+        lastDraw = now;
+        lastDecile = decile;
+        draw(p);
+      }
+    },
+    note: (message: string) => stream.write(`${tty && drawn ? '\n' : ''}${message}\n`),
+    finish: () => {
+      if (tty && latest) draw(latest);
+      if (tty && drawn) stream.write('\n');
+    },
+  };
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function reportStopped(studyId: number, status: StudyStatus, outDir: string, dbPath: string): number {
+  const db = dbPath === defaultDbPath() ? '' : ` --db ${dbPath}`;
+  console.log(`Study ${studyId} ${status}. Results so far are saved in ${dbPath}.`);
+  console.log(`Resume with: npm run cli -- studies resume ${studyId} --out ${outDir}${db}`);
+  return status === 'paused' ? 130 : 1;
+}
+
+/** Writes the outputs, then prints the metrics table and where everything is. */
+export async function reportDone(store: Store, studyId: number, outDir: string, modelName: string, dbPath: string): Promise<StudyExport> {
+  console.error('Writing tables, figures and trials...');
+  const out = await exportStudy(store, studyId, outDir, { modelName });
+  const study = getStudy(store, studyId);
+  const runtime = study.provenance;
+  console.log(`\nStudy ${studyId} "${study.name}" done: ${study.permutations} trials, engine time ${formatDuration(runtime.runMs / 1000)} on ${runtime.provider} (${runtime.dtype}).\n`);
+  console.log(summaryTable(out.studySummary));
+  console.log('\nP(+1): probability of the token that followed the earlier occurrence of the repeated token.');
+  const scores = join(outDir, INDUCTION_SCORES_FILE);
+  console.log(`\nOutputs in ${outDir}:`);
+  console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group, dose-response`);
+  console.log(`  tables/      ${out.tables.length} CSV: Lag,Mean Probability (the seed's tables)`);
+  console.log(`  stats/       ${out.stats.length} CSV: + SD, SEM, 95% CI, N`);
+  console.log(`  heads/       ${out.heads.length} JSON: heads ablated per condition`);
+  console.log(`  summary.csv  trials.json  provenance.json${existsSync(scores) ? '  induction_scores.csv' : ''}`);
+  const dose = out.figures.find((f) => f.endsWith('_dose_response.png'));
+  if (dose) console.log(`Dose-response figure: ${dose}`);
+  console.log(`Database: ${dbPath} (study ${studyId})`);
+  return out;
+}

@@ -1,0 +1,159 @@
+// `studies`: the study database from the command line: list, show (spec, provenance, metrics),
+// export (the `run` output layout), resume (after Ctrl-C, a crash or a pause in the app), rename,
+// delete. Every subcommand takes --db (default: the app's database).
+
+import { resolve } from 'node:path';
+import { formatCounts } from '../../../shared/study/spec';
+import { defaultDbPath } from '../../app-paths';
+import { formatTable, summaryTable } from '../../export/summary-table';
+import { folderModelName } from '../../models/resolve-model';
+import { openStore, type Store } from '../../store/db';
+import { deleteStudy, getStudy, listStudies, renameStudy, studySummary } from '../../studies/study-service';
+import { exportStudy } from '../../export/export-study';
+import { UsageError, type CliCommand } from '../command';
+import { choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs, printUsage, wantsHelp } from '../args';
+import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from './run';
+
+const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
+
+  list                          every study, newest first
+  show <id>                     spec, provenance and the metrics table
+  export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv, trials.json
+          [--model_name <name>] and provenance.json (name used in file names: default the model's)
+  resume <id> [--out <dir>]     run what is left of a paused, failed or interrupted study, then
+          [--provider auto|cpu|cuda]  export to --out if given
+  rename <id> <name>            change a study's name
+  delete <id>                   delete a study with all its results
+
+  --db <file>                   study database (default ${defaultDbPath()})`;
+
+const FLAGS = {
+  db: { type: 'string' },
+  out: { type: 'string' },
+  model_name: { type: 'string' },
+  provider: { type: 'string' },
+} as const;
+
+const command: CliCommand = {
+  summary: 'list, show, export, resume, rename or delete stored studies',
+  usage: USAGE,
+  async run(argv) {
+    if (wantsHelp(argv)) return printUsage(USAGE);
+    const args = parseFlags(argv, FLAGS, true);
+    const [sub, ...rest] = args.positionals;
+    if (!sub) throw new UsageError('missing subcommand');
+    const handler = SUBCOMMANDS[sub];
+    if (!handler) throw new UsageError(`unknown subcommand "${sub}"`);
+    const dbPath = resolve(stringFlag(args, 'db') ?? defaultDbPath());
+    const store = openStore(dbPath);
+    try {
+      return await handler(store, rest, args, dbPath);
+    } finally {
+      store.close();
+    }
+  },
+};
+
+export default command;
+
+type Handler = (store: Store, positionals: string[], args: ParsedArgs, dbPath: string) => Promise<number>;
+
+const SUBCOMMANDS: Record<string, Handler> = {
+  async list(store) {
+    const studies = listStudies(store);
+    if (studies.length === 0) {
+      console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
+      return 0;
+    }
+    const rows = studies.map((s) => [
+      String(s.id),
+      s.name,
+      s.interrupted ? 'interrupted' : s.status,
+      `${s.done}/${s.total}`,
+      folderModelName(s.modelPath),
+      new Date(s.createdAt).toISOString().slice(0, 16).replace('T', ' '),
+    ]);
+    console.log(formatTable(['id', 'name', 'status', 'results', 'model', 'created'], rows, ['right', 'left', 'left', 'right', 'left', 'left']));
+    return 0;
+  },
+
+  async show(store, [id]) {
+    const s = getStudy(store, studyIdArg(id));
+    const spec = s.spec;
+    const p = s.provenance;
+    const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+    console.log(`Study ${s.id}: ${s.name}`);
+    if (s.notes) console.log(`Notes: ${s.notes}`);
+    console.log(`Status: ${s.interrupted ? 'interrupted (resumable)' : s.status}${s.error ? ` — ${s.error}` : ''}; ${s.done}/${s.total} results`);
+    console.log(`Created ${when(s.createdAt)} · started ${when(s.startedAt)} · finished ${when(s.finishedAt)}`);
+    console.log(`\nModel: ${s.model.path} (${s.model.spec.family}, ${s.model.spec.nLayers} layers x ${s.model.spec.nHeads} heads)`);
+    console.log(`Trials: ${spec.permutations} · tokens per prompt: ${spec.tokenCount} (from ${describeTokens(spec.tokens)}) · seed ${spec.seed} · batch ${s.batchSize}`);
+    console.log(`Induction scores: ${spec.scores.source === 'csv' ? spec.scores.path : spec.scores.source === 'compute' ? 'computed by the app' : `stored set ${spec.scores.id}`} · max_heads_abl ${spec.maxHeadsAbl}`);
+    for (const g of spec.groups) {
+      const draws = g.headType === 'random' && g.draws > 1 ? `, ${g.draws} draws` : '';
+      console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, layers ${g.layerRange}${draws}`);
+    }
+    console.log(`\nRuntime: app ${p.appVersion ?? '—'}, onnxruntime ${p.ortVersion ?? '—'}, engine ${p.engineVersion ?? '—'}, ${p.provider ?? '—'} (${p.dtype ?? '—'}), compile ${p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000)}, run ${formatDuration(p.runMs / 1000)}`);
+    console.log(`\n${summaryTable(studySummary(store, s.id))}`);
+    return 0;
+  },
+
+  async export(store, [id], args) {
+    const studyId = studyIdArg(id);
+    const out = stringFlag(args, 'out');
+    if (!out) throw new UsageError('export needs --out <dir>');
+    const result = await exportStudy(store, studyId, resolve(out), { modelName: stringFlag(args, 'model_name') });
+    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + 3;
+    console.log(`Exported study ${studyId} to ${result.outDir} (${files} files).`);
+    return 0;
+  },
+
+  async resume(store, [id], args, dbPath) {
+    const studyId = studyIdArg(id);
+    const s = getStudy(store, studyId);
+    if (s.status === 'running' && !s.interrupted) {
+      console.error(`error: study ${studyId} is running in another process (${s.runnerPid ?? 'unknown'}); pause it there first`);
+      return 1;
+    }
+    const out = stringFlag(args, 'out');
+    let status = s.status;
+    if (status !== 'done') {
+      const provider = choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, s.spec.provider);
+      const engine = await openEngineWithProgress(s.model.path, provider);
+      try {
+        status = await runWithProgress(store, studyId, { engine });
+      } finally {
+        await engine.close();
+      }
+      if (status !== 'done') return reportStopped(studyId, status, out ? resolve(out) : '<dir>', dbPath);
+    }
+    if (out) {
+      await reportDone(store, studyId, resolve(out), stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath);
+    } else {
+      console.log(`Study ${studyId} is done. Export it with: npm run cli -- studies export ${studyId} --out <dir>`);
+    }
+    return 0;
+  },
+
+  async rename(store, [id, ...words]) {
+    const studyId = studyIdArg(id);
+    if (words.length === 0) throw new UsageError('rename needs a new name');
+    renameStudy(store, studyId, words.join(' '));
+    console.log(`Study ${studyId} renamed to "${words.join(' ').trim()}".`);
+    return 0;
+  },
+
+  async delete(store, [id]) {
+    const studyId = studyIdArg(id);
+    const s = getStudy(store, studyId);
+    deleteStudy(store, studyId);
+    console.log(`Deleted study ${studyId} "${s.name}" (${s.done} results).`);
+    return 0;
+  },
+};
+
+function describeTokens(tokens: { source: string; path?: string; id?: number }): string {
+  if (tokens.source === 'file') return tokens.path!;
+  if (tokens.source === 'store') return `stored token set ${tokens.id}`;
+  return 'the vocabulary';
+}

@@ -1,0 +1,77 @@
+// Content hash of a checkpoint, the key of the compiled-graph cache. Each file (config.json, then
+// the weight files by name) is sha256-streamed; the checkpoint hash is the sha256 of the lines
+// "<basename>\t<size>\t<file sha256>\n". Per-file hashes are memoised by (path, size, mtime) so a
+// 16 GB model is hashed once, and editing config.json re-hashes only config.json.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Checkpoint } from './checkpoint';
+
+interface MemoRecord {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+export async function hashCheckpoint(
+  cp: Pick<Checkpoint, 'configPath' | 'weightFiles'>,
+  memoDir?: string,
+  /** Called with the fraction of bytes hashed so far (memoised files count as done). */
+  onProgress?: (fraction: number) => void,
+): Promise<string> {
+  const files = [cp.configPath, ...cp.weightFiles];
+  const stats = files.map((f) => statSync(f));
+  const total = stats.reduce((a, s) => a + s.size, 0) || 1;
+  let done = 0;
+  const lines: string[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const { size, mtimeMs } = stats[i];
+    let sha = memoDir ? readMemo(memoDir, files[i], size, mtimeMs) : null;
+    if (sha === null) {
+      const before = done;
+      sha = await hashFile(files[i], (bytes) => onProgress?.((before + bytes) / total));
+      if (memoDir) writeMemo(memoDir, { path: files[i], size, mtimeMs, sha256: sha });
+    }
+    done += size;
+    onProgress?.(done / total);
+    lines.push(`${basename(files[i])}\t${size}\t${sha}\n`);
+  }
+  return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
+/** sha256 hex of a file, streamed in 4 MB reads. */
+export async function hashFile(file: string, onBytes?: (bytes: number) => void): Promise<string> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    onBytes?.(bytes);
+  }
+  return hash.digest('hex');
+}
+
+function memoPath(memoDir: string, file: string): string {
+  return join(memoDir, `${createHash('sha256').update(file).digest('hex').slice(0, 32)}.json`);
+}
+
+function readMemo(memoDir: string, file: string, size: number, mtimeMs: number): string | null {
+  try {
+    const rec = JSON.parse(readFileSync(memoPath(memoDir, file), 'utf8')) as MemoRecord;
+    const hit = rec.path === file && rec.size === size && rec.mtimeMs === mtimeMs && /^[0-9a-f]{64}$/.test(rec.sha256);
+    return hit ? rec.sha256 : null;
+  } catch {
+    return null; // no memo yet, or an unreadable one: hash again
+  }
+}
+
+function writeMemo(memoDir: string, rec: MemoRecord): void {
+  mkdirSync(memoDir, { recursive: true });
+  const target = memoPath(memoDir, rec.path);
+  const tmp = `${target}.${process.pid}.tmp`;
+  // Write then rename so a concurrent reader never sees half a record.
+  writeFileSync(tmp, JSON.stringify(rec));
+  renameSync(tmp, target);
+}

@@ -1,0 +1,153 @@
+// The gemma2 family (gemma-2-2b/9b/27b and their -it variants), after transformers' modeling_gemma2.py.
+// It differs from Llama in flags only: embeddings x sqrt(hidden_size), RMSNorm scaling by (1 + w),
+// norms before AND after attention and the MLP, query_pre_attn_scalar^-0.5, tanh soft-caps on the
+// attention scores (before the mask) and on the final logits, GeGLU, sliding window on local layers.
+
+import type { ModelSpec } from '../../../shared/model-spec';
+import { InputError } from '../../../shared/errors';
+import type { Checkpoint } from '../checkpoint/checkpoint';
+import { linear, storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
+import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+
+type Config = Record<string, unknown>;
+
+function parseConfig(config: Config, path: string): ModelSpec {
+  const hiddenSize = configInt(config, 'hidden_size', path);
+  const nLayers = configInt(config, 'num_hidden_layers', path);
+  const nHeads = configInt(config, 'num_attention_heads', path);
+  const nKvHeads = configInt(config, 'num_key_value_heads', path);
+  if (nHeads % nKvHeads !== 0) {
+    throw new InputError(path, `num_attention_heads (${nHeads}) is not a multiple of num_key_value_heads (${nKvHeads})`);
+  }
+  // Required: Gemma-2's head_dim (256 for 2b/9b, 128 for 27b) is never hidden_size / heads.
+  const headDim = configInt(config, 'head_dim', path);
+  if (configBool(config, 'use_bidirectional_attention', path, false)) {
+    throw new InputError(path, 'use_bidirectional_attention true is not a causal language model (not supported)');
+  }
+  const maxPositions = configIntOr(config, 'max_position_embeddings', path, 8192); // Gemma2Config's default
+  const bias = configBool(config, 'attention_bias', path, false);
+  const local = localLayers(config, path, nLayers);
+  // hidden_activation is what modeling_gemma2 reads; very early configs only had hidden_act.
+  const actKey = config.hidden_activation !== undefined && config.hidden_activation !== null ? 'hidden_activation' : 'hidden_act';
+
+  return {
+    family: 'gemma2',
+    modelType: 'gemma2',
+    nLayers,
+    nHeads,
+    nKvHeads,
+    headDim,
+    hiddenSize,
+    intermediateSize: configInt(config, 'intermediate_size', path),
+    vocabSize: configInt(config, 'vocab_size', path),
+    maxPositions,
+    // Checkpoints store w; Gemma2RMSNorm scales by (1 + w), computed in float32.
+    norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 1 },
+    positional: { kind: 'rotary', theta: ropeTheta(config, path), rotaryDim: headDim, scaling: null },
+    attention: {
+      qkvBias: bias,
+      outBias: bias,
+      // Not 1/sqrt(head_dim): gemma-2-27b uses hidden_size / num_heads = 144 with head_dim 128.
+      scale: 1 / Math.sqrt(configPositiveOr(config, 'query_pre_attn_scalar', path, 256)),
+      logitSoftcap: nullableCap(config, 'attn_logit_softcapping', path, 50),
+      slidingWindow: local ? local.window : null,
+      localLayers: local ? local.layers : new Array<boolean>(nLayers).fill(false),
+    },
+    mlp: { kind: 'gated', act: configActivation(config, actKey, path, 'gelu_pytorch_tanh'), bias: false },
+    block: { parallelResidual: false, postNorms: true },
+    // HF casts sqrt(hidden_size) to the dtype the model runs in: the graph's scalar does the same
+    // (float32 on CPU, float16 on CUDA); a bfloat16 torch run rounds it to bf16 instead (9b: 59.75).
+    embedScale: Math.sqrt(hiddenSize),
+    finalLogitSoftcap: nullableCap(config, 'final_logit_softcapping', path, 30),
+    tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, true),
+  };
+}
+
+/** A soft-cap: absent -> Gemma2Config's default, null -> no capping, else a positive number. */
+function nullableCap(config: Config, key: string, path: string, fallback: number): number | null {
+  if (config[key] === null) return null;
+  return configPositiveOr(config, key, path, fallback);
+}
+
+/**
+ * Which layers slide. transformers >= 4.53 writes `layer_types`; without it Gemma2Config marks the
+ * even layers (0, 2, ...) "sliding_attention", the odd ones "full_attention". sliding_window null
+ * (or no sliding layer) gives plain causal attention everywhere.
+ */
+function localLayers(config: Config, path: string, nLayers: number): { window: number; layers: boolean[] } | null {
+  let layers: boolean[];
+  const types = config.layer_types;
+  if (types === undefined || types === null) {
+    layers = Array.from({ length: nLayers }, (_, l) => l % 2 === 0);
+  } else {
+    if (!Array.isArray(types) || types.length !== nLayers) {
+      throw new InputError(path, `layer_types must be a list of ${nLayers} entries (num_hidden_layers), got ${JSON.stringify(types)}`);
+    }
+    layers = types.map((t, l) => {
+      if (t !== 'sliding_attention' && t !== 'full_attention') {
+        throw new InputError(path, `layer_types[${l}] ${JSON.stringify(t)} is not supported (supported: sliding_attention, full_attention)`);
+      }
+      return t === 'sliding_attention';
+    });
+  }
+  if (config.sliding_window === null) return null;
+  const window = configIntOr(config, 'sliding_window', path, 4096); // Gemma2Config's default
+  return layers.some(Boolean) ? { window, layers } : null;
+}
+
+/** rope_theta (flat, or inside transformers 5's rope_parameters); only the default rope type. */
+function ropeTheta(config: Config, path: string): number {
+  for (const key of ['rope_scaling', 'rope_parameters']) {
+    const raw = config[key];
+    if (raw === undefined || raw === null) continue;
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(path, `${key} must be an object or null`);
+    const r = raw as Config;
+    const type = r.rope_type ?? r.type ?? 'default';
+    if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by gemma2 (supported: default)`);
+    if (r.rope_theta !== undefined) return configPositiveOr(r, 'rope_theta', `${path} ${key}`, 10000);
+  }
+  return configPositiveOr(config, 'rope_theta', path, 10000); // Gemma2Config's default
+}
+
+function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
+  const { hiddenSize: D, nHeads: H, nKvHeads: K, headDim: Dh, intermediateSize: I, vocabSize: V } = spec;
+  const rms = (name: string) => ({ weight: storedTensor(cp, name, [D]), bias: null });
+  const { qkvBias, outBias } = spec.attention;
+  const layers: LayerWeights[] = [];
+  for (let l = 0; l < spec.nLayers; l++) {
+    const p = `model.layers.${l}`;
+    layers.push({
+      preAttnNorm: rms(`${p}.input_layernorm.weight`),
+      // Unlike Llama's, Gemma-2's post_attention_layernorm really sits after attention.
+      postAttnNorm: rms(`${p}.post_attention_layernorm.weight`),
+      preMlpNorm: rms(`${p}.pre_feedforward_layernorm.weight`),
+      postMlpNorm: rms(`${p}.post_feedforward_layernorm.weight`),
+      attn: {
+        q: linear(cp, `${p}.self_attn.q_proj`, H * Dh, D, qkvBias),
+        k: linear(cp, `${p}.self_attn.k_proj`, K * Dh, D, qkvBias),
+        v: linear(cp, `${p}.self_attn.v_proj`, K * Dh, D, qkvBias),
+        o: linear(cp, `${p}.self_attn.o_proj`, D, H * Dh, outBias),
+      },
+      mlp: {
+        kind: 'gated',
+        gate: linear(cp, `${p}.mlp.gate_proj`, I, D, false),
+        up: linear(cp, `${p}.mlp.up_proj`, I, D, false),
+        down: linear(cp, `${p}.mlp.down_proj`, D, I, false),
+      },
+    });
+  }
+  const embed = storedTensor(cp, 'model.embed_tokens.weight', [V, D]);
+  if (!spec.tieWordEmbeddings && !cp.has('lm_head.weight')) {
+    throw new InputError(cp.dir, 'missing tensor lm_head.weight (config.json has tie_word_embeddings false)');
+  }
+  const lmHead = spec.tieWordEmbeddings ? embed : storedTensor(cp, 'lm_head.weight', [V, D]);
+  return { embed, positions: null, layers, finalNorm: rms('model.norm.weight'), lmHead: { weight: lmHead, bias: null } };
+}
+
+export const gemma2Family: FamilyModule = {
+  family: 'gemma2',
+  modelTypes: ['gemma2'],
+  architectures: ['Gemma2ForCausalLM'],
+  parseConfig,
+  weights,
+};

@@ -1,0 +1,44 @@
+// Entry point of the graph side: a checkpoint's canonical weights + ModelSpec -> an .onnx file
+// (probe or patterns variant, float32 for CPU or float16 for CUDA). The runtime calls this and
+// caches the result; everything model-specific arrived through the family module already.
+
+import type { ModelSpec } from '../../../shared/model-spec';
+import type { Checkpoint } from '../checkpoint/checkpoint';
+import type { GraphDtype, GraphVariant } from '../engine-types';
+import { buildModelGraph } from './model-graph';
+import { writeModel, type WrittenModel } from './model-writer';
+import type { ModelWeights } from './weights';
+
+/** Bumped whenever the emitted graph changes meaning or layout (part of the runtime's cache key). */
+export const GRAPH_VERSION = '1';
+
+export interface CompileOptions {
+  checkpoint: Checkpoint;
+  spec: ModelSpec;
+  weights: ModelWeights;
+  variant: GraphVariant;
+  dtype: GraphDtype;
+  /** Target `.onnx` path; external data, if any, goes to `<outPath>.data`. */
+  outPath: string;
+  onProgress?: (fraction: number) => void;
+  /** Initializer bytes above which weights go to the external data file (default 1 GiB). */
+  externalThresholdBytes?: number;
+}
+
+export async function compileModel(opts: CompileOptions): Promise<WrittenModel> {
+  const graph = buildModelGraph(opts.spec, opts.weights, { variant: opts.variant, dtype: opts.dtype });
+  return writeModel({
+    graph,
+    outPath: opts.outPath,
+    externalThresholdBytes: opts.externalThresholdBytes,
+    producerVersion: GRAPH_VERSION,
+    metadata: {
+      'ablation_studio.graph_version': GRAPH_VERSION,
+      'ablation_studio.variant': opts.variant,
+      'ablation_studio.dtype': opts.dtype,
+      'ablation_studio.checkpoint': opts.checkpoint.dir,
+      'ablation_studio.spec': JSON.stringify(opts.spec),
+    },
+    onProgress: opts.onProgress,
+  });
+}

@@ -1,0 +1,89 @@
+// The whole model graph of DESIGN.md §2, for any family: embeddings, the shared decoder blocks,
+// then the final norm and LM head on the LAST position only, and token_probs [B, S] gathered from
+// that one softmax row. `probe` also runs its last layer for the last query only (the only one the
+// output reads); `patterns` keeps every query and adds blocks.{l}.attn.hook_pattern outputs.
+
+import type { ModelSpec } from '../../../shared/model-spec';
+import type { GraphVariant } from '../engine-types';
+import { decoderBlock } from './block';
+import { buildContext } from './context';
+import { GraphBuilder } from './onnx-builder';
+import { cast, norm, sliceLast, softcap, weightInit, type ComputeType } from './ops';
+import type { ModelWeights } from './weights';
+
+export interface ModelGraphOptions {
+  variant: GraphVariant;
+  dtype: ComputeType;
+}
+
+export function patternOutputName(layer: number): string {
+  return `blocks.${layer}.attn.hook_pattern`;
+}
+
+/**
+ *  input_ids ─Gather(embed)─(Mul embedScale)─(Add positions)─ block 0 … block L-1 ─┐
+ *    ┌─────────────────────────────────────────────────────────────────────────────┘
+ *    └─Slice(last)─final norm─Squeeze─Gemm(lm_head^T)─(softcap)─Softmax─GatherElements(input_ids)─▶ token_probs [B, S]
+ */
+export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphOptions): GraphBuilder {
+  checkWeights(spec, w);
+  const g = new GraphBuilder(`ablation-studio/${spec.modelType}/${o.variant}`);
+  const dt = o.dtype;
+  const ctx = buildContext(g, spec, dt);
+
+  let x = g.op1('Gather', [weightInit(g, w.embed, dt), ctx.inputIds], '/model/embed_tokens/Gather', { attrs: { axis: 0 } }); // [B, S, D]
+  if (spec.embedScale !== 1) x = g.op1('Mul', [x, g.scalar(spec.embedScale, dt)], '/model/embed_tokens/Scale');
+  if (w.positions) {
+    const pos = g.op1('Gather', [weightInit(g, w.positions, dt), ctx.positions], '/model/embed_positions/Gather', { attrs: { axis: 0 } }); // [S, D]
+    x = g.op1('Add', [x, pos], '/model/embed_positions/Add');
+  }
+
+  for (let l = 0; l < spec.nLayers; l++) {
+    const lastQueryOnly = o.variant === 'probe' && l === spec.nLayers - 1;
+    const patternOutput = o.variant === 'patterns' ? patternOutputName(l) : null;
+    x = decoderBlock(ctx, w.layers[l], { layer: l, x, lastQueryOnly, patternOutput }); // [B, S, D]; [B, 1, D] after the probe's last layer
+  }
+
+  const last = o.variant === 'probe' ? x : sliceLast(g, x, 1, '/model/LastPosition'); // [B, 1, D]
+  const h = g.op1('Squeeze', [norm(g, last, w.finalNorm, spec, '/model/norm', dt), g.constI64([1])], '/model/norm/Squeeze'); // [B, D]
+  const headInputs = [h, weightInit(g, w.lmHead.weight, dt), ...(w.lmHead.bias ? [weightInit(g, w.lmHead.bias, dt)] : [])];
+  let logits = g.op1('Gemm', headInputs, '/lm_head/Gemm', { attrs: { transB: 1 } }); // [B, V]
+  if (dt === 'float16') logits = cast(g, logits, 'float32', '/lm_head/Cast');
+  if (spec.finalLogitSoftcap !== null) logits = softcap(g, logits, spec.finalLogitSoftcap, '/lm_head/softcap');
+  const probs = g.op1('Softmax', [logits], '/lm_head/Softmax', { attrs: { axis: -1 } }); // [B, V]
+  g.op('GatherElements', [probs, ctx.inputIds], '/token_probs/GatherElements', { attrs: { axis: 1 }, outputs: ['token_probs'] });
+  g.output({ name: 'token_probs', elemType: 'float32', dims: ['batch', 'seq'] });
+  return g;
+}
+
+/** Structural checks a family bug would otherwise turn into an obscure onnxruntime error. */
+function checkWeights(spec: ModelSpec, w: ModelWeights): void {
+  const fail = (what: string): never => {
+    throw new Error(`weights do not match the spec (${spec.modelType}): ${what}`);
+  };
+  if (w.layers.length !== spec.nLayers) fail(`${w.layers.length} layers, spec has ${spec.nLayers}`);
+  if (spec.nHeads % spec.nKvHeads !== 0) fail(`nHeads ${spec.nHeads} not a multiple of nKvHeads ${spec.nKvHeads}`);
+  if (spec.attention.localLayers.length !== spec.nLayers) fail('localLayers length differs from nLayers');
+  if (spec.attention.localLayers.some(Boolean) && !(spec.attention.slidingWindow && spec.attention.slidingWindow >= 1)) {
+    fail('localLayers marks local layers but slidingWindow is not a positive window');
+  }
+  if (spec.positional.kind === 'rotary' && (spec.positional.rotaryDim % 2 !== 0 || spec.positional.rotaryDim > spec.headDim)) {
+    fail(`rotaryDim ${spec.positional.rotaryDim} must be even and <= headDim ${spec.headDim}`);
+  }
+  const want = (name: string, dims: number[], expected: number[]) => {
+    if (dims.join() !== expected.join()) fail(`${name} has dims [${dims}], expected [${expected}]`);
+  };
+  const { hiddenSize: D, vocabSize: V } = spec;
+  want(w.embed.name, w.embed.dims, [V, D]);
+  want(w.lmHead.weight.name, w.lmHead.weight.dims, [V, D]);
+  if ((spec.positional.kind === 'learned') !== (w.positions !== null)) fail('learned positions and weights.positions disagree');
+  if (w.positions) want(w.positions.name, w.positions.dims, [spec.maxPositions, D]);
+  for (const [l, layer] of w.layers.entries()) {
+    const { q, k, v, o } = layer.attn;
+    want(q.weight.name, q.weight.dims, [D, spec.nHeads * spec.headDim]);
+    want(k.weight.name, k.weight.dims, [D, spec.nKvHeads * spec.headDim]);
+    want(v.weight.name, v.weight.dims, [D, spec.nKvHeads * spec.headDim]);
+    want(o.weight.name, o.weight.dims, [spec.nHeads * spec.headDim, D]);
+    if (layer.mlp.kind !== spec.mlp.kind) fail(`layer ${l} mlp kind ${layer.mlp.kind}, spec ${spec.mlp.kind}`);
+  }
+}

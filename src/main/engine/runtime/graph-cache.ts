@@ -1,0 +1,106 @@
+// The compiled-graph cache: cacheDir/<checkpointHash>/<engineVersion>-<variant>-<dtype>.onnx
+// (+ its .onnx.data). A graph is built in a private temp folder and moved into place with the
+// .onnx renamed LAST, so a crash or a full disk never leaves a graph that looks complete.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { GraphDtype, GraphVariant } from '../engine-types';
+import { ENGINE_VERSION } from './engine-version';
+
+export interface GraphKey {
+  cacheDir: string;
+  checkpointHash: string;
+  variant: GraphVariant;
+  dtype: GraphDtype;
+}
+
+export interface CachedGraph {
+  path: string;
+  fromCache: boolean;
+  /** Milliseconds spent compiling (0 on a cache hit). */
+  compileMs: number;
+}
+
+/** Writes a complete graph at `outPath` (external data beside it, named after it). */
+export type GraphBuilder = (outPath: string) => Promise<void>;
+
+/** Temp folders older than this are leftovers of a crashed build (no build takes a day). */
+const STALE_TEMP_MS = 24 * 3600_000;
+
+export function graphPath(key: GraphKey): string {
+  const name = `${ENGINE_VERSION}-${key.variant}-${key.dtype}.onnx`;
+  return path.join(key.cacheDir, key.checkpointHash, name);
+}
+
+/** The graph file and every sidecar that shares its name (`x.onnx.data`). */
+function graphFiles(onnxPath: string): string[] {
+  const dir = path.dirname(onnxPath);
+  const base = path.basename(onnxPath);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name === base || name.startsWith(`${base}.`))
+    .map((name) => path.join(dir, name));
+}
+
+/** Removes a cached graph (used when onnxruntime cannot load it). The .onnx goes first. */
+export function evictGraph(onnxPath: string): void {
+  fs.rmSync(onnxPath, { force: true });
+  for (const file of graphFiles(onnxPath)) fs.rmSync(file, { force: true });
+}
+
+/** Flush a finished file to disk before it is renamed into the cache (power loss after the rename). */
+function flushFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function removeStaleTemps(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith('.tmp-')) continue;
+    const full = path.join(dir, name);
+    try {
+      if (Date.now() - fs.statSync(full).mtimeMs > STALE_TEMP_MS) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      // Another process may be removing it at the same moment.
+    }
+  }
+}
+
+/**
+ * Returns the cached graph for `key`, building it with `build` when absent. The builder writes into
+ * a temp folder inside the hash folder (same file system, so the renames are atomic).
+ */
+export async function ensureGraph(key: GraphKey, build: GraphBuilder): Promise<CachedGraph> {
+  const target = graphPath(key);
+  if (fs.existsSync(target)) return { path: target, fromCache: true, compileMs: 0 };
+
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemps(dir);
+  const temp = path.join(dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(temp);
+  try {
+    const started = performance.now();
+    const tempGraph = path.join(temp, path.basename(target));
+    await build(tempGraph);
+    if (!fs.existsSync(tempGraph)) throw new Error(`graph compiler wrote no file at ${tempGraph}`);
+    const compileMs = performance.now() - started;
+    // Sidecars first, the .onnx last: its presence is what marks the entry complete.
+    const names = fs.readdirSync(temp);
+    for (const name of names) flushFile(path.join(temp, name));
+    evictGraph(target);
+    for (const name of names) {
+      if (name !== path.basename(target)) fs.renameSync(path.join(temp, name), path.join(dir, name));
+    }
+    fs.renameSync(tempGraph, target);
+    return { path: target, fromCache: false, compileMs };
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,82 @@
+// One onnxruntime session over one compiled graph (probe or patterns variant): feeds the
+// graph-contract inputs (DESIGN.md §2) and hands back float32 outputs whatever the graph's dtype.
+
+import * as ort from 'onnxruntime-node';
+import type { ExecutionProvider } from '../engine-types';
+import { fromFloat16Bits, toFloat16Bits } from './float16';
+import { sessionOptions } from './provider';
+
+/** Head controls and ids for one batch, already sized [B, S] and [B, L, H]. */
+export interface GraphFeeds {
+  inputIds: BigInt64Array;
+  headKeep: Float32Array;
+  headUniform: Float32Array;
+  batch: number;
+  seqLen: number;
+  nLayers: number;
+  nHeads: number;
+}
+
+export function patternOutputName(layer: number): string {
+  return `blocks.${layer}.attn.hook_pattern`;
+}
+
+function toFloat32(tensor: ort.Tensor): Float32Array {
+  if (tensor.type === 'float32') return tensor.data as Float32Array;
+  if (tensor.type === 'float16') return fromFloat16Bits(tensor.data as Uint16Array);
+  throw new Error(`graph output has type ${tensor.type}, expected float32 or float16`);
+}
+
+export class GraphSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    /** Element type the graph declares for each float input (float32 or float16). */
+    private readonly inputTypes: Map<string, string>,
+  ) {}
+
+  /** Throws when onnxruntime cannot load the file (corrupt graph) or start the provider. */
+  static async open(graphPath: string, provider: ExecutionProvider, threads: number): Promise<GraphSession> {
+    const session = await ort.InferenceSession.create(graphPath, sessionOptions(provider, threads));
+    const types = new Map<string, string>();
+    for (const meta of session.inputMetadata) if (meta.isTensor) types.set(meta.name, meta.type);
+    return new GraphSession(session, types);
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  private floatTensor(name: string, values: Float32Array, dims: number[]): ort.Tensor {
+    return this.inputTypes.get(name) === 'float16'
+      ? new ort.Tensor('float16', toFloat16Bits(values), dims)
+      : new ort.Tensor('float32', values, dims);
+  }
+
+  private feeds(f: GraphFeeds): Record<string, ort.Tensor> {
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', f.inputIds, [f.batch, f.seqLen]),
+    };
+    // A graph compiled without head controls simply lacks these inputs.
+    const headDims = [f.batch, f.nLayers, f.nHeads];
+    if (this.inputTypes.has('head_keep')) feeds.head_keep = this.floatTensor('head_keep', f.headKeep, headDims);
+    if (this.inputTypes.has('head_uniform')) feeds.head_uniform = this.floatTensor('head_uniform', f.headUniform, headDims);
+    return feeds;
+  }
+
+  /** token_probs [B*S]. */
+  async probe(f: GraphFeeds): Promise<Float32Array> {
+    const out = await this.session.run(this.feeds(f), ['token_probs']);
+    return toFloat32(out.token_probs);
+  }
+
+  /** Attention probabilities per layer, each [B*H*S*S]. */
+  async patterns(f: GraphFeeds): Promise<Float32Array[]> {
+    const names = Array.from({ length: f.nLayers }, (_, l) => patternOutputName(l));
+    const out = await this.session.run(this.feeds(f), names);
+    return names.map((name) => toFloat32(out[name]));
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,171 @@
+// The engine itself, as it runs inside the worker thread: opens and hashes the checkpoint, picks
+// the provider, fetches or compiles the graph through the cache, and owns the onnxruntime sessions.
+// worker-entry.ts exposes it over messages; nothing here knows about threads.
+
+import path from 'node:path';
+import { isInputError } from '../../../shared/errors';
+import { openCheckpoint, hashCheckpoint, type Checkpoint } from '../checkpoint';
+import { resolveFamily } from '../families/registry';
+import { compileModel } from '../graph/compile';
+import type { ModelSpec } from '../../../shared/model-spec';
+import type { EngineInfo, EngineProgress, ExecutionProvider, GraphDtype, GraphVariant } from '../engine-types';
+import type { FamilyModule } from '../families/family';
+import { ENGINE_VERSION } from './engine-version';
+import { ensureGraph, evictGraph, type CachedGraph } from './graph-cache';
+import { GraphSession, type GraphFeeds } from './graph-session';
+import { dtypeFor, ortVersion, providerCandidates, type ProviderRequest } from './provider';
+
+/** EngineOptions without the callback (it cannot cross a thread boundary). */
+export interface LocalEngineOptions {
+  modelDir: string;
+  cacheDir: string;
+  provider?: ProviderRequest;
+  threads?: number;
+}
+
+export type ProgressSink = (event: EngineProgress) => void;
+
+/** Passes on stage/message changes, completions and every whole percent; drops the rest (hashing
+ * a 16 GB checkpoint reports every 4 MB read, which would flood the caller's thread). */
+export function throttleProgress(sink: ProgressSink): ProgressSink {
+  let last: EngineProgress | null = null;
+  return (event) => {
+    if (last && last.stage === event.stage && last.message === event.message) {
+      const prev = last.fraction;
+      const next = event.fraction;
+      if (prev === next) return;
+      if (prev !== undefined && next !== undefined && next !== 1 && next - prev < 0.01) return;
+    }
+    last = event;
+    sink(event);
+  };
+}
+
+interface Opened {
+  graph: CachedGraph;
+  session: GraphSession;
+}
+
+export class LocalEngine {
+  private patternsSession: GraphSession | null = null;
+
+  private constructor(
+    readonly info: EngineInfo,
+    private readonly ctx: VariantContext,
+    private readonly probeSession: GraphSession,
+  ) {}
+
+  static async open(options: LocalEngineOptions, sink: ProgressSink): Promise<LocalEngine> {
+    const progress = throttleProgress(sink);
+    const started = performance.now();
+    const checkpoint = openCheckpoint(options.modelDir);
+    try {
+      const family = resolveFamily(checkpoint.config, checkpoint.configPath);
+      const spec = family.parseConfig(checkpoint.config, checkpoint.configPath);
+      progress({ stage: 'hash', fraction: 0, message: `Hashing ${checkpoint.dir}` });
+      // Hashes of multi-GB checkpoints are memoised beside the graphs (keyed by size and mtime there).
+      const hash = await hashCheckpoint(checkpoint, path.join(options.cacheDir, 'hash-memo'), (fraction) => {
+        if (fraction < 1) progress({ stage: 'hash', fraction, message: `Hashing ${checkpoint.dir}` });
+      });
+      progress({ stage: 'hash', fraction: 1, message: `Checkpoint ${hash.slice(0, 12)}` });
+
+      let lastError: unknown = null;
+      const ctx: VariantContext = { checkpoint, family, spec, hash, options, progress };
+      const candidates = await providerCandidates(options.provider ?? 'auto');
+      for (const provider of candidates) {
+        const dtype = dtypeFor(provider);
+        try {
+          const opened = await openVariant(ctx, 'probe', provider, dtype);
+          const info: EngineInfo = {
+            spec,
+            provider,
+            dtype,
+            checkpointHash: hash,
+            ortVersion: ortVersion(),
+            engineVersion: ENGINE_VERSION,
+            fromCache: opened.graph.fromCache,
+            compileMs: opened.graph.compileMs,
+          };
+          progress({ stage: 'load', fraction: 1, message: `Ready on ${provider} (${dtype}) in ${Math.round(performance.now() - started)} ms` });
+          return new LocalEngine(info, ctx, opened.session);
+        } catch (err) {
+          // `auto` falls back from CUDA to CPU when a real graph will not start on the GPU; bad input
+          // would fail the same way on the CPU.
+          lastError = err;
+          if (provider === 'cpu' || candidates.length === 1 || isInputError(err)) throw err;
+          progress({ stage: 'load', message: `CUDA failed (${err instanceof Error ? err.message : err}); falling back to CPU` });
+        }
+      }
+      throw lastError;
+    } catch (err) {
+      checkpoint.close();
+      throw err;
+    }
+  }
+
+  get spec(): ModelSpec {
+    return this.info.spec;
+  }
+
+  async probe(feeds: GraphFeeds): Promise<Float32Array> {
+    return this.probeSession.probe(feeds);
+  }
+
+  async patterns(feeds: GraphFeeds): Promise<Float32Array[]> {
+    this.patternsSession ??= (await openVariant(this.ctx, 'patterns', this.info.provider, this.info.dtype)).session;
+    return this.patternsSession.patterns(feeds);
+  }
+
+  async close(): Promise<void> {
+    await this.probeSession.release();
+    await this.patternsSession?.release();
+    this.patternsSession = null;
+    this.ctx.checkpoint.close();
+  }
+}
+
+const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate/i;
+
+interface VariantContext {
+  checkpoint: Checkpoint;
+  family: FamilyModule;
+  spec: ModelSpec;
+  hash: string;
+  options: LocalEngineOptions;
+  progress: ProgressSink;
+}
+
+/**
+ * Cached graph + session for one variant. A cached graph that onnxruntime refuses (truncated,
+ * overwritten, from a crashed writer of an older app) is evicted and rebuilt once; a freshly built
+ * graph that fails is a real error and propagates.
+ */
+async function openVariant(ctx: VariantContext, variant: GraphVariant, provider: ExecutionProvider, dtype: GraphDtype): Promise<Opened> {
+  const key = { cacheDir: ctx.options.cacheDir, checkpointHash: ctx.hash, variant, dtype };
+  const build = async (outPath: string) => {
+    ctx.progress({ stage: 'compile', fraction: 0, message: `Compiling the ${variant} graph (${dtype})` });
+    const weights = ctx.family.weights(ctx.checkpoint, ctx.spec);
+    await compileModel({
+      checkpoint: ctx.checkpoint,
+      spec: ctx.spec,
+      weights,
+      variant,
+      dtype,
+      outPath,
+      onProgress: (fraction) => ctx.progress({ stage: 'compile', fraction, message: `Compiling the ${variant} graph (${dtype})` }),
+    });
+  };
+  const threads = ctx.options.threads ?? 0;
+  let graph = await ensureGraph(key, build);
+  ctx.progress({ stage: 'load', message: `Loading the ${variant} graph on ${provider}` });
+  try {
+    return { graph, session: await GraphSession.open(graph.path, provider, threads) };
+  } catch (err) {
+    // Running out of memory says nothing about the file: keep a good (maybe 30 GB) cached graph.
+    if (!graph.fromCache || OUT_OF_MEMORY.test(err instanceof Error ? err.message : String(err))) throw err;
+    ctx.progress({ stage: 'compile', message: `Cached ${variant} graph is unreadable; rebuilding it` });
+    evictGraph(graph.path);
+    graph = await ensureGraph(key, build);
+    return { graph, session: await GraphSession.open(graph.path, provider, threads) };
+  }
+}

@@ -1,0 +1,99 @@
+// CSV writers: the seed's lag tables (header exactly `Lag,Mean Probability`, numbers as pandas'
+// to_csv writes them), our per-condition table with the statistics, and the per-condition summary.
+
+import type { Condition, ConditionMetrics, Interval, LagCurve } from '../../shared/study/types';
+
+/**
+ * A float as Python's repr (and so pandas' to_csv) writes it: shortest round-trip digits, fixed
+ * notation for 1e-4 <= |x| < 1e16 with at least one decimal, else `1.5e-05`. NaN is written empty.
+ */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return '';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, expText] = x.toExponential().split('e');
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) {
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  const fixed = String(x);
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
+/** One CSV field, quoted only when it must be (RFC 4180). */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pyFloat(value);
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvText(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+  const lines = [header.map(csvField).join(',')];
+  for (const row of rows) lines.push(row.map(csvField).join(','));
+  return lines.join('\n') + '\n';
+}
+
+export const LAG_TABLE_HEADER = ['Lag', 'Mean Probability'] as const;
+export const LAG_STATS_HEADER = ['Lag', 'Mean Probability', 'SD', 'SEM', 'CI Low', 'CI High', 'N'] as const;
+
+/** The seed's table: one row per lag, the mean probability over trials. */
+export function lagTableCsv(curve: LagCurve): string {
+  return csvText(LAG_TABLE_HEADER, curve.lags.map((lag, i) => [lag, floatCell(curve.mean[i])]));
+}
+
+/** Our table: the seed's columns plus SD, SEM, the 95% CI and the number of trials. */
+export function lagStatsCsv(curve: LagCurve): string {
+  return csvText(
+    LAG_STATS_HEADER,
+    curve.lags.map((lag, i) => [
+      lag,
+      floatCell(curve.mean[i]),
+      floatCell(curve.sd[i]),
+      floatCell(curve.sem[i]),
+      floatCell(curve.ciLow[i]),
+      floatCell(curve.ciHigh[i]),
+      curve.n,
+    ]),
+  );
+}
+
+/** Probabilities are floats even when they happen to be whole (0 -> "0.0", as pandas writes). */
+function floatCell(x: number): string {
+  return pyFloat(x);
+}
+
+export const SUMMARY_HEADER = [
+  'condition', 'label', 'head_type', 'mode', 'layer_abl', 'n_heads', 'draw', 'n_trials',
+  'p_plus1', 'p_plus1_ci_low', 'p_plus1_ci_high',
+  'p_minus1', 'p_minus1_ci_low', 'p_minus1_ci_high',
+  'p_lag0', 'p_lag0_ci_low', 'p_lag0_ci_high',
+  'asymmetry', 'peak_lag', 'prompt_mass',
+  'delta_p_plus1', 'delta_ci_low', 'delta_ci_high', 'relative_change',
+] as const;
+
+export interface SummaryRow {
+  condition: Condition;
+  metrics: ConditionMetrics;
+  trials: number;
+  /** Baseline P(+1), for the relative change (delta / baseline). */
+  baselinePlus1: number | null;
+}
+
+/** One row per condition: P(+1), P(-1), P(0) with CIs, asymmetry, peak lag, the paired delta. */
+export function summaryCsv(rows: readonly SummaryRow[]): string {
+  const iv = (i: Interval) => [floatCell(i.value), floatCell(i.ciLow), floatCell(i.ciHigh)];
+  return csvText(
+    SUMMARY_HEADER,
+    rows.map(({ condition: c, metrics: m, trials, baselinePlus1 }) => {
+      const d = m.deltaPlus1;
+      const relative = d && baselinePlus1 ? d.value / baselinePlus1 : null;
+      return [
+        c.key, c.label, c.headType, c.headType === 'none' ? 'none' : c.mode, c.layerRange, c.count, c.draw, trials,
+        ...iv(m.pPlus1), ...iv(m.pMinus1), ...iv(m.pZero),
+        floatCell(m.asymmetry), m.peakLag, floatCell(m.promptMass.value),
+        ...(d ? iv(d) : [null, null, null]),
+        relative === null ? null : floatCell(relative),
+      ];
+    }),
+  );
+}

@@ -1,0 +1,88 @@
+// The study's figures as chart specs (src/shared/chart), rendered to PNG: one lag plot per condition
+// (the seed's figure), one per group with all its counts (full range and zoomed), one dose-response.
+
+import {
+  BASELINE_COLOR,
+  doseResponseSpec,
+  doseSeriesFromConditions,
+  lagChartSpec,
+  paletteColor,
+  studyTitle,
+  type LagSeries,
+} from '../../shared/chart';
+import type { Condition, ConditionGroup, ConditionMetrics, LagCurve } from '../../shared/study/types';
+import { LAYER_RANGE_LABELS } from '../../shared/study/labels';
+import { writeChartPng } from './png';
+
+export interface FigureJob {
+  /** Path relative to the output folder. */
+  file: string;
+  spec: Parameters<typeof writeChartPng>[1];
+}
+
+export interface FigureContext {
+  model: string;
+  trials: number;
+  seed: number;
+}
+
+/** Lags either side of 0 shown in the zoomed group plot. */
+export const ZOOM_LAGS = 10;
+
+export function conditionFigure(ctx: FigureContext, condition: Condition, curve: LagCurve, file: string): FigureJob {
+  const { title, subtitle } = studyTitle({
+    model: ctx.model,
+    mode: condition.mode,
+    layerRange: condition.layerRange,
+    trials: ctx.trials,
+    headType: condition.headType === 'none' ? undefined : condition.headType,
+    seed: ctx.seed,
+  });
+  const color = condition.headType === 'none' ? BASELINE_COLOR : paletteColor(0);
+  const heads = condition.headType === 'none' ? 'no heads ablated' : `${condition.count} heads ablated`;
+  return { file, spec: lagChartSpec({ curves: [{ label: condition.label, curve, color }], title, subtitle: `${heads} · ${subtitle}` }) };
+}
+
+/** All counts of one group as lines (baseline first, in near-black); draw 1 only for random draws. */
+export function groupFigure(
+  ctx: FigureContext,
+  group: ConditionGroup,
+  members: readonly Condition[],
+  curves: Record<string, LagCurve>,
+  file: string,
+  lagWindow?: number,
+): FigureJob {
+  const { title, subtitle } = studyTitle({ model: ctx.model, mode: group.mode, layerRange: group.layerRange, trials: ctx.trials, headType: group.headType, seed: ctx.seed });
+  const series: LagSeries[] = [];
+  let colorIndex = 0;
+  for (const c of members) {
+    if (!curves[c.key] || c.draw !== 0) continue;
+    const color = c.headType === 'none' ? BASELINE_COLOR : paletteColor(colorIndex++);
+    // The title names the head type, mode and layers: the legend only needs the count.
+    const label = c.headType === 'none' ? 'baseline' : `${c.count} head${c.count === 1 ? '' : 's'}`;
+    series.push({ label, curve: curves[c.key], color });
+  }
+  const drawNote = group.draws > 1 ? ` · draw 1 of ${group.draws}` : '';
+  return { file, spec: lagChartSpec({ curves: series, title, subtitle: subtitle + drawNote, lagWindow }) };
+}
+
+export function doseFigure(
+  ctx: FigureContext,
+  conditions: readonly Condition[],
+  metrics: Record<string, ConditionMetrics>,
+  groups: readonly ConditionGroup[],
+  file: string,
+): FigureJob {
+  const modes = [...new Set(groups.map((g) => g.mode))];
+  const ranges = [...new Set(groups.map((g) => g.layerRange))];
+  const how = modes.length === 1 ? `${modes[0]} ablation` : 'zero and mean ablation';
+  const layers = ranges.length === 1 ? LAYER_RANGE_LABELS[ranges[0]] : 'several layer ranges';
+  return {
+    file,
+    spec: doseResponseSpec({
+      series: doseSeriesFromConditions([...conditions], metrics),
+      title: `${ctx.model} — P(lag +1) vs heads ablated, ${how}`,
+      subtitle: `${layers} · ${ctx.trials} trials · seed ${ctx.seed} · bands: 95% CI`,
+    }),
+  };
+}

@@ -1,0 +1,59 @@
+// Output file names, mirroring the seed script (run_ablations.py) so its downstream scripts keep
+// working: tables/ and figures/ `{model}_perm{P}_abl{k}_{mode}_{head_type}_{layer_abl}.{csv,png}`,
+// heads/ `{model}_{head_type}_{layer_abl}_{mode}.json`. Our additions are named in the same grammar.
+
+import type { AblationMode, Condition, HeadType, LayerRange } from '../../shared/study/types';
+
+/** Keeps names portable (no path separators or spaces) while staying readable. */
+export function safeName(text: string): string {
+  return text.replace(/[^\w.+-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
+}
+
+export interface GroupRef {
+  headType: HeadType;
+  mode: AblationMode;
+  layerRange: LayerRange;
+  /** Random draws in the group; > 1 adds `_draw{d}` (1-based) to each condition's files. */
+  draws: number;
+}
+
+/**
+ * Stem of a condition's table/figure in a group. The baseline (k = 0) is written under every group,
+ * as the seed does when `--to_abl` includes 0.
+ */
+export function conditionStem(model: string, permutations: number, group: GroupRef, condition: Condition): string {
+  const base = `${safeName(model)}_perm${permutations}_abl${condition.count}_${group.mode}_${group.headType}_${group.layerRange}`;
+  return group.draws > 1 && condition.headType !== 'none' ? `${base}_draw${condition.draw + 1}` : base;
+}
+
+/** Our per-condition statistics table (stats/), same stem as the seed's table. */
+export function statsFile(stem: string): string {
+  return `stats/${stem}.csv`;
+}
+
+export function tableFile(stem: string): string {
+  return `tables/${stem}.csv`;
+}
+
+export function conditionFigureFile(stem: string): string {
+  return `figures/${stem}.png`;
+}
+
+/** All counts of a group in one lag plot; `zoom` restricts it to lags -zoom..+zoom. */
+export function groupFigureFile(model: string, permutations: number, group: GroupRef, zoom?: number): string {
+  const suffix = zoom === undefined ? 'all' : `all_lag${zoom}`;
+  return `figures/${safeName(model)}_perm${permutations}_${group.mode}_${group.headType}_${group.layerRange}_${suffix}.png`;
+}
+
+export function doseResponseFile(model: string, permutations: number): string {
+  return `figures/${safeName(model)}_perm${permutations}_dose_response.png`;
+}
+
+export function headsFile(model: string, group: GroupRef): string {
+  return `heads/${safeName(model)}_${group.headType}_${group.layerRange}_${group.mode}.json`;
+}
+
+export const SUMMARY_FILE = 'summary.csv';
+export const TRIALS_FILE = 'trials.json';
+export const PROVENANCE_FILE = 'provenance.json';
+export const INDUCTION_SCORES_FILE = 'induction_scores.csv';

@@ -1,0 +1,76 @@
+// trials.json: every trial's token order and every condition's per-trial probabilities, for anyone
+// who wants to redo the statistics elsewhere. Probabilities are written with the fewest digits that
+// parse back to the stored float32 bit for bit (numpy: np.float32(value)); streamed, as it is large.
+
+import { open } from 'node:fs/promises';
+import type { HeadRef } from '../../shared/model-spec';
+
+export interface TrialsJsonCondition {
+  key: string;
+  label: string;
+  heads: HeadRef[];
+  /** 'none' for the baseline. */
+  mode: 'none' | 'zero' | 'mean';
+  /** Loads the condition's probabilities, one Float32Array of S values per trial, in trial order. */
+  loadProbs: () => Float32Array[] | Promise<Float32Array[]>;
+}
+
+/** Shortest decimal text that rounds back to the same float32 (JSON has no NaN: null). */
+export function float32Text(x: number): string {
+  if (!Number.isFinite(x)) return 'null';
+  const f = Math.fround(x);
+  for (let p = 1; p < 10; p++) {
+    const s = f.toPrecision(p);
+    // toPrecision's forms (`0.25`, `1.5e-7`, `1e+2`) are all valid JSON numbers.
+    if (Math.fround(Number(s)) === f) return s;
+  }
+  return String(f);
+}
+
+/** Shape: {"trials": [[ids...], ...], "conditions": [{"key","label","heads": [[l,h],...],"mode","probs": [[...], ...]}]}. */
+export async function writeTrialsJson(
+  path: string,
+  trials: readonly ArrayLike<number>[],
+  conditions: readonly TrialsJsonCondition[],
+): Promise<void> {
+  const file = await open(path, 'w');
+  let buffer: string[] = [];
+  let size = 0;
+  const write = async (text: string) => {
+    buffer.push(text);
+    size += text.length;
+    if (size > 1 << 20) await flush();
+  };
+  const flush = async () => {
+    await file.write(buffer.join(''));
+    buffer = [];
+    size = 0;
+  };
+  try {
+    await write('{"trials": [\n');
+    for (let t = 0; t < trials.length; t++) {
+      await write(`  [${Array.from(trials[t]).join(', ')}]${t + 1 < trials.length ? ',' : ''}\n`);
+    }
+    await write('],\n"conditions": [\n');
+    for (let c = 0; c < conditions.length; c++) {
+      const cond = conditions[c];
+      const heads = JSON.stringify(cond.heads.map((h) => [h.layer, h.head]));
+      await write(
+        `{"key": ${JSON.stringify(cond.key)}, "label": ${JSON.stringify(cond.label)}, "heads": ${heads}, ` +
+          `"mode": ${JSON.stringify(cond.mode)}, "probs": [\n`,
+      );
+      const probs = await cond.loadProbs();
+      for (let t = 0; t < probs.length; t++) {
+        const row = probs[t];
+        const parts = new Array<string>(row.length);
+        for (let i = 0; i < row.length; i++) parts[i] = float32Text(row[i]);
+        await write(`  [${parts.join(', ')}]${t + 1 < probs.length ? ',' : ''}\n`);
+      }
+      await write(`]}${c + 1 < conditions.length ? ',' : ''}\n`);
+    }
+    await write(']}\n');
+    await flush();
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,176 @@
+// Writes a finished (or partial) study's output folder in the seed's layout plus our additions:
+//   tables/*.csv  `Lag,Mean Probability` (seed)     stats/*.csv   + SD, SEM, CI, N
+//   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots + dose-response
+//   summary.csv   metrics per condition             trials.json   token orders + per-trial probs
+//   provenance.json  spec, engine, versions, the file list
+// Pure on its inputs: the store adapter (export-study.ts) and the CLI `run` both call it.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Condition, ConditionGroup, ConditionMetrics, LagCurve, StudySpec } from '../../shared/study/types';
+import { lagStatsCsv, lagTableCsv, summaryCsv, type SummaryRow } from './csv';
+import * as names from './file-names';
+import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
+import { writeChartPng } from './png';
+import { writeTrialsJson } from './trials-json';
+
+export interface StudyOutputData {
+  studyId?: number;
+  /** Model name used in file names and titles (the seed's --model_name, or the folder's name). */
+  modelName: string;
+  spec: StudySpec;
+  conditions: Condition[];
+  /** Lag curve and metrics per condition key (conditions without results are skipped). */
+  curves: Record<string, LagCurve>;
+  metrics: Record<string, ConditionMetrics>;
+  /** Every trial's prompt (S token ids), in trial order. */
+  loadTrials: () => ArrayLike<number>[] | Promise<ArrayLike<number>[]>;
+  /** A condition's probabilities, one Float32Array of S values per trial, in trial order. */
+  loadProbs: (conditionKey: string) => Float32Array[] | Promise<Float32Array[]>;
+  /** The study's provenance record (engine, versions, timings), written as is. */
+  provenance: unknown;
+}
+
+export interface OutputOptions {
+  /** Render PNG figures (default true). */
+  figures?: boolean;
+  /** Write trials.json (default true). */
+  trialsJson?: boolean;
+}
+
+export interface WrittenOutputs {
+  outDir: string;
+  tables: string[];
+  stats: string[];
+  heads: string[];
+  figures: string[];
+  summary: string;
+  trials: string | null;
+  provenance: string;
+}
+
+/** The conditions of a group: the shared baseline, then the group's ablations by count and draw. */
+export function groupMembers(group: ConditionGroup, conditions: readonly Condition[]): Condition[] {
+  const baseline = conditions.filter((c) => c.headType === 'none');
+  const own = conditions
+    .filter((c) => c.headType === group.headType && c.mode === group.mode && c.layerRange === group.layerRange)
+    .sort((a, b) => a.count - b.count || a.draw - b.draw);
+  return [...baseline, ...own];
+}
+
+export async function writeStudyOutputs(outDir: string, data: StudyOutputData, options: OutputOptions = {}): Promise<WrittenOutputs> {
+  const { spec, conditions, curves, metrics } = data;
+  const model = data.modelName;
+  const P = spec.permutations;
+  for (const sub of ['tables', 'stats', 'heads', 'figures']) await mkdir(join(outDir, sub), { recursive: true });
+  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, provenance: '' };
+  const put = async (rel: string, text: string, list?: string[]) => {
+    await writeFile(join(outDir, rel), text);
+    list?.push(join(outDir, rel));
+  };
+
+  const ctx: FigureContext = { model, trials: P, seed: spec.seed };
+  const jobs: FigureJob[] = [];
+  for (const group of spec.groups) {
+    const ref = { ...group, draws: group.headType === 'random' ? group.draws : 1 };
+    const members = groupMembers(group, conditions);
+    for (const c of members) {
+      if (c.headType === 'none' && !group.counts.includes(0)) continue;
+      const curve = curves[c.key];
+      if (!curve) continue;
+      const stem = names.conditionStem(model, P, ref, c);
+      await put(names.tableFile(stem), lagTableCsv(curve), out.tables);
+      await put(names.statsFile(stem), lagStatsCsv(curve), out.stats);
+      // One figure per count as the seed draws; further random draws are in the tables and the dose-response band.
+      if (c.draw === 0) jobs.push(conditionFigure(ctx, c, curve, names.conditionFigureFile(stem)));
+    }
+    await put(names.headsFile(model, ref), headsJson(group, members), out.heads);
+    jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref)));
+    jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, ZOOM_LAGS), ZOOM_LAGS));
+  }
+  jobs.push(doseFigure(ctx, conditions, metrics, spec.groups, names.doseResponseFile(model, P)));
+
+  const baseline = conditions.find((c) => c.headType === 'none');
+  const baselinePlus1 = baseline && metrics[baseline.key] ? metrics[baseline.key].pPlus1.value : null;
+  const rows: SummaryRow[] = conditions
+    .filter((c) => metrics[c.key])
+    .map((c) => ({ condition: c, metrics: metrics[c.key], trials: curves[c.key]?.n ?? 0, baselinePlus1 }));
+  await put(names.SUMMARY_FILE, summaryCsv(rows));
+  out.summary = join(outDir, names.SUMMARY_FILE);
+
+  if (options.figures ?? true) {
+    // Drawing is synchronous; PNG encoding (most of the time) runs on libuv's thread pool, so a few
+    // figures in flight overlap encoding with drawing. Each holds a 1920 x 1440 canvas (11 MB).
+    const inFlight = Math.max(1, Math.min(4, availableParallelism()));
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        await writeChartPng(join(outDir, job.file), job.spec);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+    out.figures.push(...jobs.map((job) => join(outDir, job.file)));
+  }
+
+  if (options.trialsJson ?? true) {
+    const withResults = conditions.filter((c) => curves[c.key]);
+    out.trials = join(outDir, names.TRIALS_FILE);
+    await writeTrialsJson(
+      out.trials,
+      await data.loadTrials(),
+      withResults.map((c) => ({
+        key: c.key,
+        label: c.label,
+        heads: c.heads,
+        mode: c.headType === 'none' ? 'none' : c.mode,
+        loadProbs: () => data.loadProbs(c.key),
+      })),
+    );
+  }
+
+  out.provenance = join(outDir, names.PROVENANCE_FILE);
+  const provenance = {
+    app: 'Ablation Studio',
+    exportedAt: new Date().toISOString(),
+    studyId: data.studyId ?? null,
+    model,
+    spec,
+    conditions: conditions.map((c) => ({ ...c, heads: c.heads.map((h) => [h.layer, h.head]) })),
+    provenance: data.provenance,
+    files: relativeFiles(outDir, out),
+  };
+  await writeFile(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
+  return out;
+}
+
+/** The seed's heads file (head_type, layer_abl, mode, heads) plus every condition's own list. */
+function headsJson(group: ConditionGroup, members: readonly Condition[]): string {
+  const own = members.filter((c) => c.headType !== 'none');
+  const pairs = (c: Condition) => c.heads.map((h) => [h.layer, h.head]);
+  const largest = (draw: number) => own.filter((c) => c.draw === draw).sort((a, b) => b.count - a.count)[0];
+  const draws = [...new Set(own.map((c) => c.draw))].sort((a, b) => a - b);
+  const body: Record<string, unknown> = {
+    head_type: group.headType,
+    layer_abl: group.layerRange,
+    mode: group.mode,
+    // The seed lists max_heads_abl heads; ours lists the heads of the largest count run (counts are nested).
+    heads: largest(0) ? pairs(largest(0)) : [],
+  };
+  if (draws.length > 1) body.draws = draws.map((d) => pairs(largest(d)));
+  body.conditions = own.map((c) => ({ key: c.key, label: c.label, count: c.count, draw: c.draw, heads: pairs(c) }));
+  return JSON.stringify(body, null, 2) + '\n';
+}
+
+function relativeFiles(outDir: string, out: WrittenOutputs): Record<string, string[] | string | null> {
+  const rel = (p: string) => p.slice(outDir.length + 1);
+  return {
+    tables: out.tables.map(rel),
+    stats: out.stats.map(rel),
+    heads: out.heads.map(rel),
+    figures: out.figures.map(rel),
+    summary: rel(out.summary),
+    trials: out.trials ? rel(out.trials) : null,
+  };
+}

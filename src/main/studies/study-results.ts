@@ -1,0 +1,95 @@
+// The read side of a study: one condition's probabilities as a trials x S matrix, and a summary with
+// every condition's lag curve and metrics (shared/study/stats.ts, metrics.ts). Results are stored
+// trial-major, so a partly run study has, per condition, a prefix of trials 0..n-1: paired
+// comparisons with the baseline use the trials both have.
+
+import { InputError } from '../../shared/errors';
+import { conditionMetrics } from '../../shared/study/metrics';
+import { lagCurve } from '../../shared/study/stats';
+import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
+import type { Store } from '../store/db';
+import { listConditions, type ConditionRecord } from '../store/conditions-repo';
+import { loadResults } from '../store/results-repo';
+import { getStudyRecord, type StudyRecord } from '../store/studies-repo';
+
+export interface ConditionResults {
+  /** Trials with a result. */
+  trials: number;
+  seqLen: number;
+  /** Their trial indices, ascending. */
+  trialIndices: Int32Array;
+  /** [trials, S] row-major: probs[t * S + s]. */
+  probs: Float32Array;
+}
+
+export interface ConditionSummary {
+  condition: ConditionRecord;
+  trials: number;
+  /** Null until the condition has a result. */
+  curve: LagCurve | null;
+  metrics: ConditionMetrics | null;
+}
+
+export interface StudySummary {
+  studyId: number;
+  name: string;
+  status: StudyRecord['status'];
+  seqLen: number;
+  permutations: number;
+  conditions: ConditionSummary[];
+}
+
+export function loadConditionResults(store: Store, studyId: number, conditionId: number): ConditionResults {
+  const study = requireStudy(store, studyId);
+  if (!listConditions(store, studyId).some((c) => c.id === conditionId)) {
+    throw new InputError(`study ${studyId}`, `has no condition ${conditionId}`);
+  }
+  return packRows(study.seqLen, loadResults(store, conditionId));
+}
+
+/** Lag curves and metrics of every condition (paired with the baseline, condition index 0). */
+export function studySummary(store: Store, studyId: number): StudySummary {
+  const study = requireStudy(store, studyId);
+  const conditions = listConditions(store, studyId);
+  const rowsOf = conditions.map((c) => contiguousPrefix(loadResults(store, c.id)));
+  const baselineIdx = conditions.findIndex((c) => c.count === 0);
+  const baselineRows = baselineIdx >= 0 && rowsOf[baselineIdx].length > 0 ? rowsOf[baselineIdx] : null;
+  return {
+    studyId,
+    name: study.name,
+    status: study.status,
+    seqLen: study.seqLen,
+    permutations: study.permutations,
+    conditions: conditions.map((condition, i) => {
+      const rows = rowsOf[i];
+      if (rows.length === 0) return { condition, trials: 0, curve: null, metrics: null };
+      const baseline = i === baselineIdx ? null : baselineRows;
+      return { condition, trials: rows.length, curve: lagCurve(rows), metrics: conditionMetrics(rows, baseline) };
+    }),
+  };
+}
+
+/** Rows of trials 0, 1, 2, ... up to the first gap, so row i is always trial i (pairing). */
+function contiguousPrefix(results: { trialIdx: number; probs: Float32Array }[]): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (const r of results) {
+    if (r.trialIdx !== rows.length) break;
+    rows.push(r.probs);
+  }
+  return rows;
+}
+
+function packRows(seqLen: number, results: { trialIdx: number; probs: Float32Array }[]): ConditionResults {
+  const probs = new Float32Array(results.length * seqLen);
+  results.forEach((r, t) => {
+    if (r.probs.length !== seqLen) throw new Error(`trial ${r.trialIdx} has ${r.probs.length} probabilities, expected ${seqLen}`);
+    probs.set(r.probs, t * seqLen);
+  });
+  return { trials: results.length, seqLen, trialIndices: Int32Array.from(results, (r) => r.trialIdx), probs };
+}
+
+function requireStudy(store: Store, studyId: number): StudyRecord {
+  const study = getStudyRecord(store, studyId);
+  if (!study) throw new InputError(`study ${studyId}`, 'no such study in the database');
+  return study;
+}

@@ -1,0 +1,153 @@
+// Dose-response spec: P(lag +1) against the number of heads ablated, one line per group (induction
+// vs random), with a band: the 95% CI, or for random heads drawn several times the range over draws.
+// doseSeriesFromConditions turns a study's conditions + metrics into the series.
+
+import type { ChartDataset, LegendItem, TooltipItem } from 'chart.js';
+import type { Condition, ConditionMetrics, Interval } from '../study/types';
+import { layerRangeLabel } from '../study/labels';
+import { headTypeLabel, modeLabel } from './labels';
+import { backgroundPlugin } from './plugins';
+import { GROUP_COLORS, paletteColor, withAlpha } from './palette';
+import type { LineChartSpec, Point } from './lag-chart';
+
+export interface DosePoint {
+  count: number;
+  value: number;
+  low: number;
+  high: number;
+}
+
+export interface DoseSeries {
+  label: string;
+  color?: string;
+  points: DosePoint[];
+}
+
+export interface DoseChartInput {
+  series: DoseSeries[];
+  title: string;
+  subtitle?: string;
+  /** Default 'P(lag +1)'. */
+  yLabel?: string;
+  logScale?: boolean;
+  background?: string | null;
+}
+
+export function doseResponseSpec(input: DoseChartInput): LineChartSpec {
+  const datasets: ChartDataset<'line', Point[]>[] = [];
+  const bandIndices = new Set<number>();
+  input.series.forEach((s, i) => {
+    const color = s.color ?? paletteColor(i);
+    const pts = [...s.points].sort((a, b) => a.count - b.count);
+    const edge = (label: string, data: Point[], fill: false | '-1') => {
+      bandIndices.add(datasets.length);
+      datasets.push({
+        label,
+        data,
+        borderWidth: 0,
+        borderColor: 'transparent',
+        backgroundColor: withAlpha(color, 0.2),
+        pointRadius: 0,
+        pointHoverRadius: 0,
+        fill,
+        order: 1,
+      });
+    };
+    edge(`${s.label} (high)`, pts.map((p) => ({ x: p.count, y: p.high })), false);
+    edge(`${s.label} (low)`, pts.map((p) => ({ x: p.count, y: p.low })), '-1');
+    datasets.push({
+      label: s.label,
+      data: pts.map((p) => ({ x: p.count, y: p.value })),
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 2,
+      pointRadius: 3.5,
+      fill: false,
+      order: 0,
+    });
+  });
+  const yLabel = input.yLabel ?? 'P(lag +1)';
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      parsing: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: {
+          type: 'linear',
+          title: { display: true, text: 'Number of heads ablated' },
+          ticks: { precision: 0 },
+        },
+        y: input.logScale
+          ? { type: 'logarithmic', title: { display: true, text: `${yLabel} (log scale)` } }
+          : { type: 'linear', beginAtZero: true, title: { display: true, text: yLabel } },
+      },
+      plugins: {
+        title: { display: true, text: input.title, font: { size: 14, weight: 'bold' } },
+        subtitle: { display: Boolean(input.subtitle), text: input.subtitle ?? '', padding: { bottom: 8 } },
+        legend: {
+          position: 'top',
+          labels: {
+            boxWidth: 24,
+            usePointStyle: true,
+            pointStyle: 'line',
+            filter: (item: LegendItem) => !bandIndices.has(item.datasetIndex ?? -1),
+          },
+        },
+        tooltip: { filter: (item: TooltipItem<'line'>) => !bandIndices.has(item.datasetIndex) },
+      },
+    },
+    plugins: input.background === null ? [] : [backgroundPlugin(input.background ?? '#ffffff')],
+  };
+}
+
+/**
+ * One series per (head type, mode, layer range) group, each starting at the shared baseline (k = 0).
+ * With several random draws the line is the mean over draws and the band their min..max range;
+ * otherwise the band is the condition's 95% CI.
+ */
+export function doseSeriesFromConditions(
+  conditions: Condition[],
+  metrics: Record<string, ConditionMetrics>,
+  pick: (m: ConditionMetrics) => Interval = (m) => m.pPlus1,
+): DoseSeries[] {
+  const baseline = conditions.find((c) => c.headType === 'none');
+  const ablated = conditions.filter((c) => c.headType !== 'none');
+  const groupKey = (c: Condition) => `${c.headType}|${c.mode}|${c.layerRange}`;
+  const keys = [...new Set(ablated.map(groupKey))];
+  const modes = new Set(ablated.map((c) => c.mode));
+  const ranges = new Set(ablated.map((c) => c.layerRange));
+  const typeCounts = new Map<string, number>();
+  for (const k of keys) typeCounts.set(k.split('|')[0], (typeCounts.get(k.split('|')[0]) ?? 0) + 1);
+
+  return keys.map((key, i) => {
+    const members = ablated.filter((c) => groupKey(c) === key);
+    const first = members[0];
+    const draws = new Set(members.map((c) => c.draw)).size;
+    const points: DosePoint[] = [];
+    if (baseline && metrics[baseline.key]) {
+      const b = pick(metrics[baseline.key]);
+      points.push({ count: 0, value: b.value, low: b.ciLow, high: b.ciHigh });
+    }
+    for (const count of [...new Set(members.map((c) => c.count))].sort((a, b) => a - b)) {
+      const vals = members.filter((c) => c.count === count && metrics[c.key]).map((c) => pick(metrics[c.key]));
+      if (vals.length === 0) continue;
+      if (vals.length === 1) {
+        points.push({ count, value: vals[0].value, low: vals[0].ciLow, high: vals[0].ciHigh });
+      } else {
+        const v = vals.map((x) => x.value);
+        const mean = v.reduce((a, b) => a + b, 0) / v.length;
+        points.push({ count, value: mean, low: Math.min(...v), high: Math.max(...v) });
+      }
+    }
+    let label = headTypeLabel(first.headType);
+    if (modes.size > 1) label += `, ${modeLabel(first.mode)}`;
+    if (ranges.size > 1) label += `, ${layerRangeLabel(first.layerRange)}`;
+    if (draws > 1) label += ` (mean of ${draws} draws; band: range)`;
+    const type = first.headType as 'induction' | 'random';
+    const color = typeCounts.get(type) === 1 ? GROUP_COLORS[type] : paletteColor(i);
+    return { label, color, points };
+  });
+}

@@ -1,0 +1,144 @@
+// Lag plot spec: mean probability per lag, one line per condition with a translucent 95% CI band and
+// a dashed line at lag 0. A plain chart.js configuration, drawn by the renderer and by the headless
+// PNG export (src/main/export/png.ts), so a saved figure matches the screen.
+
+import type { ChartConfiguration, ChartDataset, LegendItem, TooltipItem } from 'chart.js';
+import type { LagCurve } from '../study/types';
+import { backgroundPlugin, verticalLinePlugin } from './plugins';
+import { BASELINE_COLOR, paletteColor, withAlpha } from './palette';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export type LineChartSpec = ChartConfiguration<'line', Point[]>;
+type LineDataset = ChartDataset<'line', Point[]>;
+
+export interface LagSeries {
+  label: string;
+  curve: LagCurve;
+  /** Defaults to the palette colour of the series' index. */
+  color?: string;
+}
+
+export interface LagChartInput {
+  curves: LagSeries[];
+  title: string;
+  subtitle?: string;
+  /** Show lags -lagWindow..+lagWindow only (all lags when absent). */
+  lagWindow?: number;
+  logScale?: boolean;
+  /** Draw the CI bands (default true). */
+  bands?: boolean;
+  /** Canvas background; null keeps it transparent (default white). */
+  background?: string | null;
+}
+
+/** Colour for the i-th condition of a plot; the baseline always gets BASELINE_COLOR. */
+export function seriesColor(label: string, index: number): string {
+  return /baseline/i.test(label) ? BASELINE_COLOR : paletteColor(index);
+}
+
+export function lagChartSpec(input: LagChartInput): LineChartSpec {
+  const bands = input.bands ?? true;
+  const win = input.lagWindow;
+  const inWindow = (lag: number) => win === undefined || Math.abs(lag) <= win;
+  const floor = input.logScale ? positiveFloor(input.curves.map((c) => c.curve)) : -Infinity;
+  const y = (v: number) => Math.max(v, floor);
+
+  const datasets: LineDataset[] = [];
+  const bandIndices = new Set<number>();
+  input.curves.forEach((series, i) => {
+    const color = series.color ?? seriesColor(series.label, i);
+    const { lags, mean, ciLow, ciHigh } = series.curve;
+    const pick = (values: number[]): Point[] => {
+      const out: Point[] = [];
+      for (let j = 0; j < lags.length; j++) if (inWindow(lags[j])) out.push({ x: lags[j], y: y(values[j]) });
+      return out;
+    };
+    if (bands) {
+      // Two invisible edges; the lower one fills up to the upper one ('-1' = the dataset before it).
+      bandIndices.add(datasets.length);
+      datasets.push(bandEdge(`${series.label} (CI high)`, pick(ciHigh), false, color));
+      bandIndices.add(datasets.length);
+      datasets.push(bandEdge(`${series.label} (CI low)`, pick(ciLow), '-1', color));
+    }
+    datasets.push({
+      label: series.label,
+      data: pick(mean),
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 1.5,
+      pointRadius: 0,
+      pointHoverRadius: 3,
+      fill: false,
+      order: 0,
+    });
+  });
+
+  const xMin = win === undefined ? undefined : -win;
+  const xMax = win === undefined ? undefined : win;
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: {
+          type: 'linear',
+          min: xMin,
+          max: xMax,
+          title: { display: true, text: 'Lag (position relative to the repeated token)' },
+          ticks: { precision: 0 },
+        },
+        y: input.logScale
+          ? { type: 'logarithmic', title: { display: true, text: 'Mean probability (log scale)' } }
+          : { type: 'linear', beginAtZero: true, title: { display: true, text: 'Mean probability' } },
+      },
+      plugins: {
+        title: { display: true, text: input.title, font: { size: 14, weight: 'bold' } },
+        subtitle: { display: Boolean(input.subtitle), text: input.subtitle ?? '', padding: { bottom: 8 } },
+        legend: {
+          position: 'top',
+          labels: {
+            boxWidth: 24,
+            usePointStyle: true,
+            pointStyle: 'line',
+            filter: (item: LegendItem) => !bandIndices.has(item.datasetIndex ?? -1),
+          },
+        },
+        tooltip: { filter: (item: TooltipItem<'line'>) => !bandIndices.has(item.datasetIndex) },
+      },
+    },
+    plugins: [
+      verticalLinePlugin(0),
+      ...(input.background === null ? [] : [backgroundPlugin(input.background ?? '#ffffff')]),
+    ],
+  };
+}
+
+function bandEdge(label: string, data: Point[], fill: false | '-1', color: string): LineDataset {
+  return {
+    label,
+    data,
+    borderWidth: 0,
+    borderColor: 'transparent',
+    backgroundColor: withAlpha(color, 0.18),
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    fill,
+    // Drawn below every mean line (chart.js draws higher `order` first).
+    order: 1,
+  };
+}
+
+/** Log axes cannot show 0 or negative CI edges: clamp them to a tenth of the smallest positive mean. */
+function positiveFloor(curves: LagCurve[]): number {
+  let min = Infinity;
+  for (const c of curves) for (const v of c.mean) if (v > 0 && v < min) min = v;
+  return Number.isFinite(min) ? min / 10 : 1e-12;
+}

@@ -1,0 +1,34 @@
+// Plain, structured-clone-safe views of stored studies that cross the IPC boundary.
+
+import type { ConditionMetrics, LagCurve } from '../study/types';
+
+export interface StudyListView {
+  id: number;
+  name: string;
+  status: string;
+  modelPath: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  done: number;
+  total: number;
+}
+
+export interface ConditionView {
+  key: string;
+  label: string;
+  headType: string;
+  count: number;
+  heads: { layer: number; head: number }[];
+  trials: number;
+  curve: LagCurve | null;
+  metrics: ConditionMetrics | null;
+}
+
+export interface StudySummaryView {
+  id: number;
+  name: string;
+  status: string;
+  seqLen: number;
+  permutations: number;
+  conditions: ConditionView[];
+}

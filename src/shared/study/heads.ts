@@ -1,0 +1,158 @@
+// Head selection (DESIGN.md §1): layer ranges, top induction heads, nested random draws, and
+// the resolution of a study spec into its conditions. Only heads that have a score take part: an
+// imported CSV may leave some out (score-csv.ts reports them), and those are never ablated.
+
+import type { HeadRef } from '../model-spec';
+import { InputError } from '../errors';
+import { headCountLabel, LAYER_RANGE_LABELS, MODE_LABELS } from './labels';
+import { createRng, RNG_DOMAIN, sampleWithoutReplacement } from './prng';
+import type { Condition, HeadScore, LayerRange, ModelShape, StudySpec } from './types';
+
+export type { ModelShape } from './types';
+
+const RANGE_CODES: Record<LayerRange, number> = { full: 0, top: 1, bottom: 2 };
+
+/** Layers of a range. One boundary for all: lower (`top`) = layers < floor(L/2), upper (`bottom`) = the rest. */
+export function layerRangeLayers(range: LayerRange, nLayers: number): number[] {
+  const half = Math.floor(nLayers / 2);
+  const all = Array.from({ length: nLayers }, (_, layer) => layer);
+  if (range === 'top') return all.slice(0, half);
+  if (range === 'bottom') return all.slice(half);
+  return all;
+}
+
+function inRange(layer: number, range: LayerRange, nLayers: number): boolean {
+  const half = Math.floor(nLayers / 2);
+  if (layer < 0 || layer >= nLayers) return false;
+  if (range === 'top') return layer < half;
+  if (range === 'bottom') return layer >= half;
+  return true;
+}
+
+/** Score descending (NaN last), ties broken by (layer, head) ascending, so the ranking is total. */
+export function compareHeadScores(a: HeadScore, b: HeadScore): number {
+  const aNaN = Number.isNaN(a.score);
+  const bNaN = Number.isNaN(b.score);
+  if (aNaN !== bNaN) return aNaN ? 1 : -1;
+  if (!aNaN && a.score !== b.score) return b.score - a.score;
+  return a.layer - b.layer || a.head - b.head;
+}
+
+function compareHeadRefs(a: HeadRef, b: HeadRef): number {
+  return a.layer - b.layer || a.head - b.head;
+}
+
+/** Scored heads of the range, ranked by compareHeadScores. */
+function rankedInRange(scores: readonly HeadScore[], range: LayerRange, nLayers: number): HeadScore[] {
+  return scores.filter((s) => inRange(s.layer, range, nLayers)).sort(compareHeadScores);
+}
+
+/** The k heads of the range with the highest induction score, in rank order. */
+export function topInductionHeads(
+  scores: readonly HeadScore[],
+  range: LayerRange,
+  nLayers: number,
+  k: number,
+): HeadRef[] {
+  const ranked = rankedInRange(scores, range, nLayers);
+  if (k > ranked.length) {
+    throw new RangeError(`asked for ${k} induction heads but ${LAYER_RANGE_LABELS[range]} has ${ranked.length} scored heads`);
+  }
+  return ranked.slice(0, k).map(({ layer, head }) => ({ layer, head }));
+}
+
+/** Heads random draws come from: the range's scored heads minus its top `maxHeadsAbl`, in (layer, head) order. */
+export function randomHeadPool(
+  scores: readonly HeadScore[],
+  range: LayerRange,
+  nLayers: number,
+  maxHeadsAbl: number,
+): HeadRef[] {
+  const ranked = rankedInRange(scores, range, nLayers);
+  return ranked
+    .slice(maxHeadsAbl)
+    .map(({ layer, head }) => ({ layer, head }))
+    .sort(compareHeadRefs);
+}
+
+/**
+ * k random heads of the range that are not among its top `maxHeadsAbl` induction heads. One
+ * permutation per (seed, range, draw); counts are nested (k heads = the first k of it). Draws are
+ * independent streams; the mode is not part of the seed, so zero and mean groups share heads.
+ */
+export function randomHeads(
+  scores: readonly HeadScore[],
+  range: LayerRange,
+  nLayers: number,
+  maxHeadsAbl: number,
+  k: number,
+  seed: number,
+  draw: number,
+): HeadRef[] {
+  const pool = randomHeadPool(scores, range, nLayers, maxHeadsAbl);
+  if (k > pool.length) {
+    throw new RangeError(
+      `asked for ${k} random heads but ${LAYER_RANGE_LABELS[range]} has ${pool.length} scored heads outside the top ${maxHeadsAbl}`,
+    );
+  }
+  return sampleWithoutReplacement(createRng(seed, RNG_DOMAIN.randomHeads, RANGE_CODES[range], draw), pool, k);
+}
+
+function checkScoresFitShape(scores: readonly HeadScore[], shape: ModelShape): void {
+  const seen = new Set<number>();
+  for (const { layer, head } of scores) {
+    if (!Number.isInteger(layer) || !Number.isInteger(head) || layer < 0 || head < 0 || layer >= shape.nLayers || head >= shape.nHeads) {
+      throw new RangeError(`score for head (${layer}, ${head}) is outside a ${shape.nLayers}x${shape.nHeads} model`);
+    }
+    const id = layer * shape.nHeads + head;
+    if (seen.has(id)) throw new RangeError(`two scores for head (${layer}, ${head})`);
+    seen.add(id);
+  }
+}
+
+/**
+ * Every condition of a study: one shared baseline (k = 0) first, then per group, per count > 0 (in
+ * the spec's order) and, for random groups, per draw. Throws InputError naming the spec field when
+ * the scored heads cannot supply a count.
+ */
+export function resolveConditions(spec: StudySpec, scores: readonly HeadScore[], shape: ModelShape): Condition[] {
+  checkScoresFitShape(scores, shape);
+  const conditions: Condition[] = [
+    {
+      key: 'baseline',
+      label: 'baseline (no heads ablated)',
+      headType: 'none',
+      mode: spec.groups[0]?.mode ?? 'zero',
+      layerRange: 'full',
+      count: 0,
+      draw: 0,
+      heads: [],
+    },
+  ];
+  const keys = new Set(['baseline']);
+  spec.groups.forEach((group, g) => {
+    const { headType, mode, layerRange } = group;
+    const draws = headType === 'random' ? group.draws : 1;
+    for (const count of group.counts) {
+      if (count === 0) continue;
+      for (let draw = 0; draw < draws; draw++) {
+        let heads: HeadRef[];
+        try {
+          heads =
+            headType === 'induction'
+              ? topInductionHeads(scores, layerRange, shape.nLayers, count)
+              : randomHeads(scores, layerRange, shape.nLayers, spec.maxHeadsAbl, count, spec.seed, draw);
+        } catch (err) {
+          if (err instanceof RangeError) throw new InputError(`spec.groups.${g}.counts`, err.message);
+          throw err;
+        }
+        const key = `${headType}-${mode}-${layerRange}-k${count}` + (headType === 'random' ? `-d${draw}` : '');
+        if (keys.has(key)) throw new InputError(`spec.groups.${g}`, `repeats condition ${key}`);
+        keys.add(key);
+        const label = `${headCountLabel(headType, count, draw, draws)}, ${MODE_LABELS[mode]}, ${LAYER_RANGE_LABELS[layerRange]}`;
+        conditions.push({ key, label, headType, mode, layerRange, count, draw, heads });
+      }
+    }
+  });
+  return conditions;
+}

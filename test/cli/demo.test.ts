@@ -1,0 +1,63 @@
+// `demo` end to end on a stand-in demo model (ABLATION_STUDIO_DEMO_MODEL: a tiny 4-layer Llama with
+// a tokens.json, as the bundled model has) with few trials: the summary table, the relative drop at
+// k = 4, the output paths; and a clear failure while the demo model is missing.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+
+const REPO = path.resolve(__dirname, '../..');
+const TSX_CLI = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+let root: string;
+
+function demo(demoModel: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [TSX_CLI, 'src/main/cli/main.ts', 'demo', ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ABLATION_STUDIO_HOME: path.join(root, 'home'), ABLATION_STUDIO_DEMO_MODEL: demoModel },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-demo-'));
+  // 4 layers x 4 heads: 8 induction candidates and 8 others for random draws of up to 8 heads.
+  const dir = path.join(root, 'demo-model');
+  writeTinyModel(dir, tinyLlama3({ layers: 4, vocab: 560, maxPositions: 512 }));
+  fs.writeFileSync(path.join(dir, 'tokens.json'), JSON.stringify(Array.from({ length: 540 }, (_, i) => i + 10)));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('demo', () => {
+  it('runs the demo preset and reports P(+1), deltas, the k=4 drop and where the outputs are', () => {
+    const out = path.join(root, 'out');
+    const db = path.join(root, 'demo.sqlite');
+    const r = demo(path.join(root, 'demo-model'), '--permutations', '3', '--out', out, '--db', db);
+    if (r.code !== 0) console.log(r.stdout, r.stderr);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('25 conditions x 3 trials, prompt length 501');
+    for (const row of ['baseline', 'induction k=1', 'induction k=8', 'random k=4 #5']) expect(r.stdout).toContain(row);
+    expect(r.stdout).toContain('Relative drop at 4 heads:');
+    expect(r.stdout).toMatch(/k=4 induction heads: P\(\+1\) [+-]\d+\.\d% relative to baseline \(95% CI/);
+    expect(r.stdout).toMatch(/k=4 random heads: P\(\+1\) [+-]\d+\.\d% relative to baseline \(mean of 5 draws, range/);
+    expect(r.stdout).toContain(`Dose-response figure: ${path.join(out, 'figures', 'demo-induction_perm3_dose_response.png')}`);
+    expect(r.stdout).toContain(`Database: ${db} (study 1)`);
+    expect(fs.existsSync(path.join(out, 'tables', 'demo-induction_perm3_abl4_zero_induction_full.csv'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'tables', 'demo-induction_perm3_abl4_zero_random_full_draw5.csv'))).toBe(true);
+    const prov = JSON.parse(fs.readFileSync(path.join(out, 'provenance.json'), 'utf8'));
+    expect(prov.spec.tokens).toEqual({ source: 'file', path: path.join(root, 'demo-model', 'tokens.json') });
+    expect(prov.spec.groups.map((g: { counts: number[] }) => g.counts)).toEqual([[0, 1, 2, 4, 8], [0, 1, 2, 4, 8]]);
+  });
+
+  it('fails with a clear message while the demo model is not built', () => {
+    const missing = path.join(root, 'not-built');
+    fs.mkdirSync(missing);
+    const r = demo(missing);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: ${missing}: the demo model is not built yet`);
+  });
+});

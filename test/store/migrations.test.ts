@@ -1,0 +1,118 @@
+// Schema migrations: each step tested by migrating to N-1, inserting, migrating to N and checking the
+// data; plus the runner's rules (transactional steps, increasing versions, newer databases refused).
+
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isInputError } from '../../src/shared/errors';
+import { openStore, type Store } from '../../src/main/store/db';
+import { latestVersion, migrate, schemaVersion } from '../../src/main/store/migrate';
+import { MIGRATIONS, type Migration } from '../../src/main/store/migrations/index';
+import { tempDir } from './store-fixtures';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => (tmp = tempDir()));
+afterEach(() => tmp.cleanup());
+
+/**
+ * One migration step: open at version-1, let `before` insert rows, reopen (which migrates to
+ * `version`), let `after` check them. A test for migration 002 is one more call.
+ */
+function migrationStep(
+  version: number,
+  before: (store: Store) => void,
+  after: (store: Store) => void,
+): void {
+  const old = openStore(tmp.dbPath, { targetVersion: version - 1 });
+  expect(schemaVersion(old.db)).toBe(version - 1);
+  before(old);
+  old.close();
+  const migrated = openStore(tmp.dbPath, { targetVersion: version });
+  try {
+    expect(schemaVersion(migrated.db)).toBe(version);
+    after(migrated);
+  } finally {
+    migrated.close();
+  }
+}
+
+function tableNames(db: Database.Database): string[] {
+  return db
+    .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
+    .pluck()
+    .all() as string[];
+}
+
+describe('migration 001-initial', () => {
+  it('creates every table STRICT, from an empty file', () => {
+    migrationStep(
+      1,
+      (store) => expect(tableNames(store.db)).toEqual([]),
+      (store) => {
+        const tables = ['conditions', 'head_scores', 'models', 'results', 'score_sets', 'studies', 'token_sets', 'trials'];
+        expect(tableNames(store.db)).toEqual(tables);
+        const list = store.db.prepare(`PRAGMA table_list`).all() as { name: string; strict: number; wr: number }[];
+        for (const t of tables) expect(list.find((r) => r.name === t)?.strict, t).toBe(1);
+        expect(list.find((r) => r.name === 'head_scores')?.wr).toBe(1);
+        // STRICT: a string in an INTEGER column is an error, not silently stored.
+        expect(() =>
+          store.db
+            .prepare(`INSERT INTO token_sets (name, n, tokens, created_at) VALUES ('x', 'three', x'', 0)`)
+            .run(),
+        ).toThrow(/cannot store TEXT value in INTEGER column/);
+      },
+    );
+  });
+});
+
+describe('migration runner', () => {
+  it('refuses a database from a newer app version, naming the file, and leaves it alone', () => {
+    openStore(tmp.dbPath).close();
+    const raw = new Database(tmp.dbPath);
+    raw.pragma(`user_version = ${latestVersion() + 1}`);
+    raw.close();
+    let error: unknown;
+    try {
+      openStore(tmp.dbPath);
+    } catch (err) {
+      error = err;
+    }
+    expect(isInputError(error)).toBe(true);
+    expect((error as Error).message).toContain(tmp.dbPath);
+    expect((error as Error).message).toMatch(/newer than this version of Ablation Studio supports/);
+    const after = new Database(tmp.dbPath);
+    expect(schemaVersion(after)).toBe(latestVersion() + 1);
+    after.close();
+  });
+
+  it('runs each migration in a transaction: a failing one leaves the previous version', () => {
+    const failing: Migration = {
+      version: latestVersion() + 1,
+      name: 'broken',
+      up: (db) => {
+        db.exec(`CREATE TABLE half_done (x INTEGER) STRICT`);
+        throw new Error('boom');
+      },
+    };
+    openStore(tmp.dbPath).close();
+    expect(() => openStore(tmp.dbPath, { migrations: [...MIGRATIONS, failing] })).toThrow('boom');
+    const db = new Database(tmp.dbPath);
+    expect(schemaVersion(db)).toBe(latestVersion());
+    expect(tableNames(db)).not.toContain('half_done');
+    db.close();
+  });
+
+  it('rejects a migration list whose versions do not increase', () => {
+    const db = new Database(':memory:');
+    const m = (version: number): Migration => ({ version, name: `m${version}`, up: () => {} });
+    expect(() => migrate(db, { file: 'x.db', migrations: [m(1), m(1)] })).toThrow(/does not follow/);
+    expect(() => migrate(db, { file: 'x.db', migrations: [m(2), m(1)] })).toThrow(/does not follow/);
+    expect(schemaVersion(db)).toBe(0);
+    db.close();
+  });
+
+  it('refuses a file that is not a database, naming it', () => {
+    writeFileSync(tmp.dbPath, 'this is not sqlite, just text that is long enough '.repeat(20));
+    expect(() => openStore(tmp.dbPath)).toThrow(new RegExp(`^${tmp.dbPath}: not an Ablation Studio database`));
+  });
+});

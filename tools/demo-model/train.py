@@ -1,0 +1,203 @@
+"""Train the bundled demo model: a tiny HF-format Llama with real induction heads.
+
+  /usr/bin/python3 tools/demo-model/train.py            # full run, writes resources/models/demo-induction
+  /usr/bin/python3 tools/demo-model/train.py --pilot    # few-minute pilot into /tmp/demo-pilot
+
+Seeded and CPU-only (2 threads). See tools/demo-model/README.md.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import N_SPECIAL, induction_prompts, make_batch, probe_prompts, zipf_weights  # noqa: E402
+from model import Cfg, LlamaForCausalLM  # noqa: E402
+import export  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORDS = os.path.join(ROOT, "resources", "word-lists", "english-words.txt")
+SEED = 1234
+CFG = Cfg(intermediate_size=256)
+# (sequence length, batch, steps): short sequences first (cheap, induction forms),
+# then long ones so positions/distances up to the probe's 501 are seen
+PHASES = [(192, 16, 6000), (544, 8, 2000)]
+LR, WARMUP, WD = 3e-3, 50, 0.01
+# head dropout per layer: drop probability of each head's output (per sequence). Layer 0
+# holds the previous-token heads; dropping them at random forces several redundant ones, so a
+# random 4-head ablation cannot remove the model's only previous-token path.
+HEAD_DROP = {0: 0.3}
+DEV = "cpu"  # --device cuda only for quick sweeps; the shipped model is trained on CPU
+
+
+def lr_at(step, total):
+    if step < WARMUP:
+        return LR * (step + 1) / WARMUP
+    t = (step - WARMUP) / max(1, total - WARMUP)
+    return LR * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))  # cosine to 10%
+
+
+def head_keep(B, gen):
+    """[B, L, H] 0/1 keep mask for head dropout."""
+    keep = torch.ones(B, CFG.num_hidden_layers, CFG.num_attention_heads)
+    for layer, p in HEAD_DROP.items():
+        keep[:, layer] = (torch.rand(B, CFG.num_attention_heads, generator=gen) >= p).float()
+    return keep
+
+
+def train(model, phases, log_every=25):
+    rng = np.random.default_rng(SEED)
+    gen = torch.Generator().manual_seed(SEED)
+    n_words = CFG.vocab_size - N_SPECIAL
+    zipf = zipf_weights(n_words, np.random.default_rng(SEED + 1))
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": WD},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=LR, betas=(0.9, 0.98))
+    total = sum(n for _, _, n in phases)
+    step, t0, hist = 0, time.time(), []
+    for S, B, n in phases:
+        for _ in range(n):
+            ids = torch.from_numpy(make_batch(rng, B, S + 1, n_words, zipf)).to(DEV)  # [B, S+1]
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, total)
+            logits = model(ids[:, :-1], keep=head_keep(B, gen).to(DEV))  # [B, S, V]
+            loss = F.cross_entropy(logits.reshape(-1, CFG.vocab_size), ids[:, 1:].reshape(-1))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            hist.append(loss.item())
+            step += 1
+            if step % log_every == 0 or step == total:
+                print(f"step {step}/{total} S={S} loss {np.mean(hist[-log_every:]):.3f} "
+                      f"{time.time() - t0:.0f}s", flush=True)
+    return time.time() - t0, hist
+
+
+@torch.no_grad()
+def probe_probs(model, prompts, keep=None, uniform=None, bs=10):
+    """[n, S] softmax(logits at last position) gathered at every prompt token."""
+    out = []
+    for i in range(0, len(prompts), bs):
+        ids = torch.from_numpy(prompts[i:i + bs]).to(DEV)
+        kw = {}
+        if keep is not None:
+            kw["keep"] = keep.expand(len(ids), -1, -1).to(DEV)
+        if uniform is not None:
+            kw["uniform"] = uniform.expand(len(ids), -1, -1).to(DEV)
+        p = model(ids, **kw)[:, -1].float().softmax(-1)  # [b, V]
+        out.append(p.gather(1, ids).cpu())
+    return torch.cat(out).double().numpy()
+
+
+@torch.no_grad()
+def induction_scores(model, T=50, n_seqs=10, seed=42):
+    """[L, H] mean attention from i in the second copy to i - T + 1 (the app's definition)."""
+    ids = torch.from_numpy(induction_prompts(n_seqs, T, CFG.vocab_size - N_SPECIAL, seed)).to(DEV)
+    _, attns = model(ids, want_attn=True)
+    i = torch.arange(T, 2 * T)
+    return torch.stack([a[:, :, i, i - T + 1].mean((0, 2)) for a in attns]).cpu().numpy()
+
+
+def evaluate(model, token_set, n_trials=100, n_draws=10, seed=42):
+    L, H = CFG.num_hidden_layers, CFG.num_attention_heads
+    prompts = probe_prompts(token_set[:500], n_trials, seed)  # [n, 501]
+    mid = prompts.shape[1] // 2  # position 250; lag = pos - mid
+
+    def p_plus1(heads, mode="zero"):
+        keep, uni = torch.ones(1, L, H), torch.zeros(1, L, H)
+        for l, h in heads:
+            keep[0, l, h] = 0.0
+            uni[0, l, h] = 1.0 if mode == "mean" else 0.0
+        probs = probe_probs(model, prompts, keep, uni)
+        return probs[:, mid + 1].mean(), probs
+
+    base, probs = p_plus1([])
+    curve = probs.mean(0)  # per position
+    lags = {int(s - mid): float(curve[s]) for s in range(len(curve))}
+    peak = max(lags, key=lags.get)
+    scores = induction_scores(model)
+    order = [divmod(int(k), H) for k in np.argsort(-scores.ravel())]
+    top4, top8 = order[:4], set(order[:8])
+    res = {"n_trials": n_trials, "token_set": "tokens.json[:500]", "seed": seed,
+           "baseline_p_plus1": float(base), "peak_lag": peak,
+           "baseline_lags": {k: lags[k] for k in range(-3, 4)},
+           "induction_scores": scores.round(4).tolist(),
+           "top8_heads": [list(x) for x in order[:8]]}
+    for mode in ("zero", "mean"):
+        p, _ = p_plus1(top4, mode)
+        res[f"top4_{mode}_p_plus1"] = float(p)
+        res[f"top4_{mode}_rel_drop"] = float(1 - p / base)
+    rng = np.random.default_rng(seed)
+    cands = [(l, h) for l in range(L) for h in range(H) if (l, h) not in top8]
+    draws = []
+    for _ in range(n_draws):
+        heads = [cands[i] for i in rng.choice(len(cands), 4, replace=False)]
+        p, _ = p_plus1(heads, "zero")
+        draws.append({"heads": [list(x) for x in heads], "p_plus1": float(p),
+                      "rel_drop": float(1 - p / base)})
+    res["random4_zero_draws"] = draws
+    res["random4_zero_mean_rel_drop"] = float(np.mean([d["rel_drop"] for d in draws]))
+    res["random4_zero_max_rel_drop"] = float(np.max([d["rel_drop"] for d in draws]))
+    res["pass"] = bool(base >= 0.3 and peak == 1 and res["top4_zero_rel_drop"] >= 0.5
+                       and res["random4_zero_mean_rel_drop"] <= 0.2)
+    return res
+
+
+def main():
+    global DEV, LR
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pilot", action="store_true")
+    ap.add_argument("--out", default=os.path.join(ROOT, "resources", "models", "demo-induction"))
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--lr", type=float, default=LR)
+    ap.add_argument("--no-fixture", action="store_true")
+    args = ap.parse_args()
+    DEV, LR = args.device, args.lr
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    out = "/tmp/demo-pilot" if args.pilot and "--out" not in sys.argv else args.out
+    os.makedirs(out, exist_ok=True)
+
+    with open(WORDS, encoding="utf-8") as f:
+        words = [w.strip() for w in f if w.strip()]
+    assert len(words) + N_SPECIAL == CFG.vocab_size, len(words)
+    # demo token set: 600 unique word ids (specials excluded); prompts use the first 500
+    token_set = sorted(np.random.default_rng(42).choice(len(words), 600, replace=False) + N_SPECIAL)
+    token_set = [int(t) for t in np.random.default_rng(43).permutation(token_set)]
+    export.write_tokenizer(out, words)
+    with open(os.path.join(out, "tokens.json"), "w") as f:
+        json.dump(token_set, f)
+
+    model = LlamaForCausalLM(CFG).to(DEV)
+    phases = [(S, B, max(1, n // 8)) for S, B, n in PHASES] if args.pilot else PHASES
+    secs, hist = train(model, phases, log_every=500)
+    print(f"trained in {secs / 60:.1f} min", flush=True)
+    model.eval()
+    export.write_model(out, model, CFG)
+    t0 = time.time()
+    res = evaluate(model, token_set, n_trials=20 if args.pilot else 100,
+                   n_draws=5 if args.pilot else 10)
+    res.update({"train_seconds": round(secs), "eval_seconds": round(time.time() - t0),
+                "seed": SEED, "phases": PHASES if not args.pilot else phases,
+                "final_loss": float(np.mean(hist[-25:])), "head_drop": HEAD_DROP,
+                "lr": LR, "device": DEV})
+    print(json.dumps({k: v for k, v in res.items() if k != "induction_scores"}, indent=1))
+    print("induction scores:\n" + "\n".join(" ".join(f"{x:.3f}" for x in r)
+                                           for r in res["induction_scores"]))
+    with open(os.path.join(out, "train-eval.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    if not args.pilot and not args.no_fixture:
+        export.write_fixture(out, os.path.join(ROOT, "test", "fixtures", "demo-model-torch.json"),
+                             token_set)
+
+
+if __name__ == "__main__":
+    main()
