@@ -90,7 +90,7 @@ describe('run', () => {
     expect(listed.stdout).toMatch(/1\s+tiny-llama: induction vs random\s+done\s+42\/42\s+tiny-llama/);
     const shown = cli('studies', 'show', '1', '--db', db());
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toContain('Group: random heads, counts 0-1-2, zero ablation, layers full, 2 draws');
+    expect(shown.stdout).toContain('Group: random heads, counts 0-1-2, zero ablation, --layer_abl full (all layers), 2 draws');
     expect(shown.stdout).toContain('induction k=2');
     expect(cli('studies', 'resume', '1', '--db', db()).stdout).toContain('Study 1 is done');
 

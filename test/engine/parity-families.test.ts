@@ -3,12 +3,10 @@
 // sliding window (4) and the tiny Gemma-2's soft-caps (5) bite, so local layers and soft-capping
 // before ablation are exercised; GPT-2 is checked with and without the `transformer.` name prefix,
 // GPT-NeoX with parallel and sequential residuals and two rotary fractions.
-// Each family's suite is skipped while src/main/engine/families/registry.ts lacks its model_type:
-// remove that guard once all three families have landed. Cases and tolerances: parity-suite.ts.
+// Cases and tolerances: parity-suite.ts.
 
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import { supportedModelTypes } from '../../src/main/engine/families/registry';
 import { tinyGemma2, tinyGpt2, tinyNeox, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
 import type { WriteDtype } from '../helpers/hf-checkpoint';
 import { defineParitySuites, type OpenEngine, type ParityCheckpoint } from '../reference/parity-suite';
@@ -61,5 +59,4 @@ defineParitySuites(
     checkpoint('gpt_neox sequential, rotary 0.25, BF16', tinyNeox({ parallelResidual: false, rotaryPct: 0.25 }), 40, 'BF16'),
   ],
   openAppEngine,
-  (modelType) => supportedModelTypes().includes(modelType),
 );

@@ -6,7 +6,6 @@
 
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import { supportedModelTypes } from '../../src/main/engine/families/registry';
 import { tinyLlama3, tinyMistral, tinyQwen2, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
 import type { WriteDtype } from '../helpers/hf-checkpoint';
 import { defineParitySuites, type OpenEngine, type ParityCheckpoint } from '../reference/parity-suite';
@@ -48,5 +47,4 @@ defineParitySuites(
     checkpoint('mistral W=6 BF16', tinyMistral({ slidingWindow: 6 }), 40, 'BF16'),
   ],
   openAppEngine,
-  (modelType) => supportedModelTypes().includes(modelType),
 );

@@ -150,6 +150,14 @@ describe('loadEngine', () => {
     await expect(engine.probe({ batch: 1, seqLen: 2, inputIds: [1, 96], ...controls })).rejects.toThrow(/96 is not a token id/);
     await expect(engine.probe({ batch: 2, seqLen: S, inputIds: PROMPTS.flat(), ...controls })).rejects.toThrow(/headKeep has 8 values, expected B x L x H = 16/);
   });
+
+  it('refuses prompts longer than the model\'s position table with a clear InputError', async () => {
+    const tooLong = engine.info.spec.maxPositions + 1;
+    const controls = buildHeadControls(engine.info.spec, [{ heads: [], mode: 'none' }]);
+    const ids = Array.from({ length: tooLong }, (_, i) => i % 50);
+    await expect(engine.probe({ batch: 1, seqLen: tooLong, inputIds: ids, ...controls })).rejects.toThrow(InputError);
+    await expect(engine.patterns(ids, 1, tooLong)).rejects.toThrow(/exceed the model's \d+ positions/);
+  });
 });
 
 describe('errors from the worker', () => {

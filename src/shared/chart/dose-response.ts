@@ -38,7 +38,10 @@ export function doseResponseSpec(input: DoseChartInput): LineChartSpec {
   const bandIndices = new Set<number>();
   input.series.forEach((s, i) => {
     const color = s.color ?? paletteColor(i);
-    const pts = [...s.points].sort((a, b) => a.count - b.count);
+    // A log axis cannot show a band edge at or below 0: clamp it to a tenth of the line's value.
+    const pts = [...s.points]
+      .sort((a, b) => a.count - b.count)
+      .map((p) => (input.logScale && p.low <= 0 ? { ...p, low: p.value / 10 } : p));
     const edge = (label: string, data: Point[], fill: false | '-1') => {
       bandIndices.add(datasets.length);
       datasets.push({

@@ -3,6 +3,7 @@
 // delete. Every subcommand takes --db (default: the app's database).
 
 import { resolve } from 'node:path';
+import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
 import { defaultDbPath } from '../../app-paths';
 import { formatTable, summaryTable } from '../../export/summary-table';
@@ -91,7 +92,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
     console.log(`Induction scores: ${spec.scores.source === 'csv' ? spec.scores.path : spec.scores.source === 'compute' ? 'computed by the app' : `stored set ${spec.scores.id}`} · max_heads_abl ${spec.maxHeadsAbl}`);
     for (const g of spec.groups) {
       const draws = g.headType === 'random' && g.draws > 1 ? `, ${g.draws} draws` : '';
-      console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, layers ${g.layerRange}${draws}`);
+      console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, --layer_abl ${g.layerRange} (${LAYER_RANGE_LABELS[g.layerRange]})${draws}`);
     }
     console.log(`\nRuntime: app ${p.appVersion ?? '—'}, onnxruntime ${p.ortVersion ?? '—'}, engine ${p.engineVersion ?? '—'}, ${p.provider ?? '—'} (${p.dtype ?? '—'}), compile ${p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000)}, run ${formatDuration(p.runMs / 1000)}`);
     console.log(`\n${summaryTable(studySummary(store, s.id))}`);

@@ -4,9 +4,12 @@
 import type { Family } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { FamilyModule } from './family';
+import { gemma2Family } from './gemma2';
+import { gpt2Family } from './gpt2';
+import { gptNeoxFamily } from './gpt-neox';
 import { llamaFamily } from './llama';
 
-export const FAMILIES: readonly FamilyModule[] = [llamaFamily];
+export const FAMILIES: readonly FamilyModule[] = [llamaFamily, gemma2Family, gpt2Family, gptNeoxFamily];
 
 /** All model_type values we accept, for messages and docs. */
 export function supportedModelTypes(): string[] {

@@ -3,6 +3,7 @@
 // caller's thread, so the Electron main process and the UI stay responsive.
 
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../../../shared/errors';
 import type { Engine, EngineInfo, EngineOptions, ProbeBatch } from '../engine-types';
 import { resolveWorkerEntry } from './worker-path';
 import { deserializeError, type Reply, type Request } from './worker-protocol';
@@ -69,6 +70,7 @@ class WorkerEngine implements Engine {
   async probe(batch: ProbeBatch): Promise<Float32Array> {
     const { nLayers: L, nHeads: H, vocabSize } = this.info.spec;
     const { batch: B, seqLen: S } = batch;
+    this.checkSeqLen(S);
     const inputIds = toInt64(batch.inputIds, B * S, vocabSize);
     for (const [name, arr] of [['headKeep', batch.headKeep], ['headUniform', batch.headUniform]] as const) {
       if (arr.length !== B * L * H) throw new RangeError(`${name} has ${arr.length} values, expected B x L x H = ${B * L * H}`);
@@ -79,8 +81,17 @@ class WorkerEngine implements Engine {
   }
 
   async patterns(ids: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]> {
+    this.checkSeqLen(seqLen);
     const inputIds = toInt64(ids, batch * seqLen, this.info.spec.vocabSize);
     return this.call<Float32Array[]>({ op: 'patterns', batch, seqLen, inputIds }, [inputIds.buffer as ArrayBuffer]);
+  }
+
+  /** Past the position table the graph would fail deep inside onnxruntime; say so plainly instead. */
+  private checkSeqLen(seqLen: number): void {
+    const { maxPositions } = this.info.spec;
+    if (seqLen > maxPositions) {
+      throw new InputError('prompts', `${seqLen} tokens exceed the model's ${maxPositions} positions (max_position_embeddings)`);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,128 @@
+// The gpt_neox family (Pythia 14m … 12b, GPT-NeoX-20B), after transformers' modeling_gpt_neox.py:
+// LayerNorm, biases, rotary on the first int(head_dim * rotary_pct) dims of each head, parallel
+// residual x + attn(ln1(x)) + mlp(ln2(x)) (use_parallel_residual), untied embed_out. The fused
+// query_key_value [3D, D] (nn.Linear) has its output rows laid out (head, q|k|v, d_head).
+
+import type { ModelSpec } from '../../../shared/model-spec';
+import { InputError } from '../../../shared/errors';
+import type { Checkpoint } from '../checkpoint/checkpoint';
+import { linear, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
+import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+
+type Config = Record<string, unknown>;
+
+function parseConfig(config: Config, path: string): ModelSpec {
+  const hiddenSize = configInt(config, 'hidden_size', path);
+  const nLayers = configInt(config, 'num_hidden_layers', path);
+  const nHeads = configInt(config, 'num_attention_heads', path);
+  if (hiddenSize % nHeads !== 0) throw new InputError(path, `hidden_size (${hiddenSize}) is not divisible by num_attention_heads (${nHeads})`);
+  const headDim = hiddenSize / nHeads;
+  const rope = parseRope(config, path);
+  // HF: rotary_ndims = int(head_size * rotary_pct); rotate-half needs an even count.
+  const rotaryDim = Math.trunc(headDim * rope.pct);
+  if (rotaryDim % 2 !== 0 || rotaryDim > headDim || rotaryDim === 0) {
+    throw new InputError(path, `rotary_pct ${rope.pct} gives ${rotaryDim} rotary dims of head_dim ${headDim} (must be even, > 0 and <= head_dim)`);
+  }
+  const attentionBias = configBool(config, 'attention_bias', path, true); // GPTNeoXConfig's default
+  return {
+    family: 'gpt_neox',
+    modelType: 'gpt_neox',
+    nLayers,
+    nHeads,
+    nKvHeads: nHeads,
+    headDim,
+    hiddenSize,
+    intermediateSize: configInt(config, 'intermediate_size', path),
+    vocabSize: configInt(config, 'vocab_size', path),
+    maxPositions: configIntOr(config, 'max_position_embeddings', path, 2048), // GPTNeoXConfig's default
+    norm: { kind: 'layer', eps: configPositiveOr(config, 'layer_norm_eps', path, 1e-5), weightOffset: 0 },
+    positional: { kind: 'rotary', theta: rope.theta, rotaryDim, scaling: null },
+    attention: {
+      // attention_bias covers query_key_value and dense alike.
+      qkvBias: attentionBias,
+      outBias: attentionBias,
+      scale: 1 / Math.sqrt(headDim),
+      logitSoftcap: null,
+      slidingWindow: null,
+      localLayers: new Array<boolean>(nLayers).fill(false),
+    },
+    // 'gelu' here is the exact erf GELU (Pythia); GPT-NeoX-20B's gelu_fast is the tanh form.
+    mlp: { kind: 'plain', act: configActivation(config, 'hidden_act', path, 'gelu'), bias: true },
+    block: { parallelResidual: configBool(config, 'use_parallel_residual', path, true), postNorms: false },
+    embedScale: 1,
+    finalLogitSoftcap: null,
+    tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, false),
+  };
+}
+
+/**
+ * Rotary base and fraction: the flat keys Pythia's configs carry (rotary_emb_base, rotary_pct; some
+ * re-saves write rope_theta) or transformers 5's rope_parameters {rope_theta, partial_rotary_factor}.
+ * Only the default rope type: Pythia never scales.
+ */
+function parseRope(config: Config, path: string): { theta: number; pct: number } {
+  let theta = configPositiveOr(config, 'rotary_emb_base', path, configPositiveOr(config, 'rope_theta', path, 10000));
+  let pct = configPositiveOr(config, 'rotary_pct', path, 0.25); // GPTNeoXConfig's default
+  for (const key of ['rope_scaling', 'rope_parameters']) {
+    const raw = config[key];
+    if (raw === undefined || raw === null) continue;
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(path, `${key} must be an object or null`);
+    const r = raw as Config;
+    const type = r.rope_type ?? r.type ?? 'default';
+    if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by gpt_neox (supported: default)`);
+    theta = configPositiveOr(r, 'rope_theta', `${path} (${key})`, theta);
+    pct = configPositiveOr(r, 'partial_rotary_factor', `${path} (${key})`, pct);
+  }
+  if (pct > 1) throw new InputError(path, `rotary_pct must be at most 1, got ${pct}`);
+  return { theta, pct };
+}
+
+function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
+  const { hiddenSize: D, nHeads: H, headDim: Dh, intermediateSize: I, vocabSize: V } = spec;
+  const layerNorm = (name: string) => ({ weight: storedTensor(cp, `${name}.weight`, [D]), bias: storedTensor(cp, `${name}.bias`, [D]) });
+  const bias = spec.attention.qkvBias;
+  const layers: LayerWeights[] = [];
+  for (let l = 0; l < spec.nLayers; l++) {
+    const p = `gpt_neox.layers.${l}`;
+    const qkv = `${p}.attention.query_key_value`;
+    // Output row of head h, part j (0 q, 1 k, 2 v), dim d: (h * 3 + j) * Dh + d.
+    const part = (j: number, s: 'q' | 'k' | 'v'): Linear => {
+      const rows = headRows(H, Dh, j);
+      return {
+        weight: pickRows(cp, `${qkv}.weight`, [3 * D, D], rows, s, true), // [D, H * Dh]
+        bias: bias ? pickRows(cp, `${qkv}.bias`, [3 * D], rows, s, false) : null,
+      };
+    };
+    layers.push({
+      preAttnNorm: layerNorm(`${p}.input_layernorm`),
+      postAttnNorm: null,
+      // Sits before the MLP (in parallel mode it normalises the block's input, not attn's output).
+      preMlpNorm: layerNorm(`${p}.post_attention_layernorm`),
+      postMlpNorm: null,
+      attn: { q: part(0, 'q'), k: part(1, 'k'), v: part(2, 'v'), o: linear(cp, `${p}.attention.dense`, D, D, spec.attention.outBias) },
+      mlp: { kind: 'plain', fcIn: linear(cp, `${p}.mlp.dense_h_to_4h`, I, D, true), fcOut: linear(cp, `${p}.mlp.dense_4h_to_h`, D, I, true) },
+    });
+  }
+  // attention.bias / masked_bias / rotary_emb.inv_freq buffers in older files are never read.
+  const embed = storedTensor(cp, 'gpt_neox.embed_in.weight', [V, D]);
+  if (!spec.tieWordEmbeddings && !cp.has('embed_out.weight')) {
+    throw new InputError(cp.dir, 'missing tensor embed_out.weight (config.json has tie_word_embeddings false)');
+  }
+  const lmHead = spec.tieWordEmbeddings ? embed : storedTensor(cp, 'embed_out.weight', [V, D]);
+  return { embed, positions: null, layers, finalNorm: layerNorm('gpt_neox.final_layer_norm'), lmHead: { weight: lmHead, bias: null } };
+}
+
+/** The query_key_value rows of part j (0 q, 1 k, 2 v) for heads 0..H-1, in head order. */
+function headRows(H: number, Dh: number, j: number): number[] {
+  const rows: number[] = [];
+  for (let h = 0; h < H; h++) for (let d = 0; d < Dh; d++) rows.push((h * 3 + j) * Dh + d);
+  return rows;
+}
+
+export const gptNeoxFamily: FamilyModule = {
+  family: 'gpt_neox',
+  modelTypes: ['gpt_neox'],
+  architectures: ['GPTNeoXForCausalLM'],
+  parseConfig,
+  weights,
+};
