@@ -2,25 +2,17 @@
 // a tokens.json, as the bundled model has) with few trials: the summary table, the relative drop at
 // k = 4, the output paths; and a clear failure while the demo model is missing.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
 import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
 
-const REPO = path.resolve(__dirname, '../..');
-const TSX_CLI = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 let root: string;
 
 function demo(demoModel: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [TSX_CLI, 'src/main/cli/main.ts', 'demo', ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, ABLATION_STUDIO_HOME: path.join(root, 'home'), ABLATION_STUDIO_DEMO_MODEL: demoModel },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(['demo', ...args], { ABLATION_STUDIO_HOME: path.join(root, 'home'), ABLATION_STUDIO_DEMO_MODEL: demoModel }, 120_000);
 }
 
 beforeAll(() => {

@@ -1,7 +1,7 @@
 // The `probe` and `induction` commands as a user runs them (`npx tsx src/main/cli/main.ts ...`) on
 // checkpoints written by the test: output formats, agreement with the engine API, and exit codes
 // and messages for bad input (1, naming the file) and bad flags (2, with usage).
-import { spawnSync } from 'node:child_process';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,25 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { writeCheckpoint } from '../helpers/hf-checkpoint';
+import { runCli } from '../helpers/run-cli';
 import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
 import { inductionCircuitModel } from '../engine/induction-circuit';
 
-const REPO = path.resolve(__dirname, '../..');
-const TSX_CLI = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 let root: string;
 let home: string;
 const llama = () => path.join(root, 'llama');
 const circuit = () => path.join(root, 'circuit');
 
-/** `npx tsx src/main/cli/main.ts ...`, minus npx's own start-up: node + tsx's CLI directly. */
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [TSX_CLI, 'src/main/cli/main.ts', ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, ABLATION_STUDIO_HOME: home },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { ABLATION_STUDIO_HOME: home }, 60_000);
 }
 
 function writeJson(name: string, value: unknown): string {

@@ -2,7 +2,6 @@
 // with the seed's flags: exit code, summary table, the seed's output layout and our additions; then
 // `studies list/show/export/resume` on the same database, and trials.json against the DB's BLOBs.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,10 +10,9 @@ import { openStore } from '../../src/main/store/db';
 import { listConditions, loadTrials } from '../../src/main/store/conditions-repo';
 import { loadResultBlobs } from '../../src/main/store/results-repo';
 import { blobFloat32 } from '../../src/main/store/blobs';
+import { runCli } from '../helpers/run-cli';
 import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
 
-const REPO = path.resolve(__dirname, '../..');
-const TSX_CLI = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 let root: string;
 let home: string;
 const model = () => path.join(root, 'tiny-llama');
@@ -22,13 +20,7 @@ const db = () => path.join(root, 'studies.sqlite');
 const outDir = () => path.join(root, 'out');
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [TSX_CLI, 'src/main/cli/main.ts', ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, ABLATION_STUDIO_HOME: home, HF_HUB_CACHE: path.join(root, 'hf'), HF_HOME: path.join(root, 'hf-home') },
-    timeout: 90_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { ABLATION_STUDIO_HOME: home, HF_HUB_CACHE: path.join(root, 'hf'), HF_HOME: path.join(root, 'hf-home') }, 90_000);
 }
 
 const list = (dir: string) => fs.readdirSync(dir).sort();

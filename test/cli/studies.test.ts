@@ -1,26 +1,18 @@
 // `studies rename/delete` and the subcommands' error paths (unknown study: exit 1 naming it; bad
 // subcommand or id: exit 2 with usage), on a database filled by a very small `run`.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
 import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
 
-const REPO = path.resolve(__dirname, '../..');
-const TSX_CLI = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 let root: string;
 const db = () => path.join(root, 'db.sqlite');
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [TSX_CLI, 'src/main/cli/main.ts', ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, ABLATION_STUDIO_HOME: path.join(root, 'home') },
-    timeout: 90_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, { ABLATION_STUDIO_HOME: path.join(root, 'home') }, 90_000);
 }
 
 beforeAll(() => {

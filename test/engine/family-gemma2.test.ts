@@ -3,18 +3,13 @@
 // norms of a block in their places), the InputErrors, and a compile + run through loadEngine on a
 // prompt longer than the sliding window. Numeric parity: parity-families.test.ts.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
-import type { ModelWeights } from '../../src/main/engine/families/family';
+import { describe, expect, it } from 'vitest';
 import { gemma2Family } from '../../src/main/engine/families/gemma2';
 import { resolveFamily } from '../../src/main/engine/families/registry';
-import { buildHeadControls } from '../../src/main/engine/head-controls';
-import { loadEngine } from '../../src/main/engine/load-engine';
-import { InputError } from '../../src/shared/errors';
-import { tinyGemma2, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { expectAblationsMove, familyCheckpoints } from '../helpers/family-harness';
+import { inputError } from '../helpers/input-error';
+import { tinyGemma2, writeTinyModel } from '../helpers/tiny-models';
 
 const PATH = '/models/gemma/config.json';
 const parse = (config: Record<string, unknown>) => gemma2Family.parseConfig(config, PATH);
@@ -29,16 +24,6 @@ const GEMMA2_9B = {
   rope_theta: 10000.0, sliding_window: 4096, sliding_window_size: 4096, torch_dtype: 'float32',
   transformers_version: '4.42.0.dev0', use_cache: true, vocab_size: 256000,
 };
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('gemma2 parseConfig', () => {
   it('the tiny model: (1 + w) norms, post norms, sqrt(D) embedding scale, soft-caps, even layers local', () => {
@@ -100,21 +85,7 @@ describe('gemma2 parseConfig', () => {
 });
 
 describe('gemma2 weights', () => {
-  let root: string;
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'family-gemma2-'));
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  function weightsOf(name: string, m: TinyModel): ModelWeights {
-    writeTinyModel(join(root, name), m);
-    const cp = openCheckpoint(join(root, name));
-    try {
-      return gemma2Family.weights(cp, gemma2Family.parseConfig(cp.config, cp.configPath));
-    } finally {
-      cp.close();
-    }
-  }
+  const { root, weightsOf } = familyCheckpoints(gemma2Family, 'family-gemma2-');
 
   it("the four norms: post_attention_layernorm is AFTER attention (unlike Llama's), tied head", () => {
     const w = weightsOf('gemma2', tinyGemma2());
@@ -140,28 +111,10 @@ describe('gemma2 weights', () => {
   });
 
   it('compiles and runs past the window: finite probabilities that zero and mean ablation move', async () => {
-    const dir = join(root, 'engine');
+    const dir = join(root(), 'engine');
     writeTinyModel(dir, tinyGemma2({ layers: 3 }));
-    const engine = await loadEngine({ modelDir: dir, cacheDir: join(root, 'cache'), provider: 'cpu', threads: 1 });
-    try {
-      const ids = [5, 17, 42, 8, 90, 17, 3, 42, 8, 60, 71]; // 11 tokens > window 4
-      const S = ids.length;
-      const rows = [
-        { mode: 'none' as const, heads: [] },
-        { mode: 'zero' as const, heads: [{ layer: 0, head: 1 }, { layer: 2, head: 2 }] },
-        { mode: 'mean' as const, heads: [{ layer: 0, head: 1 }, { layer: 2, head: 2 }] },
-      ];
-      const probs = await engine.probe({ batch: 3, seqLen: S, inputIds: [...ids, ...ids, ...ids], ...buildHeadControls(engine.info.spec, rows) });
-      expect(probs).toHaveLength(3 * S);
-      for (const p of probs) expect(Number.isFinite(p) && p > 0 && p < 1).toBe(true);
-      for (const [r, mode] of [[1, 'zero'], [2, 'mean']] as const) {
-        let moved = 0;
-        for (let i = 0; i < S; i++) moved = Math.max(moved, Math.abs(probs[i] - probs[r * S + i]) / probs[i]);
-        console.log(`gemma2 engine: ${mode} ablation of 2 heads moves probabilities by up to ${(100 * moved).toFixed(1)}%`);
-        expect(moved).toBeGreaterThan(1e-3);
-      }
-    } finally {
-      await engine.close();
-    }
+    const ids = [5, 17, 42, 8, 90, 17, 3, 42, 8, 60, 71]; // 11 tokens > window 4
+    const heads = [{ layer: 0, head: 1 }, { layer: 2, head: 2 }];
+    await expectAblationsMove('gemma2', dir, join(root(), 'cache'), ids, [{ mode: 'zero', heads }, { mode: 'mean', heads }]);
   });
 });

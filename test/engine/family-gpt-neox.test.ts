@@ -3,19 +3,13 @@
 // query_key_value split per head as (head, q|k|v, d_head)), the InputErrors, and a compile + run
 // through loadEngine on a checkpoint carrying the old mask / inv_freq buffers. Parity: parity-families.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
-import type { ModelWeights } from '../../src/main/engine/families/family';
+import { describe, expect, it } from 'vitest';
 import { gptNeoxFamily } from '../../src/main/engine/families/gpt-neox';
 import { resolveFamily } from '../../src/main/engine/families/registry';
-import { buildHeadControls } from '../../src/main/engine/head-controls';
-import { loadEngine } from '../../src/main/engine/load-engine';
-import { InputError } from '../../src/shared/errors';
-import { safetensorsBytes } from '../helpers/hf-checkpoint';
-import { tinyNeox, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { expectAblationsMove, familyCheckpoints, writeWithBuffers } from '../helpers/family-harness';
+import { inputError } from '../helpers/input-error';
+import { tinyNeox } from '../helpers/tiny-models';
 
 const PATH = '/models/pythia/config.json';
 const parse = (config: Record<string, unknown>) => gptNeoxFamily.parseConfig(config, PATH);
@@ -28,32 +22,6 @@ const PYTHIA_160M = {
   tie_word_embeddings: false, torch_dtype: 'float16', transformers_version: '4.24.0', use_cache: true,
   use_parallel_residual: true, vocab_size: 50304,
 };
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
-
-/** model.safetensors with the model's F32 tensors plus raw buffers in any dtype (zero bytes). */
-function writeWithBuffers(dir: string, m: TinyModel, buffers: { name: string; dtype: string; shape: number[]; bytesPer: number }[]): void {
-  writeTinyModel(dir, m);
-  const header: Record<string, unknown> = {};
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  const add = (name: string, dtype: string, shape: number[], bytes: Buffer) => {
-    header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
-    chunks.push(bytes);
-    offset += bytes.length;
-  };
-  for (const [name, t] of Object.entries(m.tensors)) add(name, 'F32', t.shape, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-  for (const b of buffers) add(b.name, b.dtype, b.shape, Buffer.alloc(b.shape.reduce((x, y) => x * y, 1) * b.bytesPer));
-  writeFileSync(join(dir, 'model.safetensors'), safetensorsBytes(header, Buffer.concat(chunks)));
-}
 
 describe('gpt_neox parseConfig', () => {
   it('the tiny model: partial rotary, parallel residual, LayerNorm, biases, erf gelu, untied head', () => {
@@ -104,23 +72,7 @@ describe('gpt_neox parseConfig', () => {
 });
 
 describe('gpt_neox weights', () => {
-  let root: string;
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'family-neox-'));
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  function weightsOf(name: string, m: TinyModel, use: (w: ModelWeights) => void = () => {}): ModelWeights {
-    writeTinyModel(join(root, name), m);
-    const cp = openCheckpoint(join(root, name));
-    try {
-      const w = gptNeoxFamily.weights(cp, gptNeoxFamily.parseConfig(cp.config, cp.configPath));
-      use(w);
-      return w;
-    } finally {
-      cp.close();
-    }
-  }
+  const { root, weightsOf } = familyCheckpoints(gptNeoxFamily, 'family-neox-');
 
   it('query_key_value rows (head, q|k|v, d_head) become MatMul-ready q, k, v [D, H x Dh] in head order', () => {
     const m = tinyNeox();
@@ -163,7 +115,7 @@ describe('gpt_neox weights', () => {
   });
 
   it('compiles and runs (with mask / inv_freq buffers): finite probabilities that zero ablation moves', async () => {
-    const dir = join(root, 'engine');
+    const dir = join(root(), 'engine');
     const m = tinyNeox({ parallelResidual: false, rotaryPct: 0.25 });
     const P = m.config.max_position_embeddings as number;
     writeWithBuffers(dir, m, [0, 1].flatMap((l) => [
@@ -171,19 +123,7 @@ describe('gpt_neox weights', () => {
       { name: `gpt_neox.layers.${l}.attention.masked_bias`, dtype: 'F32', shape: [], bytesPer: 4 },
       { name: `gpt_neox.layers.${l}.attention.rotary_emb.inv_freq`, dtype: 'F32', shape: [1], bytesPer: 4 },
     ]));
-    const engine = await loadEngine({ modelDir: dir, cacheDir: join(root, 'cache'), provider: 'cpu', threads: 1 });
-    try {
-      const ids = [5, 17, 42, 8, 90, 17, 3, 42, 8];
-      const rows = [{ mode: 'none' as const, heads: [] }, { mode: 'zero' as const, heads: [{ layer: 0, head: 0 }, { layer: 1, head: 3 }] }];
-      const probs = await engine.probe({ batch: 2, seqLen: ids.length, inputIds: [...ids, ...ids], ...buildHeadControls(engine.info.spec, rows) });
-      expect(probs).toHaveLength(2 * ids.length);
-      for (const p of probs) expect(Number.isFinite(p) && p > 0 && p < 1).toBe(true);
-      let moved = 0;
-      for (let i = 0; i < ids.length; i++) moved = Math.max(moved, Math.abs(probs[i] - probs[ids.length + i]) / probs[i]);
-      console.log(`gpt_neox engine: zero ablation of 2 heads moves probabilities by up to ${(100 * moved).toFixed(1)}%`);
-      expect(moved).toBeGreaterThan(1e-3);
-    } finally {
-      await engine.close();
-    }
+    const ids = [5, 17, 42, 8, 90, 17, 3, 42, 8];
+    await expectAblationsMove('gpt_neox', dir, join(root(), 'cache'), ids, [{ mode: 'zero', heads: [{ layer: 0, head: 0 }, { layer: 1, head: 3 }] }]);
   });
 });

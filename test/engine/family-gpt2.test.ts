@@ -3,19 +3,14 @@
 // `transformer.` or hub names), the InputErrors, and a compile + run through loadEngine on a
 // checkpoint carrying hub-style U8 attn.bias buffers. Numeric parity: parity-families.test.ts.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
-import type { ModelWeights } from '../../src/main/engine/families/family';
 import { gpt2Family } from '../../src/main/engine/families/gpt2';
 import { resolveFamily } from '../../src/main/engine/families/registry';
-import { buildHeadControls } from '../../src/main/engine/head-controls';
-import { loadEngine } from '../../src/main/engine/load-engine';
-import { InputError } from '../../src/shared/errors';
-import { safetensorsBytes, type CheckpointTensors } from '../helpers/hf-checkpoint';
-import { tinyGpt2, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { expectAblationsMove, familyCheckpoints, writeWithBuffers } from '../helpers/family-harness';
+import { inputError } from '../helpers/input-error';
+import { tinyGpt2 } from '../helpers/tiny-models';
 
 const PATH = '/models/gpt2/config.json';
 const parse = (config: Record<string, unknown>) => gpt2Family.parseConfig(config, PATH);
@@ -28,32 +23,6 @@ const HUB_GPT2 = {
   summary_activation: null, summary_first_dropout: 0.1, summary_proj_to_labels: true, summary_type: 'cls_index',
   summary_use_proj: true, task_specific_params: { 'text-generation': { do_sample: true, max_length: 50 } }, vocab_size: 50257,
 };
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
-
-/** model.safetensors with the model's F32 tensors plus raw buffers in other dtypes (zero bytes). */
-function writeWithBuffers(dir: string, m: TinyModel, buffers: { name: string; dtype: string; shape: number[]; bytesPer: number }[]): void {
-  writeTinyModel(dir, m);
-  const header: Record<string, unknown> = {};
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  const add = (name: string, dtype: string, shape: number[], bytes: Buffer) => {
-    header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
-    chunks.push(bytes);
-    offset += bytes.length;
-  };
-  for (const [name, t] of Object.entries(m.tensors)) add(name, 'F32', t.shape, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-  for (const b of buffers) add(b.name, b.dtype, b.shape, Buffer.alloc(b.shape.reduce((x, y) => x * y, 1) * b.bytesPer));
-  writeFileSync(join(dir, 'model.safetensors'), safetensorsBytes(header, Buffer.concat(chunks)));
-}
 
 describe('gpt2 parseConfig', () => {
   it('the tiny model: learned positions, LayerNorm, biases, plain gelu_new MLP, tied head', () => {
@@ -99,24 +68,7 @@ describe('gpt2 parseConfig', () => {
 });
 
 describe('gpt2 weights', () => {
-  let root: string;
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'family-gpt2-'));
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  /** Canonical weights of `m` written as a checkpoint; `use` runs while the checkpoint is open. */
-  function weightsOf(name: string, m: TinyModel, use: (w: ModelWeights) => void = () => {}): ModelWeights {
-    writeTinyModel(join(root, name), m);
-    const cp = openCheckpoint(join(root, name));
-    try {
-      const w = gpt2Family.weights(cp, gpt2Family.parseConfig(cp.config, cp.configPath));
-      use(w);
-      return w;
-    } finally {
-      cp.close();
-    }
-  }
+  const { root, weightsOf } = familyCheckpoints(gpt2Family, 'family-gpt2-');
 
   it('Conv1D weights are used as stored [in, out]; c_attn splits into q | k | v columns and bias slices', () => {
     const m = tinyGpt2();
@@ -165,7 +117,7 @@ describe('gpt2 weights', () => {
   });
 
   it('compiles and runs (hub names, U8 attn.bias buffers): finite probabilities that zero ablation moves', async () => {
-    const dir = join(root, 'engine');
+    const dir = join(root(), 'engine');
     const m = tinyGpt2({ hubNames: true });
     const P = m.config.n_positions as number;
     writeWithBuffers(dir, m, [0, 1].flatMap((l) => [
@@ -175,20 +127,7 @@ describe('gpt2 weights', () => {
     const cp = openCheckpoint(dir);
     expect(cp.unsupportedTensors.has('h.0.attn.bias')).toBe(true); // the reader sets U8 aside; the family never asks
     cp.close();
-    const engine = await loadEngine({ modelDir: dir, cacheDir: join(root, 'cache'), provider: 'cpu', threads: 1 });
-    try {
-      const ids = [5, 17, 42, 8, 90, 17, 3, 42, 8];
-      const spec = engine.info.spec;
-      const rows = [{ mode: 'none' as const, heads: [] }, { mode: 'zero' as const, heads: [{ layer: 0, head: 1 }, { layer: 1, head: 2 }] }];
-      const probs = await engine.probe({ batch: 2, seqLen: ids.length, inputIds: [...ids, ...ids], ...buildHeadControls(spec, rows) });
-      expect(probs).toHaveLength(2 * ids.length);
-      for (const p of probs) expect(Number.isFinite(p) && p > 0 && p < 1).toBe(true);
-      let moved = 0;
-      for (let i = 0; i < ids.length; i++) moved = Math.max(moved, Math.abs(probs[i] - probs[ids.length + i]) / probs[i]);
-      console.log(`gpt2 engine: zero ablation of 2 heads moves probabilities by up to ${(100 * moved).toFixed(1)}%`);
-      expect(moved).toBeGreaterThan(1e-3);
-    } finally {
-      await engine.close();
-    }
+    const ids = [5, 17, 42, 8, 90, 17, 3, 42, 8];
+    await expectAblationsMove('gpt2', dir, join(root(), 'cache'), ids, [{ mode: 'zero', heads: [{ layer: 0, head: 1 }, { layer: 1, head: 2 }] }]);
   });
 });

@@ -2,30 +2,16 @@
 // the hub writes them, family dispatch, and the InputErrors for bad configs and checkpoints (each
 // naming the file and the key or tensor).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
-import type { ModelWeights } from '../../src/main/engine/families/family';
+import { describe, expect, it } from 'vitest';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { resolveFamily, supportedModelTypes } from '../../src/main/engine/families/registry';
 import { InputError } from '../../src/shared/errors';
-import { tinyLlama3, tinyMistral, tinyQwen2, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { familyCheckpoints } from '../helpers/family-harness';
+import { inputError } from '../helpers/input-error';
+import { tinyLlama3, tinyMistral, tinyQwen2 } from '../helpers/tiny-models';
 
 const PATH = '/models/x/config.json';
 const parse = (config: Record<string, unknown>) => llamaFamily.parseConfig(config, PATH);
-
-/** The InputError `fn` throws (failing the test if it throws anything else or nothing). */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('llama parseConfig', () => {
   it('Llama 3.1: explicit head_dim, GQA, llama3 rope scaling, untied head', () => {
@@ -107,24 +93,7 @@ describe('family registry', () => {
 });
 
 describe('llama weights', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'llama-config-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** The weights of `m` written as a checkpoint; `use` runs while the checkpoint is open (reads work). */
-  function weightsOf(name: string, m: TinyModel, use: (w: ModelWeights) => void = () => {}): ModelWeights {
-    writeTinyModel(join(dir, name), m);
-    const cp = openCheckpoint(join(dir, name));
-    try {
-      const w = llamaFamily.weights(cp, llamaFamily.parseConfig(cp.config, cp.configPath));
-      use(w);
-      return w;
-    } finally {
-      cp.close();
-    }
-  }
+  const { weightsOf } = familyCheckpoints(llamaFamily, 'llama-config-');
 
   it('canonical weights: MatMul-ready [in, out] linears, HF names, tied head = the embedding', () => {
     const w = weightsOf('llama', tinyLlama3());

@@ -1,32 +1,16 @@
 // Score CSV import/export in the seed's format: columns in any order, extra columns ignored,
 // heads the file leaves out reported (not an error), every bad row named with the file and line.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/shared/errors';
 import { importScoreCsv, readScoreCsv, writeScoreCsv } from '../../src/main/studies/import/score-csv';
 import type { HeadScore } from '../../src/shared/study/types';
+import { inputError } from '../helpers/input-error';
+import { tempFiles } from '../helpers/temp-files';
 
-const dir = mkdtempSync(join(tmpdir(), 'score-csv-'));
+const { dir, file } = tempFiles('score-csv-');
 const shape = { nLayers: 2, nHeads: 3 };
-
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 const FULL = 'layer,head,scores\n1,2,0.9\n0,1,0.5\n1,0,0.25\n0,0,0.125\n0,2,0.0625\n1,1,-0.01\n';
 
@@ -69,12 +53,12 @@ describe('importScoreCsv', () => {
   ];
   it.each(bad)('rejects %s, naming the file and line', (name, text, problem) => {
     const path = file(`${name.replace(/\W+/g, '-')}.csv`, text);
-    expect(errorOf(() => importScoreCsv(path, shape)).message).toBe(`${path}: ${problem}`);
+    expect(inputError(() => importScoreCsv(path, shape)).message).toBe(`${path}: ${problem}`);
   });
 
   it('names a missing file', () => {
     const path = join(dir, 'absent.csv');
-    expect(errorOf(() => importScoreCsv(path, shape)).message).toBe(`${path}: file not found`);
+    expect(inputError(() => importScoreCsv(path, shape)).message).toBe(`${path}: file not found`);
   });
 });
 

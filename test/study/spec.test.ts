@@ -2,18 +2,8 @@
 // seed's `--to_abl` count format, and the checks against the model's shape and the token set.
 
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/shared/errors';
 import { formatCounts, parseCounts, parseStudySpec, validateSpecAgainstModel } from '../../src/shared/study/spec';
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
+import { inputError } from '../helpers/input-error';
 
 describe('parseStudySpec', () => {
   it("fills the seed's defaults", () => {
@@ -71,7 +61,7 @@ describe('parseStudySpec', () => {
     ['induction count over maxHeadsAbl', { model: 'm', maxHeadsAbl: 10 }, 'spec.groups.0.counts: 20 exceeds maxHeadsAbl 10 (the most induction heads considered)'],
   ];
   it.each(cases)('rejects %s, naming the field', (_, input, message) => {
-    expect(errorOf(() => parseStudySpec(input)).message).toBe(message);
+    expect(inputError(() => parseStudySpec(input)).message).toBe(message);
   });
 
   it('allows random counts above maxHeadsAbl (checked against the model instead)', () => {
@@ -93,11 +83,11 @@ describe('parseCounts', () => {
     ['0-1.5', `spec.counts: must be non-negative integers joined by '-' like 0-1-5-10, got "0-1.5" (bad part "1.5")`],
     ['0-1-1', 'spec.counts: lists 1 twice'],
   ])('rejects %j', (text, message) => {
-    expect(errorOf(() => parseCounts(text)).message).toBe(message);
+    expect(inputError(() => parseCounts(text)).message).toBe(message);
   });
 
   it('names the field it is given', () => {
-    expect(errorOf(() => parseCounts('a', '--to_abl')).file).toBe('--to_abl');
+    expect(inputError(() => parseCounts('a', '--to_abl')).file).toBe('--to_abl');
   });
 });
 
@@ -118,16 +108,16 @@ describe('validateSpecAgainstModel', () => {
       'spec.groups.0.counts: asks for 100 heads but lower half (near input) has only 72 heads (6 layers x 12)'],
     ['more tokens than the set', { tokenCount: 600, groups: [{ headType: 'induction' }] }, 'spec.tokenCount: is 600 but the token set has only 500 tokens'],
   ])('rejects %s', (_, input, message) => {
-    expect(errorOf(() => validateSpecAgainstModel(spec(input), shape, 500)).message).toBe(message);
+    expect(inputError(() => validateSpecAgainstModel(spec(input), shape, 500)).message).toBe(message);
   });
 
   it('rejects an empty lower half and prompts longer than the model', () => {
     const one = spec({ maxHeadsAbl: 1, groups: [{ headType: 'induction', counts: [0, 1], layerRange: 'top' }] });
-    expect(errorOf(() => validateSpecAgainstModel(one, { nLayers: 1, nHeads: 4 }, null)).message).toBe(
+    expect(inputError(() => validateSpecAgainstModel(one, { nLayers: 1, nHeads: 4 }, null)).message).toBe(
       'spec.groups.0.layerRange: lower half (near input) has no layers in a 1-layer model',
     );
     const long = spec({ tokenCount: 1024 });
-    expect(errorOf(() => validateSpecAgainstModel(long, { ...shape, maxPositions: 1024 }, null)).message).toBe(
+    expect(inputError(() => validateSpecAgainstModel(long, { ...shape, maxPositions: 1024 }, null)).message).toBe(
       "spec.tokenCount: prompts of 1025 tokens exceed the model's 1024 positions",
     );
   });

@@ -3,32 +3,16 @@
 // tokens-large-p5.pkl = 300 lists of 10 ids from random.Random(7).randrange(200000)), plus JSON,
 // CSV and TXT, and every kind of bad input with the file named in the message.
 
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/shared/errors';
 import { importTokenSet, selectTokenSet } from '../../src/main/studies/import/token-set';
+import { inputError } from '../helpers/input-error';
+import { tempFiles } from '../helpers/temp-files';
 
 const fixtures = join(__dirname, '..', 'fixtures');
-const dir = mkdtempSync(join(tmpdir(), 'token-set-'));
+const { dir, file } = tempFiles('token-set-');
 const gpt2 = { vocabSize: 50257, specialTokenIds: [50256] };
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw err;
-  }
-  throw new Error('expected an InputError');
-}
 
 // Pickle opcodes (Lib/pickle.py).
 const PROTO = 0x80, FRAME = 0x95, EMPTY_LIST = 0x5d, MARK = 0x28, APPENDS = 0x65, APPEND = 0x61, STOP = 0x2e;
@@ -72,7 +56,7 @@ describe('pickles written by hand', () => {
   ];
   it.each(bad)('rejects %s, naming the file', (name, bytes, problem) => {
     const path = file(`bad-${name.replace(/\W+/g, '-')}.pkl`, Uint8Array.from(bytes));
-    const err = errorOf(() => importTokenSet(path, gpt2));
+    const err = inputError(() => importTokenSet(path, gpt2));
     expect(err.message).toBe(`${path}: ${problem}`);
   });
 });
@@ -100,10 +84,10 @@ describe('pickles written by Python', () => {
     expect(sample.tokens.every((t) => all.tokens.includes(t))).toBe(true);
     expect(importTokenSet(path, vocab, { n: 500, seed: 42 }).tokens).toEqual(sample.tokens);
     expect(importTokenSet(path, vocab, { n: 500, seed: 43 }).tokens).not.toEqual(sample.tokens);
-    expect(errorOf(() => importTokenSet(path, vocab, { n: 3000 })).message).toBe(
+    expect(inputError(() => importTokenSet(path, vocab, { n: 3000 })).message).toBe(
       `${path}: has only 2984 unique token ids (after dropping 0 special tokens and 16 repeats), fewer than the 3000 needed`,
     );
-    expect(errorOf(() => importTokenSet(path, { vocabSize: 199937, specialTokenIds: [] })).message).toBe(
+    expect(inputError(() => importTokenSet(path, { vocabSize: 199937, specialTokenIds: [] })).message).toBe(
       `${path}: token id 199937 at index 2134 ([213][4]) is out of range: the model's vocabulary has 199937 ids (0-199936)`,
     );
   });
@@ -111,14 +95,14 @@ describe('pickles written by Python', () => {
   it('tokens-bigids-p2.pkl: ids beyond 2^31 (LONG1) are read exactly', () => {
     const path = join(fixtures, 'tokens-bigids-p2.pkl'); // [[5, 6, 7], [70000, 2**31 - 1, 300], [1, 2**31 + 5, 9]]
     expect(importTokenSet(path, { vocabSize: 2 ** 32, specialTokenIds: [] }).tokens).toEqual([1, 5, 6, 7, 9, 300, 70000, 2 ** 31 - 1, 2 ** 31 + 5]);
-    expect(errorOf(() => importTokenSet(path, gpt2)).message).toBe(
+    expect(inputError(() => importTokenSet(path, gpt2)).message).toBe(
       `${path}: token id 70000 at index 3 ([1][0]) is out of range: the model's vocabulary has 50257 ids (0-50256)`,
     );
   });
 
   it('tokens-numpy.pkl: a pickled numpy array is refused with the fix', () => {
     const path = join(fixtures, 'tokens-numpy.pkl');
-    expect(errorOf(() => importTokenSet(path, gpt2)).message).toMatch(
+    expect(inputError(() => importTokenSet(path, gpt2)).message).toMatch(
       /tokens-numpy\.pkl: the pickle holds a Python object \(numpy\.core\.multiarray\._reconstruct\), expected plain nested lists of token ids; save them with pickle\.dump\(ids\.tolist\(\), f\)$/,
     );
   });
@@ -156,16 +140,16 @@ describe('JSON, CSV and TXT token files', () => {
   ];
   it.each(bad)('rejects %s', (name, content, problem) => {
     const path = file(name, content);
-    const err = errorOf(() => importTokenSet(path, gpt2));
+    const err = inputError(() => importTokenSet(path, gpt2));
     expect(err.file).toBe(path);
     expect(err.message.startsWith(`${path}: ${problem}`)).toBe(true);
   });
 
   it('names a missing file or a folder', () => {
-    expect(errorOf(() => importTokenSet(join(dir, 'nope.pkl'), gpt2)).message).toBe(`${join(dir, 'nope.pkl')}: file not found`);
+    expect(inputError(() => importTokenSet(join(dir, 'nope.pkl'), gpt2)).message).toBe(`${join(dir, 'nope.pkl')}: file not found`);
     const folder = join(dir, 'folder.json');
     mkdirSync(folder);
-    expect(errorOf(() => importTokenSet(folder, gpt2)).message).toBe(`${folder}: is a folder, not a file`);
+    expect(inputError(() => importTokenSet(folder, gpt2)).message).toBe(`${folder}: is a folder, not a file`);
   });
 });
 

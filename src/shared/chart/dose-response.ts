@@ -2,13 +2,11 @@
 // vs random), with a band: the 95% CI, or for random heads drawn several times the range over draws.
 // doseSeriesFromConditions turns a study's conditions + metrics into the series.
 
-import type { ChartDataset, LegendItem, TooltipItem } from 'chart.js';
 import type { Condition, ConditionMetrics, Interval } from '../study/types';
 import { layerRangeLabel } from '../study/labels';
 import { headTypeLabel, modeLabel } from './labels';
-import { backgroundPlugin } from './plugins';
-import { GROUP_COLORS, paletteColor, withAlpha } from './palette';
-import type { LineChartSpec, Point } from './lag-chart';
+import { backgroundPlugins, bandEdge, lineChartPlugins, valueAxis, type LineChartSpec, type LineDataset } from './line-chart';
+import { GROUP_COLORS, paletteColor } from './palette';
 
 export interface DosePoint {
   count: number;
@@ -34,7 +32,7 @@ export interface DoseChartInput {
 }
 
 export function doseResponseSpec(input: DoseChartInput): LineChartSpec {
-  const datasets: ChartDataset<'line', Point[]>[] = [];
+  const datasets: LineDataset[] = [];
   const bandIndices = new Set<number>();
   input.series.forEach((s, i) => {
     const color = s.color ?? paletteColor(i);
@@ -42,22 +40,10 @@ export function doseResponseSpec(input: DoseChartInput): LineChartSpec {
     const pts = [...s.points]
       .sort((a, b) => a.count - b.count)
       .map((p) => (input.logScale && p.low <= 0 ? { ...p, low: p.value / 10 } : p));
-    const edge = (label: string, data: Point[], fill: false | '-1') => {
-      bandIndices.add(datasets.length);
-      datasets.push({
-        label,
-        data,
-        borderWidth: 0,
-        borderColor: 'transparent',
-        backgroundColor: withAlpha(color, 0.2),
-        pointRadius: 0,
-        pointHoverRadius: 0,
-        fill,
-        order: 1,
-      });
-    };
-    edge(`${s.label} (high)`, pts.map((p) => ({ x: p.count, y: p.high })), false);
-    edge(`${s.label} (low)`, pts.map((p) => ({ x: p.count, y: p.low })), '-1');
+    bandIndices.add(datasets.length);
+    datasets.push(bandEdge(`${s.label} (high)`, pts.map((p) => ({ x: p.count, y: p.high })), false, color, 0.2));
+    bandIndices.add(datasets.length);
+    datasets.push(bandEdge(`${s.label} (low)`, pts.map((p) => ({ x: p.count, y: p.low })), '-1', color, 0.2));
     datasets.push({
       label: s.label,
       data: pts.map((p) => ({ x: p.count, y: p.value })),
@@ -69,7 +55,6 @@ export function doseResponseSpec(input: DoseChartInput): LineChartSpec {
       order: 0,
     });
   });
-  const yLabel = input.yLabel ?? 'P(lag +1)';
   return {
     type: 'line',
     data: { datasets },
@@ -83,26 +68,11 @@ export function doseResponseSpec(input: DoseChartInput): LineChartSpec {
           title: { display: true, text: 'Number of heads ablated' },
           ticks: { precision: 0 },
         },
-        y: input.logScale
-          ? { type: 'logarithmic', title: { display: true, text: `${yLabel} (log scale)` } }
-          : { type: 'linear', beginAtZero: true, title: { display: true, text: yLabel } },
+        y: valueAxis(input.yLabel ?? 'P(lag +1)', input.logScale),
       },
-      plugins: {
-        title: { display: true, text: input.title, font: { size: 14, weight: 'bold' } },
-        subtitle: { display: Boolean(input.subtitle), text: input.subtitle ?? '', padding: { bottom: 8 } },
-        legend: {
-          position: 'top',
-          labels: {
-            boxWidth: 24,
-            usePointStyle: true,
-            pointStyle: 'line',
-            filter: (item: LegendItem) => !bandIndices.has(item.datasetIndex ?? -1),
-          },
-        },
-        tooltip: { filter: (item: TooltipItem<'line'>) => !bandIndices.has(item.datasetIndex) },
-      },
+      plugins: lineChartPlugins(input.title, input.subtitle, bandIndices),
     },
-    plugins: input.background === null ? [] : [backgroundPlugin(input.background ?? '#ffffff')],
+    plugins: backgroundPlugins(input.background),
   };
 }
 

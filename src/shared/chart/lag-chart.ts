@@ -2,18 +2,12 @@
 // a dashed line at lag 0. A plain chart.js configuration, drawn by the renderer and by the headless
 // PNG export (src/main/export/png.ts), so a saved figure matches the screen.
 
-import type { ChartConfiguration, ChartDataset, LegendItem, TooltipItem } from 'chart.js';
 import type { LagCurve } from '../study/types';
-import { backgroundPlugin, verticalLinePlugin } from './plugins';
-import { BASELINE_COLOR, paletteColor, withAlpha } from './palette';
+import { backgroundPlugins, bandEdge, lineChartPlugins, valueAxis, type LineChartSpec, type LineDataset, type Point } from './line-chart';
+import { verticalLinePlugin } from './plugins';
+import { BASELINE_COLOR, paletteColor } from './palette';
 
-export interface Point {
-  x: number;
-  y: number;
-}
-
-export type LineChartSpec = ChartConfiguration<'line', Point[]>;
-type LineDataset = ChartDataset<'line', Point[]>;
+export type { LineChartSpec, Point } from './line-chart';
 
 export interface LagSeries {
   label: string;
@@ -60,9 +54,9 @@ export function lagChartSpec(input: LagChartInput): LineChartSpec {
     if (bands) {
       // Two invisible edges; the lower one fills up to the upper one ('-1' = the dataset before it).
       bandIndices.add(datasets.length);
-      datasets.push(bandEdge(`${series.label} (CI high)`, pick(ciHigh), false, color));
+      datasets.push(bandEdge(`${series.label} (CI high)`, pick(ciHigh), false, color, 0.18));
       bandIndices.add(datasets.length);
-      datasets.push(bandEdge(`${series.label} (CI low)`, pick(ciLow), '-1', color));
+      datasets.push(bandEdge(`${series.label} (CI low)`, pick(ciLow), '-1', color, 0.18));
     }
     datasets.push({
       label: series.label,
@@ -95,44 +89,11 @@ export function lagChartSpec(input: LagChartInput): LineChartSpec {
           title: { display: true, text: 'Lag (position relative to the repeated token)' },
           ticks: { precision: 0 },
         },
-        y: input.logScale
-          ? { type: 'logarithmic', title: { display: true, text: 'Mean probability (log scale)' } }
-          : { type: 'linear', beginAtZero: true, title: { display: true, text: 'Mean probability' } },
+        y: valueAxis('Mean probability', input.logScale),
       },
-      plugins: {
-        title: { display: true, text: input.title, font: { size: 14, weight: 'bold' } },
-        subtitle: { display: Boolean(input.subtitle), text: input.subtitle ?? '', padding: { bottom: 8 } },
-        legend: {
-          position: 'top',
-          labels: {
-            boxWidth: 24,
-            usePointStyle: true,
-            pointStyle: 'line',
-            filter: (item: LegendItem) => !bandIndices.has(item.datasetIndex ?? -1),
-          },
-        },
-        tooltip: { filter: (item: TooltipItem<'line'>) => !bandIndices.has(item.datasetIndex) },
-      },
+      plugins: lineChartPlugins(input.title, input.subtitle, bandIndices),
     },
-    plugins: [
-      verticalLinePlugin(0),
-      ...(input.background === null ? [] : [backgroundPlugin(input.background ?? '#ffffff')]),
-    ],
-  };
-}
-
-function bandEdge(label: string, data: Point[], fill: false | '-1', color: string): LineDataset {
-  return {
-    label,
-    data,
-    borderWidth: 0,
-    borderColor: 'transparent',
-    backgroundColor: withAlpha(color, 0.18),
-    pointRadius: 0,
-    pointHoverRadius: 0,
-    fill,
-    // Drawn below every mean line (chart.js draws higher `order` first).
-    order: 1,
+    plugins: [verticalLinePlugin(0), ...backgroundPlugins(input.background)],
   };
 }
 

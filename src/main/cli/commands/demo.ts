@@ -11,7 +11,7 @@ import { DEMO_MODEL_NAME, resolveModel } from '../../models/resolve-model';
 import { openStore } from '../../store/db';
 import { type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag, printUsage, wantsHelp } from '../args';
-import { createAndRun, type RunPlan } from './run';
+import { createAndRun, type RunPlan } from '../study-session';
 
 const USAGE = `Usage: npm run demo [-- --out <dir>] [--db <file>] [--permutations <n>] [--batch_size <n>]
 

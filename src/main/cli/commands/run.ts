@@ -1,26 +1,18 @@
 // `run`: the seed script's command line (run_ablations.py's flags, verbatim) on our engine: creates a
 // study in the database, runs it with live progress (Ctrl-C pauses; resumable), then writes the
-// seed's output layout plus our statistics and prints a summary table. Also exports the pieces
-// `demo` and `studies resume` reuse: engine loading, the progress line, the run loop, the report.
+// seed's output layout plus our statistics and prints a summary table. The run itself (engine
+// loading, progress, reports) is ../study-session.ts, shared with `demo` and `studies resume`.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../../../shared/errors';
 import { parseCounts, STUDY_DEFAULTS } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
-import { defaultDbPath, graphCacheDir } from '../../app-paths';
-import type { Engine } from '../../engine/engine-types';
-import { loadEngine } from '../../engine/load-engine';
-import { exportStudy, type StudyExport } from '../../export/export-study';
-import { INDUCTION_SCORES_FILE } from '../../export/file-names';
-import { summaryTable } from '../../export/summary-table';
-import { resolveModel, type ResolvedModel } from '../../models/resolve-model';
-import { openStore, type Store } from '../../store/db';
-import { getScoreSet } from '../../store/score-sets-repo';
-import { writeScoreCsv } from '../../studies/import/score-csv';
-import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../../studies/study-service';
+import { defaultDbPath } from '../../app-paths';
+import { resolveModel } from '../../models/resolve-model';
+import { openStore } from '../../store/db';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs, printUsage, wantsHelp } from '../args';
+import { createAndRun, type RunPlan } from '../study-session';
 
 const HEAD_TYPES = ['induction', 'random'] as const;
 
@@ -92,16 +84,6 @@ export const RUN_FLAGS = {
   name: { type: 'string' },
   db: { type: 'string' },
 } as const;
-
-export interface RunPlan {
-  model: ResolvedModel;
-  /** Raw spec (parseStudySpec validates it in createStudy). */
-  spec: Omit<StudySpec, 'name'> & { name?: string };
-  outDir: string;
-  dbPath: string;
-  /** Things the user should know (ignored flags, dtype mapping, token source). */
-  notes: string[];
-}
 
 /** Flags -> what to run. Throws UsageError for bad flags, InputError for a model not found. */
 export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): RunPlan {
@@ -180,153 +162,3 @@ const command: CliCommand = {
 };
 
 export default command;
-
-export interface RunOutcome {
-  /** Process exit code: 0 done, 130 paused by Ctrl-C, 1 cancelled. */
-  code: number;
-  studyId: number;
-  /** The written outputs, when the study finished. */
-  output: StudyExport | null;
-}
-
-/** Creates the plan's study, runs it, and on completion writes the outputs and prints the report. */
-export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutcome> {
-  const engine = await openEngineWithProgress(plan.model.dir, plan.spec.provider);
-  try {
-    if (plan.spec.dtype !== 'auto' && plan.spec.dtype !== engine.info.dtype) {
-      throw new InputError('--dtype', `${plan.spec.dtype} was asked for, but the engine runs ${engine.info.dtype} on ${engine.info.provider}`);
-    }
-    console.error(plan.spec.scores.source === 'compute' ? 'Preparing the study (computing induction scores)...' : 'Preparing the study...');
-    const studyId = await createStudy(store, plan.spec, { engine, modelSource: plan.model.source });
-    const study = getStudy(store, studyId);
-    console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
-    if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
-      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), getScoreSet(store, study.scoreSetId)!.scores);
-    }
-    const status = await runWithProgress(store, studyId, { engine });
-    if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
-    const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
-    return { code: 0, studyId, output };
-  } finally {
-    await engine.close();
-  }
-}
-
-/** loadEngine with hash/compile/load progress on stderr (compile percentages updated in place on a terminal). */
-export function openEngineWithProgress(modelDir: string, provider: StudySpec['provider']): Promise<Engine> {
-  const tty = Boolean(process.stderr.isTTY);
-  let lastMessage = '';
-  let open = false;
-  return loadEngine({
-    modelDir,
-    cacheDir: graphCacheDir(),
-    provider,
-    onProgress: (e) => {
-      if (e.stage === 'hash' && e.fraction !== undefined && e.fraction < 1) return;
-      const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.round(e.fraction * 100)}%` : '';
-      const line = `[${e.stage}] ${e.message}`;
-      if (tty && pct) {
-        process.stderr.write(`\r${line}${pct}\x1b[K`);
-        open = true;
-      } else if (line !== lastMessage) {
-        process.stderr.write(`${open ? '\n' : ''}${line}\n`);
-        open = false;
-      }
-      lastMessage = line;
-    },
-  });
-}
-
-/**
- * Runs (or resumes) a study with a progress line. The first Ctrl-C pauses after the current batch
- * (every finished batch is already stored); a second one quits at once.
- */
-export async function runWithProgress(store: Store, studyId: number, opts: { engine?: Engine; batchSize?: number } = {}): Promise<StudyStatus> {
-  const controller = new AbortController();
-  const progress = progressLine(process.stderr);
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-    progress.note('Pausing after the current batch... (Ctrl-C again to quit now)');
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await runStudy(store, studyId, { ...opts, signal: controller.signal, onProgress: progress.update });
-  } finally {
-    process.off('SIGINT', onSigint);
-    progress.finish();
-  }
-}
-
-/** One updating line on a terminal; on a pipe, a plain line every 10% (and at the end). */
-export function progressLine(stream: NodeJS.WriteStream) {
-  const tty = Boolean(stream.isTTY);
-  let lastDraw = 0;
-  let lastDecile = -1;
-  let drawn = false;
-  let latest: StudyProgress | null = null;
-  const text = (p: StudyProgress) => {
-    const pct = p.total ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
-    const rate = p.rowsPerSecond > 0 ? ` · ${p.rowsPerSecond.toFixed(1)} rows/s` : '';
-    const eta = p.etaSeconds !== null && p.status === 'running' ? ` · ETA ${formatDuration(p.etaSeconds)}` : '';
-    return `study ${p.studyId}: ${p.done}/${p.total} (${pct}%)${rate}${eta}${p.status === 'running' ? '' : ` · ${p.status}`}`;
-  };
-  const draw = (p: StudyProgress) => {
-    if (tty) stream.write(`\r${text(p)}\x1b[K`);
-    else stream.write(`${text(p)}\n`);
-    drawn = true;
-  };
-  return {
-    update: (p: StudyProgress) => {
-      latest = p;
-      const now = Date.now();
-      const decile = p.total ? Math.floor((10 * p.done) / p.total) : 0;
-      if (tty ? now - lastDraw >= 200 || p.status !== 'running' : decile !== lastDecile || p.status !== 'running') {
-        lastDraw = now;
-        lastDecile = decile;
-        draw(p);
-      }
-    },
-    note: (message: string) => stream.write(`${tty && drawn ? '\n' : ''}${message}\n`),
-    finish: () => {
-      if (tty && latest) draw(latest);
-      if (tty && drawn) stream.write('\n');
-    },
-  };
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function reportStopped(studyId: number, status: StudyStatus, outDir: string, dbPath: string): number {
-  const db = dbPath === defaultDbPath() ? '' : ` --db ${dbPath}`;
-  console.log(`Study ${studyId} ${status}. Results so far are saved in ${dbPath}.`);
-  console.log(`Resume with: npm run cli -- studies resume ${studyId} --out ${outDir}${db}`);
-  return status === 'paused' ? 130 : 1;
-}
-
-/** Writes the outputs, then prints the metrics table and where everything is. */
-export async function reportDone(store: Store, studyId: number, outDir: string, modelName: string, dbPath: string): Promise<StudyExport> {
-  console.error('Writing tables, figures and trials...');
-  const out = await exportStudy(store, studyId, outDir, { modelName });
-  const study = getStudy(store, studyId);
-  const runtime = study.provenance;
-  console.log(`\nStudy ${studyId} "${study.name}" done: ${study.permutations} trials, engine time ${formatDuration(runtime.runMs / 1000)} on ${runtime.provider} (${runtime.dtype}).\n`);
-  console.log(summaryTable(out.studySummary));
-  console.log('\nP(+1): probability of the token that followed the earlier occurrence of the repeated token.');
-  const scores = join(outDir, INDUCTION_SCORES_FILE);
-  console.log(`\nOutputs in ${outDir}:`);
-  console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group, dose-response`);
-  console.log(`  tables/      ${out.tables.length} CSV: Lag,Mean Probability (the seed's tables)`);
-  console.log(`  stats/       ${out.stats.length} CSV: + SD, SEM, 95% CI, N`);
-  console.log(`  heads/       ${out.heads.length} JSON: heads ablated per condition`);
-  console.log(`  summary.csv  trials.json  provenance.json${existsSync(scores) ? '  induction_scores.csv' : ''}`);
-  const dose = out.figures.find((f) => f.endsWith('_dose_response.png'));
-  if (dose) console.log(`Dose-response figure: ${dose}`);
-  console.log(`Database: ${dbPath} (study ${studyId})`);
-  return out;
-}

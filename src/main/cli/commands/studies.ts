@@ -13,7 +13,7 @@ import { deleteStudy, getStudy, listStudies, renameStudy, studySummary } from '.
 import { exportStudy } from '../../export/export-study';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs, printUsage, wantsHelp } from '../args';
-import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from './run';
+import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from '../study-session';
 
 const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
 

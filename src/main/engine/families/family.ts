@@ -58,6 +58,33 @@ export function configBool(config: Config, key: string, path: string, fallback: 
   return v;
 }
 
+/** An optional JSON object (absent or null -> null), e.g. rope_scaling. */
+export function configObjectOr(config: Config, key: string, path: string): Config | null {
+  const v = config[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InputError(path, `${key} must be an object or null`);
+  return v as Config;
+}
+
+/**
+ * config[key] (rope_scaling, or transformers 5's rope_parameters) for a family that supports only
+ * the default rope type (no scaling): null when absent, InputError for any other rope_type.
+ */
+export function defaultRopeParams(config: Config, key: 'rope_scaling' | 'rope_parameters', path: string, family: string): Config | null {
+  const r = configObjectOr(config, key, path);
+  if (!r) return null;
+  const type = r.rope_type ?? r.type ?? 'default'; // `type` is the older spelling
+  if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by ${family} (supported: default)`);
+  return r;
+}
+
+/** Grouped-query attention: each kv head serves a whole group of query heads. */
+export function checkKvHeads(nHeads: number, nKvHeads: number, path: string): void {
+  if (nHeads % nKvHeads !== 0) {
+    throw new InputError(path, `num_attention_heads (${nHeads}) is not a multiple of num_key_value_heads (${nKvHeads})`);
+  }
+}
+
 const ACTIVATIONS: Record<string, ModelSpec['mlp']['act']> = {
   silu: 'silu',
   swish: 'silu',

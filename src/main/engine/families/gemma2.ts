@@ -6,8 +6,9 @@
 import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
-import { linear, storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
+import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, type FamilyModule } from './family';
+import { gatedMlpWeights, lmHeadWeights, rmsNormWeights, selfAttnWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
@@ -16,9 +17,7 @@ function parseConfig(config: Config, path: string): ModelSpec {
   const nLayers = configInt(config, 'num_hidden_layers', path);
   const nHeads = configInt(config, 'num_attention_heads', path);
   const nKvHeads = configInt(config, 'num_key_value_heads', path);
-  if (nHeads % nKvHeads !== 0) {
-    throw new InputError(path, `num_attention_heads (${nHeads}) is not a multiple of num_key_value_heads (${nKvHeads})`);
-  }
+  checkKvHeads(nHeads, nKvHeads, path);
   // Required: Gemma-2's head_dim (256 for 2b/9b, 128 for 27b) is never hidden_size / heads.
   const headDim = configInt(config, 'head_dim', path);
   if (configBool(config, 'use_bidirectional_attention', path, false)) {
@@ -97,22 +96,16 @@ function localLayers(config: Config, path: string, nLayers: number): { window: n
 
 /** rope_theta (flat, or inside transformers 5's rope_parameters); only the default rope type. */
 function ropeTheta(config: Config, path: string): number {
-  for (const key of ['rope_scaling', 'rope_parameters']) {
-    const raw = config[key];
-    if (raw === undefined || raw === null) continue;
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(path, `${key} must be an object or null`);
-    const r = raw as Config;
-    const type = r.rope_type ?? r.type ?? 'default';
-    if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by gemma2 (supported: default)`);
-    if (r.rope_theta !== undefined) return configPositiveOr(r, 'rope_theta', `${path} ${key}`, 10000);
+  for (const key of ['rope_scaling', 'rope_parameters'] as const) {
+    const r = defaultRopeParams(config, key, path, 'gemma2');
+    if (r && r.rope_theta !== undefined) return configPositiveOr(r, 'rope_theta', `${path} ${key}`, 10000);
   }
   return configPositiveOr(config, 'rope_theta', path, 10000); // Gemma2Config's default
 }
 
 function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
-  const { hiddenSize: D, nHeads: H, nKvHeads: K, headDim: Dh, intermediateSize: I, vocabSize: V } = spec;
-  const rms = (name: string) => ({ weight: storedTensor(cp, name, [D]), bias: null });
-  const { qkvBias, outBias } = spec.attention;
+  const { hiddenSize: D, vocabSize: V } = spec;
+  const rms = (name: string) => rmsNormWeights(cp, name, D);
   const layers: LayerWeights[] = [];
   for (let l = 0; l < spec.nLayers; l++) {
     const p = `model.layers.${l}`;
@@ -122,26 +115,12 @@ function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
       postAttnNorm: rms(`${p}.post_attention_layernorm.weight`),
       preMlpNorm: rms(`${p}.pre_feedforward_layernorm.weight`),
       postMlpNorm: rms(`${p}.post_feedforward_layernorm.weight`),
-      attn: {
-        q: linear(cp, `${p}.self_attn.q_proj`, H * Dh, D, qkvBias),
-        k: linear(cp, `${p}.self_attn.k_proj`, K * Dh, D, qkvBias),
-        v: linear(cp, `${p}.self_attn.v_proj`, K * Dh, D, qkvBias),
-        o: linear(cp, `${p}.self_attn.o_proj`, D, H * Dh, outBias),
-      },
-      mlp: {
-        kind: 'gated',
-        gate: linear(cp, `${p}.mlp.gate_proj`, I, D, false),
-        up: linear(cp, `${p}.mlp.up_proj`, I, D, false),
-        down: linear(cp, `${p}.mlp.down_proj`, D, I, false),
-      },
+      attn: selfAttnWeights(cp, p, spec),
+      mlp: gatedMlpWeights(cp, p, spec), // spec.mlp.bias is always false for Gemma-2
     });
   }
   const embed = storedTensor(cp, 'model.embed_tokens.weight', [V, D]);
-  if (!spec.tieWordEmbeddings && !cp.has('lm_head.weight')) {
-    throw new InputError(cp.dir, 'missing tensor lm_head.weight (config.json has tie_word_embeddings false)');
-  }
-  const lmHead = spec.tieWordEmbeddings ? embed : storedTensor(cp, 'lm_head.weight', [V, D]);
-  return { embed, positions: null, layers, finalNorm: rms('model.norm.weight'), lmHead: { weight: lmHead, bias: null } };
+  return { embed, positions: null, layers, finalNorm: rms('model.norm.weight'), lmHead: lmHeadWeights(cp, spec, embed, 'lm_head.weight') };
 }
 
 export const gemma2Family: FamilyModule = {

@@ -7,7 +7,8 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { linear, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+import { configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, type FamilyModule } from './family';
+import { layerNormWeights, lmHeadWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
@@ -63,13 +64,9 @@ function parseConfig(config: Config, path: string): ModelSpec {
 function parseRope(config: Config, path: string): { theta: number; pct: number } {
   let theta = configPositiveOr(config, 'rotary_emb_base', path, configPositiveOr(config, 'rope_theta', path, 10000));
   let pct = configPositiveOr(config, 'rotary_pct', path, 0.25); // GPTNeoXConfig's default
-  for (const key of ['rope_scaling', 'rope_parameters']) {
-    const raw = config[key];
-    if (raw === undefined || raw === null) continue;
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(path, `${key} must be an object or null`);
-    const r = raw as Config;
-    const type = r.rope_type ?? r.type ?? 'default';
-    if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by gpt_neox (supported: default)`);
+  for (const key of ['rope_scaling', 'rope_parameters'] as const) {
+    const r = defaultRopeParams(config, key, path, 'gpt_neox');
+    if (!r) continue;
     theta = configPositiveOr(r, 'rope_theta', `${path} (${key})`, theta);
     pct = configPositiveOr(r, 'partial_rotary_factor', `${path} (${key})`, pct);
   }
@@ -79,7 +76,7 @@ function parseRope(config: Config, path: string): { theta: number; pct: number }
 
 function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
   const { hiddenSize: D, nHeads: H, headDim: Dh, intermediateSize: I, vocabSize: V } = spec;
-  const layerNorm = (name: string) => ({ weight: storedTensor(cp, `${name}.weight`, [D]), bias: storedTensor(cp, `${name}.bias`, [D]) });
+  const layerNorm = (prefix: string) => layerNormWeights(cp, prefix, D);
   const bias = spec.attention.qkvBias;
   const layers: LayerWeights[] = [];
   for (let l = 0; l < spec.nLayers; l++) {
@@ -105,11 +102,7 @@ function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
   }
   // attention.bias / masked_bias / rotary_emb.inv_freq buffers in older files are never read.
   const embed = storedTensor(cp, 'gpt_neox.embed_in.weight', [V, D]);
-  if (!spec.tieWordEmbeddings && !cp.has('embed_out.weight')) {
-    throw new InputError(cp.dir, 'missing tensor embed_out.weight (config.json has tie_word_embeddings false)');
-  }
-  const lmHead = spec.tieWordEmbeddings ? embed : storedTensor(cp, 'embed_out.weight', [V, D]);
-  return { embed, positions: null, layers, finalNorm: layerNorm('gpt_neox.final_layer_norm'), lmHead: { weight: lmHead, bias: null } };
+  return { embed, positions: null, layers, finalNorm: layerNorm('gpt_neox.final_layer_norm'), lmHead: lmHeadWeights(cp, spec, embed, 'embed_out.weight') };
 }
 
 /** The query_key_value rows of part j (0 q, 1 k, 2 v) for heads 0..H-1, in head order. */

@@ -8,6 +8,7 @@ import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { pickColumns, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
 import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+import { layerNormWeights, lmHeadWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
@@ -69,7 +70,7 @@ function namePrefix(cp: Checkpoint): string {
 function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
   const { hiddenSize: D, intermediateSize: I, vocabSize: V } = spec;
   const p = namePrefix(cp);
-  const layerNorm = (name: string) => ({ weight: storedTensor(cp, `${name}.weight`, [D]), bias: storedTensor(cp, `${name}.bias`, [D]) });
+  const layerNorm = (prefix: string) => layerNormWeights(cp, prefix, D);
   // Conv1D: weight stored [in, out], used as is.
   const conv1d = (name: string, nIn: number, nOut: number): Linear => ({
     weight: storedTensor(cp, `${name}.weight`, [nIn, nOut]),
@@ -95,12 +96,8 @@ function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
   }
   const embed = storedTensor(cp, `${p}wte.weight`, [V, D]);
   const positions = storedTensor(cp, `${p}wpe.weight`, [spec.maxPositions, D]);
-  if (!spec.tieWordEmbeddings && !cp.has('lm_head.weight')) {
-    throw new InputError(cp.dir, 'missing tensor lm_head.weight (config.json has tie_word_embeddings false)');
-  }
-  // GPT2LMHeadModel's lm_head is an nn.Linear without bias: [V, D], HF's own layout.
-  const lmHead = spec.tieWordEmbeddings ? embed : storedTensor(cp, 'lm_head.weight', [V, D]);
-  return { embed, positions, layers, finalNorm: layerNorm(`${p}ln_f`), lmHead: { weight: lmHead, bias: null } };
+  // GPT2LMHeadModel's lm_head is an nn.Linear without bias, never prefixed with `transformer.`.
+  return { embed, positions, layers, finalNorm: layerNorm(`${p}ln_f`), lmHead: lmHeadWeights(cp, spec, embed, 'lm_head.weight') };
 }
 
 function range(start: number, count: number): number[] {

@@ -6,8 +6,9 @@
 import type { ModelSpec, RopeScalingLlama3 } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
-import { linear, storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
+import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configObjectOr, configPositiveOr, type FamilyModule } from './family';
+import { gatedMlpWeights, lmHeadWeights, rmsNormWeights, selfAttnWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
@@ -18,9 +19,7 @@ function parseConfig(config: Config, path: string): ModelSpec {
   const nHeads = configInt(config, 'num_attention_heads', path);
   // Absent in Llama 1 / early Llama 2 configs: plain multi-head attention.
   const nKvHeads = configIntOr(config, 'num_key_value_heads', path, nHeads);
-  if (nHeads % nKvHeads !== 0) {
-    throw new InputError(path, `num_attention_heads (${nHeads}) is not a multiple of num_key_value_heads (${nKvHeads})`);
-  }
+  checkKvHeads(nHeads, nKvHeads, path);
   if ((config.head_dim === undefined || config.head_dim === null) && hiddenSize % nHeads !== 0) {
     throw new InputError(path, `hidden_size (${hiddenSize}) is not divisible by num_attention_heads (${nHeads}) and there is no head_dim`);
   }
@@ -52,7 +51,7 @@ function parseConfig(config: Config, path: string): ModelSpec {
       kind: 'rotary',
       theta: configPositiveOr(config, 'rope_theta', path, 10000), // HF's default base
       rotaryDim,
-      scaling: parseRopeScaling(config.rope_scaling, path),
+      scaling: parseRopeScaling(config, path),
     },
     attention: {
       // Qwen2 always has q/k/v biases and never an o bias; Llama's attention_bias covers all four.
@@ -102,10 +101,9 @@ function modelTypeFromArchitectures(config: Config): string {
 
 const ROPE_TYPES_SUPPORTED = ['default', 'llama3'];
 
-function parseRopeScaling(raw: unknown, path: string): RopeScalingLlama3 | null {
-  if (raw === undefined || raw === null) return null;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(path, 'rope_scaling must be an object or null');
-  const rs = raw as Config;
+function parseRopeScaling(config: Config, path: string): RopeScalingLlama3 | null {
+  const rs = configObjectOr(config, 'rope_scaling', path);
+  if (!rs) return null;
   const type = rs.rope_type ?? rs.type; // `type` is the older spelling
   if (type === 'default') return null;
   if (type !== 'llama3') {
@@ -131,38 +129,21 @@ function parseRopeScaling(raw: unknown, path: string): RopeScalingLlama3 | null 
 }
 
 function weights(cp: Checkpoint, spec: ModelSpec): ModelWeights {
-  const { hiddenSize: D, nHeads: H, nKvHeads: K, headDim: Dh, intermediateSize: I, vocabSize: V } = spec;
-  const rms = (name: string) => ({ weight: storedTensor(cp, name, [D]), bias: null });
+  const { hiddenSize: D, vocabSize: V } = spec;
   const layers: LayerWeights[] = [];
   for (let l = 0; l < spec.nLayers; l++) {
     const p = `model.layers.${l}`;
-    const { qkvBias, outBias } = spec.attention;
     layers.push({
-      preAttnNorm: rms(`${p}.input_layernorm.weight`),
+      preAttnNorm: rmsNormWeights(cp, `${p}.input_layernorm.weight`, D),
       postAttnNorm: null,
-      preMlpNorm: rms(`${p}.post_attention_layernorm.weight`),
+      preMlpNorm: rmsNormWeights(cp, `${p}.post_attention_layernorm.weight`, D),
       postMlpNorm: null,
-      attn: {
-        q: linear(cp, `${p}.self_attn.q_proj`, H * Dh, D, qkvBias),
-        k: linear(cp, `${p}.self_attn.k_proj`, K * Dh, D, qkvBias),
-        v: linear(cp, `${p}.self_attn.v_proj`, K * Dh, D, qkvBias),
-        o: linear(cp, `${p}.self_attn.o_proj`, D, H * Dh, outBias),
-      },
-      mlp: {
-        kind: 'gated',
-        gate: linear(cp, `${p}.mlp.gate_proj`, I, D, spec.mlp.bias),
-        up: linear(cp, `${p}.mlp.up_proj`, I, D, spec.mlp.bias),
-        down: linear(cp, `${p}.mlp.down_proj`, D, I, spec.mlp.bias),
-      },
+      attn: selfAttnWeights(cp, p, spec),
+      mlp: gatedMlpWeights(cp, p, spec),
     });
   }
   const embed = storedTensor(cp, 'model.embed_tokens.weight', [V, D]);
-  if (!spec.tieWordEmbeddings && !cp.has('lm_head.weight')) {
-    throw new InputError(cp.dir, 'missing tensor lm_head.weight (config.json has tie_word_embeddings false)');
-  }
-  // Tied checkpoints usually omit lm_head.weight; HF uses the embedding even where a copy is stored.
-  const lmHead = spec.tieWordEmbeddings ? embed : storedTensor(cp, 'lm_head.weight', [V, D]);
-  return { embed, positions: null, layers, finalNorm: rms('model.norm.weight'), lmHead: { weight: lmHead, bias: null } };
+  return { embed, positions: null, layers, finalNorm: rmsNormWeights(cp, 'model.norm.weight', D), lmHead: lmHeadWeights(cp, spec, embed, 'lm_head.weight') };
 }
 
 export const llamaFamily: FamilyModule = {
