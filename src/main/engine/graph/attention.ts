@@ -6,9 +6,10 @@
 // MatMul broadcasts the K kv heads over their G query heads without copying them.
 
 import type { GraphContext } from './context';
+import { blockedAttention } from './blocked-attention';
 import { applyRotary } from './rotary';
 import { cast, inFloat32, linear, sliceLast, softcap } from './ops';
-import type { AttentionWeights } from './weights';
+import type { AttentionWeights, LazyTensor, Linear } from './weights';
 
 export interface AttentionOptions {
   layer: number;
@@ -23,10 +24,10 @@ export interface AttentionOptions {
 /**
  * Returns the attention output after o_proj, [B, Sq, D] (Sq = S, or 1 with lastQueryOnly).
  *
- *  x ─q_proj─Reshape─rotary─Mul(scale)─Reshape─Transpose─ q [B,K,G,Sq,Dh] ─┐
- *  x ─k_proj─Reshape─rotary─Transpose─Unsqueeze── k^T [B,K,1,Dh,S] ──────MatMul─(softcap)─Add(mask)─Softmax─┐
- *  x ─v_proj─Reshape─Transpose─ v [B,K,S,Dh] ─Unsqueeze─────────────────────────────────────────────────MatMul─Mul(keep)─┐
- *                               └─windowed mean─Unsqueeze─Mul(uniform)─────────────────────────────────────────────────Add─Transpose─Reshape─o_proj─▶
+ *  x ─q_proj─Reshape─rotary─(Mul scale)─Reshape─Transpose─ q [B,K,G,Sq,Dh] ─┐   (scale folded into q_proj if exact)
+ *  x ─k_proj─Reshape─rotary─Transpose─ k^T [B,K,Dh,S] ─────────────attentionCore (one block), or─┐
+ *  x ─v_proj─Reshape─Transpose─ v [B,K,S,Dh] ─────────────────────blockedAttention (probe)──────Mul(keep)─┐
+ *                               └─windowed mean─Unsqueeze─Mul(uniform)─────────────────────────────────────Add─Transpose─Reshape─o_proj─▶
  */
 export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOptions): string {
   const { g, spec, dt } = ctx;
@@ -37,7 +38,10 @@ export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOp
   const rule = local ?? ctx.causal;
 
   const xq = o.lastQueryOnly ? sliceLast(g, o.x, 1, `${p}/LastQuery`) : o.x; // [B, Sq, D]
-  let q = g.op1('Reshape', [linear(g, xq, w.q, `${p}/q_proj`, dt), g.constI64([0, 0, H, Dh])], `${p}/q/Reshape`); // [B, Sq, H, Dh]
+  const scale = spec.attention.scale;
+  // Folding the scale into q_proj is exact for a power of two in float32 (float16 weights could turn subnormal).
+  const fold = dt === 'float32' && Number.isInteger(Math.log2(scale));
+  let q = g.op1('Reshape', [linear(g, xq, fold ? scaledQuery(w.q, scale) : w.q, `${p}/q_proj`, dt), g.constI64([0, 0, H, Dh])], `${p}/q/Reshape`); // [B, Sq, H, Dh]
   let k = g.op1('Reshape', [linear(g, o.x, w.k, `${p}/k_proj`, dt), g.constI64([0, 0, K, Dh])], `${p}/k/Reshape`); // [B, S, K, Dh]
   const v = g.op1('Reshape', [linear(g, o.x, w.v, `${p}/v_proj`, dt), g.constI64([0, 0, K, Dh])], `${p}/v/Reshape`); // [B, S, K, Dh]
   if (ctx.rotary && spec.positional.kind === 'rotary') {
@@ -46,30 +50,23 @@ export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOp
     k = applyRotary(g, k, ctx.rotary.all, dims, `${p}/k/rotary`);
   }
   // Scaling q ([.., Dh]) rather than the scores ([.., S]): fewer multiplies, same value up to rounding.
-  q = g.op1('Mul', [q, g.scalar(spec.attention.scale, dt)], `${p}/q/Scale`);
+  if (!fold) q = g.op1('Mul', [q, g.scalar(scale, dt)], `${p}/q/Scale`);
   const q5 = g.op1('Transpose', [g.op1('Reshape', [q, g.constI64([0, 0, K, G, Dh])], `${p}/q/Group`)], `${p}/q/Transpose`, {
     attrs: { perm: [0, 2, 3, 1, 4] },
   }); // [B, K, G, Sq, Dh]
   const kT = g.op1('Transpose', [k], `${p}/k/Transpose`, { attrs: { perm: [0, 2, 3, 1] } }); // [B, K, Dh, S]
-  const kT5 = g.op1('Unsqueeze', [kT, g.constI64([2])], `${p}/k/Unsqueeze`); // [B, K, 1, Dh, S]
   const vT = g.op1('Transpose', [v], `${p}/v/Transpose`, { attrs: { perm: [0, 2, 1, 3] } }); // [B, K, S, Dh]
-  const v5 = g.op1('Unsqueeze', [vT, g.constI64([2])], `${p}/v/Unsqueeze`); // [B, K, 1, S, Dh]
 
-  const scores = g.op1('MatMul', [q5, kT5], `${p}/scores/MatMul`); // [B, K, G, Sq, S]
-  const probs = inFloat32(g, scores, dt, `${p}/softmax`, (s32) => {
-    // Soft-capping (Gemma-2) comes before the mask and before any ablation.
-    const capped = spec.attention.logitSoftcap === null ? s32 : softcap(g, s32, spec.attention.logitSoftcap, `${p}/softcap`);
-    const mask = o.lastQueryOnly ? rule.maskLast : rule.mask; // [Sq, S] or none: the last query sees every key
-    const masked = mask ? g.op1('Add', [capped, mask], `${p}/mask/Add`) : capped;
-    const pr = g.op1('Softmax', [masked], `${p}/Softmax`, { attrs: { axis: -1 } }); // [B, K, G, Sq, S]
-    if (o.patternOutput) {
-      const shape = g.op1('Concat', [g.constI64([-1, H]), ctx.seqLen, ctx.seqLen], `${p}/hook_pattern/Shape`, { attrs: { axis: 0 } });
-      g.op('Reshape', [pr, shape], `${p}/hook_pattern/Reshape`, { outputs: [o.patternOutput] }); // [B, H, S, S]
-      g.output({ name: o.patternOutput, elemType: 'float32', dims: ['batch', H, 'seq', 'seq'] });
-    }
-    return pr;
-  });
-  const zAttn = g.op1('MatMul', [probs, v5], `${p}/z/MatMul`); // [B, K, G, Sq, Dh]
+  // Query blocks where every query is computed and no [S, S] pattern is wanted (the probe's hot path).
+  let zAttn: string; // [B, K, G, Sq, Dh]
+  if (rule.blocks && !o.lastQueryOnly && !o.patternOutput) {
+    zAttn = blockedAttention(ctx, { q5, kT, v: vT, blocks: rule.blocks }, p);
+  } else {
+    const kT5 = g.op1('Unsqueeze', [kT, g.constI64([2])], `${p}/k/Unsqueeze`); // [B, K, 1, Dh, S]
+    const v5 = g.op1('Unsqueeze', [vT, g.constI64([2])], `${p}/v/Unsqueeze`); // [B, K, 1, S, Dh]
+    const mask = o.lastQueryOnly ? rule.maskLast : rule.mask;
+    zAttn = attentionCore(ctx, { q5, kT5, v5, mask, patternOutput: o.patternOutput }, p);
+  }
 
   let mean = windowedMean(ctx, vT, rule, p); // [B, K, S, Dh]
   if (o.lastQueryOnly) mean = sliceLast(g, mean, 2, `${p}/mean/LastQuery`); // [B, K, 1, Dh]
@@ -86,6 +83,67 @@ export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOp
   const zT = g.op1('Transpose', [z], `${p}/z/Transpose`, { attrs: { perm: [0, 3, 1, 2, 4] } }); // [B, Sq, K, G, Dh]
   const zFlat = g.op1('Reshape', [zT, g.constI64([0, 0, H * Dh])], `${p}/z/Reshape`); // [B, Sq, H*Dh]
   return linear(g, zFlat, w.o, `${p}/o_proj`, dt); // [B, Sq, D]
+}
+
+/**
+ * Blocked layers raise every score (masked ones included) to at least rowMax - 64 before the softmax.
+ * Probabilities below e^-64 ≈ 1.6e-28 of the row's largest would otherwise fall into float32
+ * subnormals (below 1.2e-38 once normalised), and x86 arithmetic on subnormals is ~100x slower:
+ * sharp heads (the demo model's induction heads) made Softmax and probs x V 2-4x slower on any
+ * thread without flush-to-zero. onnxruntime flushes them only on its pool threads and on the first
+ * session's calling thread in a process (runtime/provider.ts), not on a later engine worker's
+ * thread, so the graph guards itself. The change per output is below S x 1.6e-28 x |v|: twenty
+ * orders of magnitude under float32 rounding. A masked key's probability becomes <= 1.6e-28, not 0.
+ */
+const SCORE_FLOOR_GAP = 64;
+
+interface CoreInputs {
+  q5: string; // [B, K, G, Sq, Dh], scaled
+  kT5: string; // [B, K, 1, Dh, S]
+  v5: string; // [B, K, 1, S, Dh]
+  /** [Sq, S] additive mask, or null: every key visible. */
+  mask: string | null;
+  patternOutput: string | null;
+}
+
+/**
+ * softmax(q k^T (+ softcap) + mask) v over all keys at once, [B, K, G, Sq, Dh]: the patterns graph
+ * (which outputs the [B, H, S, S] probabilities) and the probe's last query.
+ *
+ *  q5 ─MatMul(kT5)─(softcap)─Add(mask)─Softmax─MatMul(v5)─▶      (softmax in float32)
+ */
+function attentionCore(ctx: GraphContext, o: CoreInputs, p: string): string {
+  const { g, spec, dt } = ctx;
+  const H = spec.nHeads;
+  const scores = g.op1('MatMul', [o.q5, o.kT5], `${p}/scores/MatMul`); // [B, K, G, Sq, S]
+  const probs = inFloat32(g, scores, dt, `${p}/softmax`, (s32) => {
+    // Soft-capping (Gemma-2) comes before the mask and before any ablation.
+    const capped = spec.attention.logitSoftcap === null ? s32 : softcap(g, s32, spec.attention.logitSoftcap, `${p}/softcap`);
+    const masked = o.mask ? g.op1('Add', [capped, o.mask], `${p}/mask/Add`) : capped;
+    const pr = g.op1('Softmax', [masked], `${p}/Softmax`, { attrs: { axis: -1 } }); // [B, K, G, Sq, S]
+    if (o.patternOutput) {
+      const shape = g.op1('Concat', [g.constI64([-1, H]), ctx.seqLen, ctx.seqLen], `${p}/hook_pattern/Shape`, { attrs: { axis: 0 } });
+      g.op('Reshape', [pr, shape], `${p}/hook_pattern/Reshape`, { outputs: [o.patternOutput] }); // [B, H, S, S]
+      g.output({ name: o.patternOutput, elemType: 'float32', dims: ['batch', H, 'seq', 'seq'] });
+    }
+    return pr;
+  });
+  return g.op1('MatMul', [probs, o.v5], `${p}/z/MatMul`); // [B, K, G, Sq, Dh]
+}
+
+/**
+ * q_proj with the attention scale (1/sqrt(Dh), or Gemma-2's query_pre_attn_scalar^-1/2) folded into
+ * its weight and bias: scaling q before rotary equals scaling the scores (rotary is linear) and
+ * saves a multiply over q per layer. Used only for power-of-two scales (head_dim 16, 64, 256) in
+ * float32 graphs, where it is exact; any other scale would round differently from the reference.
+ */
+function scaledQuery(lin: Linear, scale: number): Linear {
+  const fold = (t: LazyTensor): LazyTensor => ({
+    ...t,
+    read: () => t.read().map((x) => x * scale),
+    note: [t.note, `multiplied by the attention scale ${scale} (folded in from the scores)`].filter(Boolean).join('; '),
+  });
+  return { weight: fold(lin.weight), bias: lin.bias && fold(lin.bias) };
 }
 
 /** head_keep / head_uniform [B, L, H] -> this layer's gates [B, K, G, 1, 1] in the compute type. */

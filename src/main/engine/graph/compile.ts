@@ -10,7 +10,7 @@ import { writeModel, type WrittenModel } from './model-writer';
 import type { ModelWeights } from './weights';
 
 /** Bumped whenever the emitted graph changes meaning or layout (part of the runtime's cache key). */
-export const GRAPH_VERSION = '1';
+export const GRAPH_VERSION = '2';
 
 export interface CompileOptions {
   checkpoint: Checkpoint;
@@ -23,10 +23,12 @@ export interface CompileOptions {
   onProgress?: (fraction: number) => void;
   /** Initializer bytes above which weights go to the external data file (default 1 GiB). */
   externalThresholdBytes?: number;
+  /** Query blocks of the probe graph's attention (default DEFAULT_QUERY_BLOCKS; 1 = one [S, S] block). Tests and benchmarks only. */
+  queryBlocks?: number;
 }
 
 export async function compileModel(opts: CompileOptions): Promise<WrittenModel> {
-  const graph = buildModelGraph(opts.spec, opts.weights, { variant: opts.variant, dtype: opts.dtype });
+  const graph = buildModelGraph(opts.spec, opts.weights, { variant: opts.variant, dtype: opts.dtype, queryBlocks: opts.queryBlocks });
   return writeModel({
     graph,
     outPath: opts.outPath,

@@ -1,10 +1,12 @@
 // Tensors every layer shares, built once at the top of the graph: the inputs, the sequence length,
 // positions, gathered rotary rows, and per attention kind (causal / sliding window) the additive
-// mask and the number of keys each query sees (the divisor of the mean-ablation running mean).
+// mask, the number of keys each query sees (the divisor of the mean-ablation running mean) and the
+// query blocks of blocked attention (blocked-attention.ts).
 
 import type { ModelSpec } from '../../../shared/model-spec';
 import type { GraphBuilder } from './onnx-builder';
 import { sliceLast, type ComputeType } from './ops';
+import { blockBounds, queryBlocks, type QueryBlock } from './blocked-attention';
 import { rotaryTableInits } from './rotary';
 
 /** What a query may attend to under one rule (causal, or causal within a window of W keys). */
@@ -17,6 +19,8 @@ export interface AttendRule {
   counts: string;
   /** Sliding window only: W, and the Pad amounts that shift a cumsum W places along axis 2. */
   window: { size: number; keepLen: string; pads: string } | null;
+  /** Query blocks for blocked attention (shared by every layer of this rule), or null: one [S, S] block. */
+  blocks: QueryBlock[] | null;
 }
 
 export interface GraphContext {
@@ -37,7 +41,8 @@ export interface GraphContext {
   local: AttendRule | null;
 }
 
-export function buildContext(g: GraphBuilder, spec: ModelSpec, dt: ComputeType): GraphContext {
+/** `blockCount` <= 1 builds no query blocks (every layer then scores one [S, S] matrix). */
+export function buildContext(g: GraphBuilder, spec: ModelSpec, dt: ComputeType, blockCount: number): GraphContext {
   const { nLayers: L, nHeads: H } = spec;
   const inputIds = g.input({ name: 'input_ids', elemType: 'int64', dims: ['batch', 'seq'] });
   const headKeep = g.input({ name: 'head_keep', elemType: 'float32', dims: ['batch', L, H] });
@@ -66,11 +71,15 @@ export function buildContext(g: GraphBuilder, spec: ModelSpec, dt: ComputeType):
   const colsRow = g.op1('Unsqueeze', [positions, g.constI64([0])], `/model/mask/KeyPositions`); // [1, S]
   const ones = g.op1('Add', [positions, g.constI64([1], [])], `/model/mask/PrefixLength`); // [S]: q + 1
   const causalAllowed = g.op1('LessOrEqual', [colsRow, rowsCol], `/model/mask/causal/LessOrEqual`); // [S, S]
+  const bounds = blockCount > 1 ? blockBounds(g, seqLen, blockCount, '/model/blocks') : null;
+  const groups = spec.nHeads / spec.nKvHeads;
+  const causalMask = additiveMask(g, causalAllowed, '/model/mask/causal');
   const causal: AttendRule = {
-    mask: additiveMask(g, causalAllowed, '/model/mask/causal'),
+    mask: causalMask,
     maskLast: null,
     counts: countsColumn(g, ones, '/model/mask/causal'),
     window: null,
+    blocks: bounds && queryBlocks(g, bounds, causalMask, null, groups, '/model/mask/causal'),
   };
 
   const W = spec.attention.slidingWindow;
@@ -92,6 +101,7 @@ export function buildContext(g: GraphBuilder, spec: ModelSpec, dt: ComputeType):
         // Pad a [B, K, S - n, Dh] tensor with n zeros in front of axis 2.
         pads: g.op1('Concat', [g.constI64([0, 0]), n, g.constI64([0, 0, 0, 0, 0])], `${q}/Pads`, { attrs: { axis: 0 } }),
       },
+      blocks: bounds && queryBlocks(g, bounds, mask, W, groups, q),
     };
   }
   return { g, spec, dt, inputIds, headKeep, headUniform, seqLen, positions, rotary, causal, local };

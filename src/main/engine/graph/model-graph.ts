@@ -9,11 +9,14 @@ import { decoderBlock } from './block';
 import { buildContext } from './context';
 import { GraphBuilder } from './onnx-builder';
 import { cast, norm, sliceLast, softcap, weightInit, type ComputeType } from './ops';
+import { DEFAULT_QUERY_BLOCKS } from './blocked-attention';
 import type { ModelWeights } from './weights';
 
 export interface ModelGraphOptions {
   variant: GraphVariant;
   dtype: ComputeType;
+  /** Query blocks of the probe's full-sequence layers (blocked-attention.ts); default DEFAULT_QUERY_BLOCKS, 1 = none. */
+  queryBlocks?: number;
 }
 
 export function patternOutputName(layer: number): string {
@@ -29,7 +32,9 @@ export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphO
   checkWeights(spec, w);
   const g = new GraphBuilder(`ablation-studio/${spec.modelType}/${o.variant}`);
   const dt = o.dtype;
-  const ctx = buildContext(g, spec, dt);
+  // Only the probe's full-sequence layers (all but the last) use query blocks; patterns need [S, S].
+  const blocks = o.variant === 'probe' && spec.nLayers > 1 ? (o.queryBlocks ?? DEFAULT_QUERY_BLOCKS) : 1;
+  const ctx = buildContext(g, spec, dt, blocks);
 
   let x = g.op1('Gather', [weightInit(g, w.embed, dt), ctx.inputIds], '/model/embed_tokens/Gather', { attrs: { axis: 0 } }); // [B, S, D]
   if (spec.embedScale !== 1) x = g.op1('Mul', [x, g.scalar(spec.embedScale, dt)], '/model/embed_tokens/Scale');

@@ -1,9 +1,12 @@
 // One onnxruntime session over one compiled graph (probe or patterns variant): feeds the
 // graph-contract inputs (DESIGN.md §2) and hands back float32 outputs whatever the graph's dtype.
+// On CPU a probe batch runs as a few small sub-batches (each row's output does not depend on the
+// rows beside it), because per-row cost grows with the batch once its tensors leave the cache.
 
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from '../engine-types';
 import { fromFloat16Bits, toFloat16Bits } from './float16';
+import { DEFAULT_QUERY_BLOCKS } from '../graph/blocked-attention';
 import { sessionOptions } from './provider';
 
 /** Head controls and ids for one batch, already sized [B, S] and [B, L, H]. */
@@ -15,6 +18,20 @@ export interface GraphFeeds {
   seqLen: number;
   nLayers: number;
   nHeads: number;
+}
+
+/**
+ * Bytes of one attention block's float32 scores a CPU sub-batch may hold. Demo model (S = 501,
+ * 8 heads: 1 MB of block scores per row) on the shared 2-core dev machine, rows/s by rows per run,
+ * other core busy: 1: 76, 2: 78, 4: 75, 8: 73, 16: 65 (32: ~45); both cores idle: 1: 91, 2: 112,
+ * 4: 126, 8: 130, 16: 125. Four MiB (4 rows here) is near the best of both.
+ */
+const CPU_SUB_BATCH_BYTES = 4 << 20;
+
+/** Rows per onnxruntime run on CPU: as many as keep one query block's float32 scores within the budget. */
+export function cpuSubBatchRows(seqLen: number, nHeads: number): number {
+  const blockScoreBytes = nHeads * Math.ceil(seqLen / DEFAULT_QUERY_BLOCKS) * seqLen * 4;
+  return Math.max(1, Math.floor(CPU_SUB_BATCH_BYTES / blockScoreBytes));
 }
 
 export function patternOutputName(layer: number): string {
@@ -32,6 +49,7 @@ export class GraphSession {
     private readonly session: ort.InferenceSession,
     /** Element type the graph declares for each float input (float32 or float16). */
     private readonly inputTypes: Map<string, string>,
+    private readonly provider: ExecutionProvider,
   ) {}
 
   /** Throws when onnxruntime cannot load the file (corrupt graph) or start the provider. */
@@ -39,7 +57,7 @@ export class GraphSession {
     const session = await ort.InferenceSession.create(graphPath, sessionOptions(provider, threads));
     const types = new Map<string, string>();
     for (const meta of session.inputMetadata) if (meta.isTensor) types.set(meta.name, meta.type);
-    return new GraphSession(session, types);
+    return new GraphSession(session, types, provider);
   }
 
   get outputNames(): readonly string[] {
@@ -63,8 +81,27 @@ export class GraphSession {
     return feeds;
   }
 
-  /** token_probs [B*S]. */
+  /** token_probs [B*S]; on CPU in sub-batches of cpuSubBatchRows rows (GPUs want the whole batch). */
   async probe(f: GraphFeeds): Promise<Float32Array> {
+    const rows = this.provider === 'cpu' ? cpuSubBatchRows(f.seqLen, f.nHeads) : f.batch;
+    if (rows >= f.batch) return this.probeRun(f);
+    const out = new Float32Array(f.batch * f.seqLen);
+    const gates = f.nLayers * f.nHeads; // per row
+    for (let b0 = 0; b0 < f.batch; b0 += rows) {
+      const n = Math.min(rows, f.batch - b0);
+      const part: GraphFeeds = {
+        ...f,
+        batch: n,
+        inputIds: f.inputIds.subarray(b0 * f.seqLen, (b0 + n) * f.seqLen),
+        headKeep: f.headKeep.subarray(b0 * gates, (b0 + n) * gates),
+        headUniform: f.headUniform.subarray(b0 * gates, (b0 + n) * gates),
+      };
+      out.set(await this.probeRun(part), b0 * f.seqLen);
+    }
+    return out;
+  }
+
+  private async probeRun(f: GraphFeeds): Promise<Float32Array> {
     const out = await this.session.run(this.feeds(f), ['token_probs']);
     return toFloat32(out.token_probs);
   }

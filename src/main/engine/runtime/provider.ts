@@ -19,6 +19,9 @@ export function dtypeFor(provider: ExecutionProvider): GraphDtype {
   return provider === 'cuda' ? 'float16' : 'float32';
 }
 
+/** Session config entries (onnxruntime's `session.*` keys; the Node binding flattens the nesting). Why: sessionOptions. */
+const SESSION_CONFIG = { session: { set_denormal_as_zero: '1', intra_op: { allow_spinning: '0' } } };
+
 export function ortVersion(): string {
   return ort.env.versions.node ?? ort.env.versions.common;
 }
@@ -64,7 +67,7 @@ export async function cudaUnavailableReason(): Promise<string | null> {
     return "onnxruntime-node's CUDA binaries are not installed (run `npm run install-cuda` on a machine with an NVIDIA GPU)";
   }
   try {
-    const session = await ort.InferenceSession.create(identityModel(), { executionProviders: ['cuda'] });
+    const session = await ort.InferenceSession.create(identityModel(), { executionProviders: ['cuda'], extra: SESSION_CONFIG });
     await session.release();
     return null;
   } catch (err) {
@@ -89,6 +92,25 @@ export async function providerCandidates(request: ProviderRequest): Promise<Exec
   return reason ? ['cpu'] : ['cuda', 'cpu'];
 }
 
+/**
+ * onnxruntime session settings for every graph (and the CUDA probe, so that whichever session
+ * starts first in a process sets the same floating-point mode on the calling thread).
+ *
+ * `set_denormal_as_zero`: attention probabilities far below the largest in a row (score gaps > 87)
+ * are float32 subnormals, and x86 arithmetic on subnormals is ~100x slower: on the demo model
+ * they made Softmax and the probs x V MatMul 3-4x slower. Flushing them to 0 changes each z by
+ * less than S x 1.2e-38 x |v|, far below float32 rounding of any normal value (an output
+ * probability below 1.2e-38 reads as 0). onnxruntime sets it on its pool threads per session but
+ * on the calling thread only once per process (the first session's value, on that thread), so a
+ * later engine worker's thread runs without it: the probe graph's hot path also floors its scores
+ * (graph/blocked-attention.ts) and does not depend on this. The JS thread that created the first
+ * session also flushes subnormal doubles (< 2.2e-308) from then on.
+ *
+ * `allow_spinning` off: idle pool threads sleep instead of busy-waiting between ops. The app runs
+ * studies beside a UI (and on shared machines), where spinning threads steal the core the work
+ * needs: demo model, 2 threads, other core busy: 54 rows/s without spinning, 35 with; both cores
+ * idle, spinning gains only ~5%.
+ */
 export function sessionOptions(provider: ExecutionProvider, threads: number): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
@@ -96,5 +118,6 @@ export function sessionOptions(provider: ExecutionProvider, threads: number): or
     // 0 lets onnxruntime pick (one thread per physical core).
     intraOpNumThreads: provider === 'cpu' ? Math.max(0, Math.floor(threads)) : undefined,
     logSeverityLevel: 3,
+    extra: SESSION_CONFIG,
   };
 }
