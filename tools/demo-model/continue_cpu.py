@@ -46,9 +46,10 @@ def main():
     ap.add_argument("--src", default=default_dir)
     ap.add_argument("--out", default=default_dir)
     ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=SEED, help="data/dropout seed (a new one per continuation)")
     args = ap.parse_args()
     torch.set_num_threads(2)
-    torch.manual_seed(SEED)
+    torch.manual_seed(args.seed)
     cfg = stage1.CFG
     model = LlamaForCausalLM(cfg)
     model.load_state_dict(export.read_safetensors(os.path.join(args.src, "model.safetensors")))
@@ -57,9 +58,9 @@ def main():
         p.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=LR, betas=(0.9, 0.98), weight_decay=0.01)
-    rng, gen = np.random.default_rng(SEED), torch.Generator().manual_seed(SEED)
+    rng, gen = np.random.default_rng(args.seed), torch.Generator().manual_seed(args.seed)
     n_words = cfg.vocab_size - N_SPECIAL
-    zipf = zipf_weights(n_words, np.random.default_rng(SEED + 1))
+    zipf = zipf_weights(n_words, np.random.default_rng(SEED + 1))  # the same Zipf ranks every stage
     t0, hist = time.time(), []
     for step in range(args.steps):
         lr = LR * min(1.0, (step + 1) / WARMUP) * (0.1 + 0.45 * (1 + math.cos(math.pi * step / args.steps)))
@@ -84,7 +85,7 @@ def main():
     with open(os.path.join(args.src, "tokens.json")) as f:
         token_set = json.load(f)
     res = stage1.evaluate(model, token_set, n_trials=100, n_draws=10)
-    res.update({"stage2": {"seed": SEED, "steps": args.steps, "seq": S, "batch": B, "lr": LR,
+    res.update({"stage2": {"seed": args.seed, "src": os.path.relpath(args.src, stage1.ROOT), "steps": args.steps, "seq": S, "batch": B, "lr": LR,
                            "head_drop": HEAD_DROP, "seconds": round(secs), "device": "cpu",
                            "final_loss": float(np.mean(hist[-25:]))}})
     print(json.dumps({k: v for k, v in res.items() if k not in ("induction_scores", "random4_zero_draws")}, indent=1))
