@@ -2,7 +2,8 @@
 in the upper layers too, so the read-out of the copied token is spread over several heads (a
 random 4-head ablation then rarely removes it) and P(lag +1) keeps rising on long probe-like data.
 
-  /usr/bin/python3 tools/demo-model/continue_cpu.py [--steps 300] [--out DIR]
+  /usr/bin/python3 tools/demo-model/continue_cpu.py --steps 220               # stage 2 (seed 5678)
+  /usr/bin/python3 tools/demo-model/continue_cpu.py --steps 250 --seed 6789   # stage 3
 
 Reads and rewrites resources/models/demo-induction/model.safetensors (or --src/--out). Seeded.
 """
@@ -89,7 +90,7 @@ def main():
                            "head_drop": HEAD_DROP, "seconds": round(secs), "device": "cpu",
                            "final_loss": float(np.mean(hist[-25:]))}})
     print(json.dumps({k: v for k, v in res.items() if k not in ("induction_scores", "random4_zero_draws")}, indent=1))
-    with open(os.path.join(args.out, "train-eval-stage2.json"), "w") as f:
+    with open(os.path.join(args.out, f"train-eval-continue-seed{args.seed}.json"), "w") as f:
         json.dump(res, f, indent=1)
 
 
