@@ -1,5 +1,6 @@
 // The engine's public surface: what studies, the CLI and the UI may ask of a compiled model.
-// Implemented by engine-host.ts (a worker thread that owns the onnxruntime session).
+// Implemented by runtime/worker-host.ts (a proxy to the worker thread that owns the onnxruntime
+// sessions), created by load-engine.ts.
 
 import type { ModelSpec, HeadRef } from '../../shared/model-spec';
 
