@@ -12,6 +12,7 @@ import { openStore } from '../../store/db';
 import { type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag, printUsage, wantsHelp } from '../args';
 import { createAndRun, type RunPlan } from '../study-session';
+import { demoTargets, formatDemoTargets } from '../demo-targets';
 
 const USAGE = `Usage: npm run demo [-- --out <dir>] [--db <file>] [--permutations <n>] [--batch_size <n>]
 
@@ -59,6 +60,8 @@ const command: CliCommand = {
       if (!outcome.output) return outcome.code;
       const lines = relativeDropLines(outcome.output.studySummary, REPORT_COUNT);
       if (lines.length) console.log(`\nRelative drop at ${REPORT_COUNT} heads:\n  ${lines.join('\n  ')}`);
+      const targets = demoTargets(outcome.output.studySummary, REPORT_COUNT);
+      if (targets.length) console.log(`\nDemo model targets:\n${formatDemoTargets(targets)}`);
       return 0;
     } finally {
       store.close();
