@@ -1,9 +1,10 @@
-"""Stage 2 of the demo model, on CPU: continue training the stage-1 checkpoint with head dropout
+"""Stages 2-4 of the demo model, on CPU: continue training the stage-1 checkpoint with head dropout
 in the upper layers too, so the read-out of the copied token is spread over several heads (a
 random 4-head ablation then rarely removes it) and P(lag +1) keeps rising on long probe-like data.
 
   /usr/bin/python3 tools/demo-model/continue_cpu.py --steps 220               # stage 2 (seed 5678)
   /usr/bin/python3 tools/demo-model/continue_cpu.py --steps 250 --seed 6789   # stage 3
+  /usr/bin/python3 tools/demo-model/continue_cpu.py --steps 280 --seed 7890   # stage 4
 
 Reads and rewrites resources/models/demo-induction/model.safetensors (or --src/--out). Seeded.
 """
