@@ -6,7 +6,7 @@ import type { StudySummary } from '../../src/main/studies/study-results';
 function summary(base: number, peakLag: number, induction: number[], random: number[]): StudySummary {
   const cond = (headType: string, count: number, p: number, draw = 0) => ({
     condition: { headType, count, draw },
-    metrics: { pPlus1: { value: p }, peakLag: headType === 'none' ? peakLag : 1 },
+    metrics: { pPlus1: { value: p }, peakLag: headType === 'none' ? peakLag : 1, deltaPlus1: headType === 'none' ? null : { value: p - base } },
   });
   return {
     conditions: [

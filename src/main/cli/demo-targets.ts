@@ -1,6 +1,7 @@
 // The demo model's acceptance targets (issue #4), checked on the study the demo just ran, so the
 // summary says plainly whether the bundled model shows the effect the app exists to study.
 
+import { conditionsAtCount } from '../export/summary-table';
 import type { StudySummary } from '../studies/study-results';
 
 export interface DemoTarget {
@@ -16,10 +17,8 @@ export function demoTargets(summary: StudySummary, count = 4): DemoTarget[] {
   const baseline = summary.conditions.find((c) => c.condition.headType === 'none')?.metrics;
   if (!baseline) return [];
   const base = baseline.pPlus1.value;
-  const relDrops = (type: 'induction' | 'random') =>
-    summary.conditions
-      .filter((c) => c.condition.headType === type && c.condition.count === count && c.metrics)
-      .map((c) => 1 - c.metrics!.pPlus1.value / base);
+  // Paired Δ / baseline, as the summary's "relative drop" lines report it; a drop is its negation.
+  const relDrops = (type: 'induction' | 'random') => conditionsAtCount(summary, type, count).relative.map((r) => -r);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const targets: DemoTarget[] = [
     {

@@ -63,14 +63,18 @@ export function summaryTable(summary: StudySummary): string {
  * One line per head type: the relative drop of P(+1) from baseline at `count` heads (random draws
  * averaged, with their range), e.g. for the demo's k = 4.
  */
-export function relativeDropLines(summary: StudySummary, count: number): string[] {
+/** The k-head conditions of one head type with a paired Δ P(+1), and the baseline P(+1). */
+export function conditionsAtCount(summary: StudySummary, type: 'induction' | 'random', count: number) {
   const baseline = summary.conditions.find((c) => c.condition.headType === 'none')?.metrics?.pPlus1.value;
-  if (!baseline) return [];
+  const hits = summary.conditions.filter((c) => c.condition.headType === type && c.condition.count === count && c.metrics?.deltaPlus1);
+  return { baseline, hits, relative: baseline ? hits.map((c) => c.metrics!.deltaPlus1!.value / baseline) : [] };
+}
+
+export function relativeDropLines(summary: StudySummary, count: number): string[] {
   const lines: string[] = [];
   for (const type of ['induction', 'random'] as const) {
-    const hits = summary.conditions.filter((c) => c.condition.headType === type && c.condition.count === count && c.metrics?.deltaPlus1);
-    if (hits.length === 0) continue;
-    const rel = hits.map((c) => c.metrics!.deltaPlus1!.value / baseline);
+    const { baseline, hits, relative: rel } = conditionsAtCount(summary, type, count);
+    if (!baseline || hits.length === 0) continue;
     const mean = rel.reduce((a, b) => a + b, 0) / rel.length;
     let detail: string;
     if (hits.length === 1) {
