@@ -44,7 +44,8 @@ def hf_config(c):
             "attention_bias": False, "attention_dropout": 0.0, "mlp_bias": False,
             "initializer_range": 0.02, "pretraining_tp": 1, "bos_token_id": 1, "eos_token_id": 2,
             "tie_word_embeddings": True, "torch_dtype": "float32", "use_cache": True,
-            "transformers_version": "4.44.0"}
+            # an explicit head_dim other than hidden/heads is read by transformers >= 4.45
+            "transformers_version": "4.44.0" if c.head_dim * c.num_attention_heads == c.hidden_size else "4.45.0"}
 
 
 # ---------------------------------------------------------------- safetensors

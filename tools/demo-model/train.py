@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import N_SPECIAL, induction_prompts, make_batch, probe_prompts, zipf_weights  # noqa: E402
+from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
+from evaluate import evaluate as evaluate_on  # noqa: E402
 from model import Cfg, LlamaForCausalLM  # noqa: E402
 import export  # noqa: E402
 
@@ -112,74 +113,9 @@ def train(model, phases, log_every=25):
     return time.time() - t0, hist
 
 
-@torch.no_grad()
-def probe_probs(model, prompts, keep=None, uniform=None, bs=10):
-    """[n, S] softmax(logits at last position) gathered at every prompt token."""
-    out = []
-    for i in range(0, len(prompts), bs):
-        ids = torch.from_numpy(prompts[i:i + bs]).to(DEV)
-        kw = {}
-        if keep is not None:
-            kw["keep"] = keep.expand(len(ids), -1, -1).to(DEV)
-        if uniform is not None:
-            kw["uniform"] = uniform.expand(len(ids), -1, -1).to(DEV)
-        p = model(ids, **kw)[:, -1].float().softmax(-1)  # [b, V]
-        out.append(p.gather(1, ids).cpu())
-    return torch.cat(out).double().numpy()
-
-
-@torch.no_grad()
-def induction_scores(model, T=50, n_seqs=10, seed=42):
-    """[L, H] mean attention from i in the second copy to i - T + 1 (the app's definition)."""
-    ids = torch.from_numpy(induction_prompts(n_seqs, T, CFG.vocab_size - N_SPECIAL, seed)).to(DEV)
-    _, attns = model(ids, want_attn=True)
-    i = torch.arange(T, 2 * T)
-    return torch.stack([a[:, :, i, i - T + 1].mean((0, 2)) for a in attns]).cpu().numpy()
-
-
 def evaluate(model, token_set, n_trials=100, n_draws=10, seed=42):
-    L, H = CFG.num_hidden_layers, CFG.num_attention_heads
-    prompts = probe_prompts(token_set[:500], n_trials, seed)  # [n, 501]
-    mid = prompts.shape[1] // 2  # position 250; lag = pos - mid
-
-    def p_plus1(heads, mode="zero"):
-        keep, uni = torch.ones(1, L, H), torch.zeros(1, L, H)
-        for l, h in heads:
-            keep[0, l, h] = 0.0
-            uni[0, l, h] = 1.0 if mode == "mean" else 0.0
-        probs = probe_probs(model, prompts, keep, uni)
-        return probs[:, mid + 1].mean(), probs
-
-    base, probs = p_plus1([])
-    curve = probs.mean(0)  # per position
-    lags = {int(s - mid): float(curve[s]) for s in range(len(curve))}
-    peak = max(lags, key=lags.get)
-    scores = induction_scores(model)
-    order = [divmod(int(k), H) for k in np.argsort(-scores.ravel())]
-    top4, top8 = order[:4], set(order[:8])
-    res = {"n_trials": n_trials, "token_set": "tokens.json[:500]", "seed": seed,
-           "baseline_p_plus1": float(base), "peak_lag": peak,
-           "baseline_lags": {k: lags[k] for k in range(-3, 4)},
-           "induction_scores": scores.round(4).tolist(),
-           "top8_heads": [list(x) for x in order[:8]]}
-    for mode in ("zero", "mean"):
-        p, _ = p_plus1(top4, mode)
-        res[f"top4_{mode}_p_plus1"] = float(p)
-        res[f"top4_{mode}_rel_drop"] = float(1 - p / base)
-    rng = np.random.default_rng(seed)
-    cands = [(l, h) for l in range(L) for h in range(H) if (l, h) not in top8]
-    draws = []
-    for _ in range(n_draws):
-        heads = [cands[i] for i in rng.choice(len(cands), 4, replace=False)]
-        p, _ = p_plus1(heads, "zero")
-        draws.append({"heads": [list(x) for x in heads], "p_plus1": float(p),
-                      "rel_drop": float(1 - p / base)})
-    res["random4_zero_draws"] = draws
-    res["random4_zero_mean_rel_drop"] = float(np.mean([d["rel_drop"] for d in draws]))
-    res["random4_zero_max_rel_drop"] = float(np.max([d["rel_drop"] for d in draws]))
-    res["pass"] = bool(base >= 0.3 and peak == 1 and res["top4_zero_rel_drop"] >= 0.5
-                       and res["random4_zero_mean_rel_drop"] <= 0.2)
-    return res
+    """The probe targets (evaluate.py) on this script's device; continue_cpu.py calls it too."""
+    return evaluate_on(model, token_set, n_trials=n_trials, n_draws=n_draws, seed=seed, dev=DEV)
 
 
 def main():
