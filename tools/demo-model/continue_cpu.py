@@ -24,6 +24,7 @@ import export  # noqa: E402
 import train as stage1  # noqa: E402
 from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
 from model import LlamaForCausalLM  # noqa: E402
+from schedule import head_dropout_keep  # noqa: E402
 
 SEED = 5678
 # layer -> head-dropout probability. Layer 1 holds the induction heads: no dropout there, so
@@ -35,11 +36,7 @@ S, B, LR, WARMUP = 512, 8, 3e-4, 20
 
 
 def head_keep(gen, cfg):
-    keep = torch.ones(B, cfg.num_hidden_layers, cfg.num_attention_heads)
-    for layer, (p, rescale) in HEAD_DROP.items():
-        kept = (torch.rand(B, cfg.num_attention_heads, generator=gen) >= p).float()
-        keep[:, layer] = kept / (1 - p) if rescale else kept
-    return keep
+    return head_dropout_keep(B, cfg.num_hidden_layers, cfg.num_attention_heads, HEAD_DROP, gen)
 
 
 def main():

@@ -8,7 +8,6 @@ Seeded. See tools/demo-model/README.md.
 """
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -21,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
 from evaluate import evaluate as evaluate_on  # noqa: E402
 from model import Cfg, LlamaForCausalLM  # noqa: E402
+from schedule import head_dropout_keep, warmup_cosine_lr  # noqa: E402
 import export  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -45,18 +45,13 @@ DEV = "cpu"  # --device cuda only for quick sweeps; the shipped model is trained
 
 
 def lr_at(step, total):
-    if step < WARMUP:
-        return LR * (step + 1) / WARMUP
-    t = (step - WARMUP) / max(1, total - WARMUP)
-    return LR * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))  # cosine to 10%
+    return warmup_cosine_lr(step, total, LR, WARMUP)  # cosine to 10%
 
 
 def head_keep(B, gen):
-    """[B, L, H] 0/1 keep mask for head dropout."""
-    keep = torch.ones(B, CFG.num_hidden_layers, CFG.num_attention_heads)
-    for layer, p in HEAD_DROP.items():
-        keep[:, layer] = (torch.rand(B, CFG.num_attention_heads, generator=gen) >= p).float()
-    return keep
+    """[B, L, H] 0/1 keep mask for head dropout (unscaled)."""
+    drop = {layer: (p, False) for layer, p in HEAD_DROP.items()}
+    return head_dropout_keep(B, CFG.num_hidden_layers, CFG.num_attention_heads, drop, gen)
 
 
 def prev_token_init(model):

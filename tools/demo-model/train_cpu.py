@@ -10,7 +10,6 @@ writes no fixture. See tools/demo-model/README.md, "CPU-only pipeline".
 """
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -26,6 +25,7 @@ import export  # noqa: E402
 from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from model import Cfg, LlamaForCausalLM  # noqa: E402
+from schedule import head_dropout_keep, warmup_cosine_lr  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORDS = os.path.join(ROOT, "resources", "word-lists", "english-words.txt")
@@ -47,19 +47,11 @@ HEAD_DROP = {0: (0.3, False), 2: (0.15, True), 3: (0.15, True)}
 
 
 def lr_at(step, total):
-    if step < WARMUP:
-        return LR * (step + 1) / WARMUP
-    t = (step - WARMUP) / max(1, total - WARMUP)
-    return LR * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))  # cosine to 10%
+    return warmup_cosine_lr(step, total, LR, WARMUP)  # cosine to 10%
 
 
 def head_keep(B, gen):
-    """[B, L, H] per-sequence head multipliers for head dropout."""
-    keep = torch.ones(B, CFG.num_hidden_layers, CFG.num_attention_heads)
-    for layer, (p, rescale) in HEAD_DROP.items():
-        kept = (torch.rand(B, CFG.num_attention_heads, generator=gen) >= p).float()
-        keep[:, layer] = kept / (1 - p) if rescale else kept
-    return keep
+    return head_dropout_keep(B, CFG.num_hidden_layers, CFG.num_attention_heads, HEAD_DROP, gen)
 
 
 def train(model, phases, log_every=25):
