@@ -100,8 +100,3 @@ def init_circuit(model, c, seed):
     init_induction_heads(model, c)
     for p in frozen_params(model):
         p.requires_grad_(False)
-
-
-@torch.no_grad()
-def restore_constant(model):
-    model.model.embed_tokens.weight[:, 0] = EMB_CONST

@@ -17,14 +17,13 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export  # noqa: E402
 import train as stage1  # noqa: E402
 from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
 from model import LlamaForCausalLM  # noqa: E402
-from schedule import head_dropout_keep  # noqa: E402
+from training import head_dropout_keep, train_step  # noqa: E402
 
 SEED = 5678
 # layer -> head-dropout probability. Layer 1 holds the induction heads: no dropout there, so
@@ -63,18 +62,8 @@ def main():
     t0, hist = time.time(), []
     for step in range(args.steps):
         lr = LR * min(1.0, (step + 1) / WARMUP) * (0.1 + 0.45 * (1 + math.cos(math.pi * step / args.steps)))
-        for g in opt.param_groups:
-            g["lr"] = lr
         ids = torch.from_numpy(make_batch(rng, B, S + 1, n_words, zipf))  # [B, S+1]
-        logits = model(ids[:, :-1], keep=head_keep(gen, cfg))  # [B, S, V]
-        loss = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), ids[:, 1:].reshape(-1))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        with torch.no_grad():
-            model.model.embed_tokens.weight[:, 0] = stage1.EMB_CONST
-        hist.append(loss.item())
+        hist.append(train_step(model, opt, params, ids, head_keep(gen, cfg), lr, stage1.EMB_CONST))
         if (step + 1) % 25 == 0:
             print(f"step {step + 1}/{args.steps} loss {np.mean(hist[-25:]):.3f} {time.time() - t0:.0f}s", flush=True)
     secs = time.time() - t0

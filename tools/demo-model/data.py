@@ -66,3 +66,17 @@ def induction_prompts(n_seqs, T, n_words, seed):
     rng = np.random.default_rng(seed)
     x = rng.integers(N_SPECIAL, N_SPECIAL + n_words, size=(n_seqs, T))
     return np.concatenate([x, x], axis=1)
+
+
+def read_words(path, n_words):
+    """The committed word list (vocab ids N_SPECIAL.. in file order)."""
+    with open(path, encoding="utf-8") as f:
+        words = [w.strip() for w in f if w.strip()]
+    assert len(words) == n_words, f"{path}: {len(words)} words, expected {n_words}"
+    return words
+
+
+def demo_token_set(n_words):
+    """600 unique word ids (specials excluded), in a seeded order; probes use the first 500."""
+    ids = sorted(np.random.default_rng(42).choice(n_words, 600, replace=False) + N_SPECIAL)
+    return [int(t) for t in np.random.default_rng(43).permutation(ids)]

@@ -14,13 +14,12 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
+from data import N_SPECIAL, demo_token_set, make_batch, read_words, zipf_weights  # noqa: E402
 from evaluate import evaluate as evaluate_on  # noqa: E402
 from model import Cfg, LlamaForCausalLM  # noqa: E402
-from schedule import head_dropout_keep, warmup_cosine_lr  # noqa: E402
+from training import head_dropout_keep, train_step, warmup_cosine_lr  # noqa: E402
 import export  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -90,17 +89,8 @@ def train(model, phases, log_every=25):
     for S, B, n in phases:
         for _ in range(n):
             ids = torch.from_numpy(make_batch(rng, B, S + 1, n_words, zipf)).to(DEV)  # [B, S+1]
-            for g in opt.param_groups:
-                g["lr"] = lr_at(step, total)
-            logits = model(ids[:, :-1], keep=head_keep(B, gen).to(DEV))  # [B, S, V]
-            loss = F.cross_entropy(logits.reshape(-1, CFG.vocab_size), ids[:, 1:].reshape(-1))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            with torch.no_grad():  # keep the constant direction layer 0 relies on
-                model.model.embed_tokens.weight[:, 0] = EMB_CONST
-            hist.append(loss.item())
+            hist.append(train_step(model, opt, params, ids, head_keep(B, gen).to(DEV),
+                                   lr_at(step, total), EMB_CONST))
             step += 1
             if step % log_every == 0 or step == total:
                 print(f"step {step}/{total} S={S} loss {np.mean(hist[-log_every:]):.3f} "
@@ -129,12 +119,8 @@ def main():
     out = "/tmp/demo-pilot" if args.pilot and "--out" not in sys.argv else args.out
     os.makedirs(out, exist_ok=True)
 
-    with open(WORDS, encoding="utf-8") as f:
-        words = [w.strip() for w in f if w.strip()]
-    assert len(words) + N_SPECIAL == CFG.vocab_size, len(words)
-    # demo token set: 600 unique word ids (specials excluded); prompts use the first 500
-    token_set = sorted(np.random.default_rng(42).choice(len(words), 600, replace=False) + N_SPECIAL)
-    token_set = [int(t) for t in np.random.default_rng(43).permutation(token_set)]
+    words = read_words(WORDS, CFG.vocab_size - N_SPECIAL)
+    token_set = demo_token_set(len(words))
     export.write_tokenizer(out, words)
     with open(os.path.join(out, "tokens.json"), "w") as f:
         json.dump(token_set, f)

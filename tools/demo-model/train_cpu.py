@@ -17,15 +17,14 @@ import warnings
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import circuit_init  # noqa: E402
 import export  # noqa: E402
-from data import N_SPECIAL, make_batch, zipf_weights  # noqa: E402
+from data import N_SPECIAL, demo_token_set, make_batch, read_words, zipf_weights  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from model import Cfg, LlamaForCausalLM  # noqa: E402
-from schedule import head_dropout_keep, warmup_cosine_lr  # noqa: E402
+from training import head_dropout_keep, train_step, warmup_cosine_lr  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORDS = os.path.join(ROOT, "resources", "word-lists", "english-words.txt")
@@ -68,34 +67,13 @@ def train(model, phases, log_every=25):
     for S, B, n in phases:
         for _ in range(n):
             ids = torch.from_numpy(make_batch(rng, B, S + 1, n_words, zipf))  # [B, S+1]
-            for g in opt.param_groups:
-                g["lr"] = lr_at(step, total)
-            logits = model(ids[:, :-1], keep=head_keep(B, gen))  # [B, S, V]
-            loss = F.cross_entropy(logits.reshape(-1, CFG.vocab_size), ids[:, 1:].reshape(-1))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            circuit_init.restore_constant(model)
-            hist.append(loss.item())
+            hist.append(train_step(model, opt, params, ids, head_keep(B, gen), lr_at(step, total),
+                                   circuit_init.EMB_CONST))
             step += 1
             if step % log_every == 0 or step == total:
                 print(f"step {step}/{total} S={S} loss {np.mean(hist[-log_every:]):.3f} "
                       f"{time.time() - t0:.0f}s", flush=True)
     return time.time() - t0, hist
-
-
-def read_words():
-    with open(WORDS, encoding="utf-8") as f:
-        words = [w.strip() for w in f if w.strip()]
-    assert len(words) + N_SPECIAL == CFG.vocab_size, f"{WORDS}: {len(words)} words, expected {CFG.vocab_size - N_SPECIAL}"
-    return words
-
-
-def demo_token_set(n_words):
-    """600 unique word ids (specials excluded), in a seeded order; probes use the first 500."""
-    ids = sorted(np.random.default_rng(42).choice(n_words, 600, replace=False) + N_SPECIAL)
-    return [int(t) for t in np.random.default_rng(43).permutation(ids)]
 
 
 def main():
@@ -112,7 +90,7 @@ def main():
     torch.manual_seed(SEED)
     os.makedirs(args.out, exist_ok=True)
 
-    words = read_words()
+    words = read_words(WORDS, CFG.vocab_size - N_SPECIAL)
     token_set = demo_token_set(len(words))
     export.write_tokenizer(args.out, words)
     with open(os.path.join(args.out, "tokens.json"), "w") as f:
@@ -133,7 +111,7 @@ def main():
                 "device": "cpu", "threads": args.threads})
     print(json.dumps({k: v for k, v in res.items() if k not in ("induction_scores", "random4_zero_draws")}, indent=1))
     print("induction scores:\n" + "\n".join(" ".join(f"{x:.3f}" for x in r) for r in res["induction_scores"]))
-    with open(os.path.join(args.out, "train-eval.json"), "w") as f:
+    with open(os.path.join(args.out, "train-eval.json"), "w") as f:  # write_fixture reads the top heads here
         json.dump(res, f, indent=1)
     if os.path.abspath(args.out) == SHIPPED:  # only once it meets the targets
         export.write_fixture(args.out, FIXTURE, token_set)
