@@ -22,10 +22,17 @@ def zipf_weights(n_words, rng, a=1.0):
 
 def make_sequence(rng, S, n_words, zipf):
     """One sequence of S word ids."""
+    return sequence_with_copy_starts(rng, S, n_words, zipf)[0]
+
+
+def sequence_with_copy_starts(rng, S, n_words, zipf):
+    """One sequence of S word ids, and the positions where a copy begins: there the current word
+    is a repeat of an earlier one and the next word is (95%) the one that followed it -- exactly
+    the probe's situation."""
     if rng.random() < REPEAT_FRAC:
         m = int(rng.integers(8, S // 2))
         seg = rng.choice(n_words, size=m, replace=False) + N_SPECIAL
-        return np.tile(seg, S // m + 1)[:S].tolist()
+        return np.tile(seg, S // m + 1)[:S].tolist(), [m]
     # half the sequences mimic the probe (uniform, long unique runs), half are Zipf-weighted
     if rng.random() < 0.5:
         fresh = rng.choice(n_words, size=S, replace=False)
@@ -34,20 +41,32 @@ def make_sequence(rng, S, n_words, zipf):
         fresh = rng.choice(n_words, size=S, replace=False, p=zipf)
         q = rng.uniform(0.03, 0.15)
     fresh = fresh + N_SPECIAL
-    out, fi = [], 0
+    out, fi, starts = [], 0, []
     while len(out) < S:
         if len(out) >= 2 and rng.random() < q:
             L = 1 if rng.random() < 0.05 else int(rng.integers(2, 21))
             j = int(rng.integers(0, len(out) - 1))
+            starts.append(len(out))
             out.extend(out[j:j + L])
         else:
             out.append(int(fresh[fi]))
             fi += 1
-    return out[:S]
+    return out[:S], [t for t in starts if t < S]
 
 
 def make_batch(rng, B, S, n_words, zipf):
     return np.array([make_sequence(rng, S, n_words, zipf) for _ in range(B)], dtype=np.int64)
+
+
+def make_weighted_batch(rng, B, S, n_words, zipf, copy_start_weight):
+    """ids [B, S] and per-position loss weights [B, S-1] (weight of predicting token t+1 at t):
+    copy_start_weight where t begins a copy, 1 elsewhere."""
+    ids, w = np.zeros((B, S), dtype=np.int64), np.ones((B, S - 1), dtype=np.float32)
+    for b in range(B):
+        seq, starts = sequence_with_copy_starts(rng, S, n_words, zipf)
+        ids[b] = seq
+        w[b, [t for t in starts if t < S - 1]] = copy_start_weight
+    return ids, w
 
 
 def probe_prompts(token_set, n_trials, seed):

@@ -22,13 +22,18 @@ def head_dropout_keep(batch, n_layers, n_heads, drop, gen):
     return keep
 
 
-def train_step(model, opt, params, ids, keep, lr, emb_const):
+def train_step(model, opt, params, ids, keep, lr, emb_const, weights=None):
     """One next-token step on ids [B, S+1] with head multipliers keep [B, L, H]; returns the loss.
+    weights [B, S]: per-position loss weights (None: plain mean).
     Embedding dim 0 is set back to emb_const afterwards: layer 0's previous-token heads read it."""
     for g in opt.param_groups:
         g["lr"] = lr
     logits = model(ids[:, :-1], keep=keep)  # [B, S, V]
-    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1))
+    if weights is None:
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1))
+    else:
+        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        loss = (ce * weights.reshape(-1)).sum() / weights.sum()
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, 1.0)  # frozen weights have no grad: same as all params

@@ -121,7 +121,7 @@ function resolveDemo(dir: string): ResolvedModel {
   if (!existsSync(join(dir, 'config.json'))) {
     throw new InputError(
       dir,
-      'the demo model is not built yet (no config.json in this folder). Build it with tools/demo-model (train.py, then export.py), or run a study on another checkpoint folder.',
+      'the demo model is not built yet (no config.json in this folder). Build it with tools/demo-model/train.py (Python with torch, ~40 min on a CPU; see tools/demo-model/README.md), or run a study on another checkpoint folder.',
     );
   }
   return { dir, name: 'demo-induction', source: 'bundled' };
