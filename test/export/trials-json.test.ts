@@ -29,6 +29,31 @@ describe('float32Text', () => {
     }
     console.log(`float32 round trip: max difference ${worst}`);
   });
+
+  it('equals a plain scan of 1..9 digits on random bit patterns, powers of two and subnormals', () => {
+    const plainScan = (f: number) => {
+      for (let p = 1; p <= 9; p++) if (Math.fround(Number(f.toPrecision(p))) === f) return f.toPrecision(p);
+      throw new Error(`no round trip for ${f}`);
+    };
+    const view = new DataView(new ArrayBuffer(4));
+    const values: number[] = [];
+    let seed = 987654321;
+    for (let i = 0; i < 200000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      view.setUint32(0, (seed * 2) >>> 0); // every sign, exponent and mantissa
+      values.push(view.getFloat32(0));
+    }
+    for (let e = -149; e <= 127; e++) values.push(Math.fround(2 ** e), Math.fround(-(2 ** e)));
+    for (let m = 1; m < 5000; m++) values.push(Math.fround(m * 2 ** -149)); // subnormals
+    for (const p of [1e-7, 3e-5, 0.1, 0.2, 1 / 3, 0.999, 1]) values.push(Math.fround(p));
+    let mismatches = 0;
+    for (const f of values) {
+      if (!Number.isFinite(f)) continue;
+      if (float32Text(f) !== plainScan(f)) mismatches++;
+    }
+    console.log(`float32Text vs plain scan: ${values.length} values, ${mismatches} mismatches`);
+    expect(mismatches).toBe(0);
+  });
 });
 
 describe('writeTrialsJson', () => {
