@@ -51,7 +51,7 @@ def sequence_with_copy_starts(rng, S, n_words, zipf):
         else:
             out.append(int(fresh[fi]))
             fi += 1
-    return out[:S], [t for t in starts if t < S]
+    return out[:S], starts  # every start is < S: a copy begins only while the sequence is short of S
 
 
 def make_batch(rng, B, S, n_words, zipf):
