@@ -6,32 +6,32 @@ from data import N_SPECIAL, induction_prompts, probe_prompts
 
 
 @torch.no_grad()
-def probe_probs(model, prompts, keep=None, uniform=None, bs=10, dev="cpu"):
+def probe_probs(model, prompts, keep=None, uniform=None, bs=10):
     """[n, S] softmax(logits at the last position) gathered at every prompt token."""
     out = []
     for i in range(0, len(prompts), bs):
-        ids = torch.from_numpy(prompts[i:i + bs]).to(dev)
+        ids = torch.from_numpy(prompts[i:i + bs])
         kw = {}
         if keep is not None:
-            kw["keep"] = keep.expand(len(ids), -1, -1).to(dev)
+            kw["keep"] = keep.expand(len(ids), -1, -1)
         if uniform is not None:
-            kw["uniform"] = uniform.expand(len(ids), -1, -1).to(dev)
+            kw["uniform"] = uniform.expand(len(ids), -1, -1)
         p = model(ids, **kw)[:, -1].float().softmax(-1)  # [b, V]
-        out.append(p.gather(1, ids).cpu())
+        out.append(p.gather(1, ids))
     return torch.cat(out).double().numpy()
 
 
 @torch.no_grad()
-def induction_scores(model, T=50, n_seqs=10, seed=42, dev="cpu"):
+def induction_scores(model, T=50, n_seqs=10, seed=42):
     """[L, H] mean attention from i in the second copy to i - T + 1 (the app's definition)."""
     c = model.c
-    ids = torch.from_numpy(induction_prompts(n_seqs, T, c.vocab_size - N_SPECIAL, seed)).to(dev)
+    ids = torch.from_numpy(induction_prompts(n_seqs, T, c.vocab_size - N_SPECIAL, seed))
     _, attns = model(ids, want_attn=True)
     i = torch.arange(T, 2 * T)
-    return torch.stack([a[:, :, i, i - T + 1].mean((0, 2)) for a in attns]).cpu().numpy()
+    return torch.stack([a[:, :, i, i - T + 1].mean((0, 2)) for a in attns]).numpy()
 
 
-def evaluate(model, token_set, n_trials=100, n_draws=10, seed=42, dev="cpu"):
+def evaluate(model, token_set, n_trials=100, n_draws=10, seed=42):
     c = model.c
     L, H = c.num_hidden_layers, c.num_attention_heads
     prompts = probe_prompts(token_set[:500], n_trials, seed)  # [n, 501]
@@ -42,14 +42,14 @@ def evaluate(model, token_set, n_trials=100, n_draws=10, seed=42, dev="cpu"):
         for layer, h in heads:
             keep[0, layer, h] = 0.0
             uni[0, layer, h] = 1.0 if mode == "mean" else 0.0
-        probs = probe_probs(model, prompts, keep, uni, dev=dev)
+        probs = probe_probs(model, prompts, keep, uni)
         return probs[:, mid + 1].mean(), probs
 
     base, probs = p_plus1([])
     curve = probs.mean(0)
     lags = {int(s - mid): float(curve[s]) for s in range(len(curve))}
     peak = max(lags, key=lags.get)
-    scores = induction_scores(model, dev=dev)
+    scores = induction_scores(model)
     order = [divmod(int(k), H) for k in np.argsort(-scores.ravel())]
     top4, top8 = order[:4], set(order[:8])
     res = {"n_trials": n_trials, "token_set": "tokens.json[:500]", "seed": seed,

@@ -140,14 +140,14 @@ def literal_forward(W, cfg, ids, heads=(), mode="none"):
     return rms(x, W["model.norm.weight"]) @ lm.T
 
 
-def write_fixture(model_dir, path, token_set, model=None):
+def write_fixture(model_dir, path, token_set, top_head):
+    """PyTorch probabilities of the WRITTEN checkpoint in model_dir; ablated cases include
+    top_head (layer, head), the strongest induction head."""
     from data import probe_prompts
     with open(os.path.join(model_dir, "config.json")) as f:
         cfg = json.load(f)
     W = read_safetensors(os.path.join(model_dir, "model.safetensors"))
-    with open(os.path.join(model_dir, "train-eval.json")) as f:
-        ev = json.load(f)
-    top = tuple(ev["top8_heads"][0])
+    top = tuple(top_head)
     heads = [(0, 2), top, (cfg["num_hidden_layers"] - 1, 7)]
     if top[0] in (0, cfg["num_hidden_layers"] - 1):
         heads[0 if top[0] == 0 else 2] = (1, 4)

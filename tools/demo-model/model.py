@@ -16,15 +16,18 @@ import torch.nn.functional as F
 
 @dataclass
 class Cfg:
+    """Defaults: the shipped demo model."""
     vocab_size: int = 2003
     hidden_size: int = 128
-    intermediate_size: int = 320
+    intermediate_size: int = 128
     num_hidden_layers: int = 4
     num_attention_heads: int = 8
     num_key_value_heads: int = 2
-    head_dim: int = 16
+    # head_dim 32 (> hidden/heads) and rope_theta 1e6: the slowest 8 rope pairs of each head barely
+    # turn over 1024 positions, so an induction match can use 16 distance-free dims
+    head_dim: int = 32
     rms_norm_eps: float = 1e-5
-    rope_theta: float = 10000.0
+    rope_theta: float = 1e6
     max_position_embeddings: int = 1024
 
 

@@ -31,9 +31,7 @@ WORDS = os.path.join(ROOT, "resources", "word-lists", "english-words.txt")
 SHIPPED = os.path.join(ROOT, "resources", "models", "demo-induction")
 FIXTURE = os.path.join(ROOT, "test", "fixtures", "demo-model-torch.json")
 SEED = 1234
-# head_dim 32 (> hidden/heads) and rope_theta 1e6: the slowest 8 rope pairs of each head barely
-# turn over 1024 positions, so an induction match can use 16 distance-free dims
-CFG = Cfg(intermediate_size=128, head_dim=32, rope_theta=1e6)  # hidden 128, 4 layers x 8 heads (2 kv)
+CFG = Cfg()  # hidden 128, 4 layers x 8 heads (2 kv), head_dim 32, rope_theta 1e6 (see model.Cfg)
 # (sequence length, batch, steps): short sequences first (cheap; the copying forms within ~150
 # steps), then probe-length ones so distances up to the probe's 500 are trained
 PHASES = [(128, 16, 300), (512, 8, 420)]
@@ -106,6 +104,7 @@ def main():
 
     model = LlamaForCausalLM(CFG)
     circuit_init.init_circuit(model, CFG, SEED)
+
     def scaled(phases):
         return [(S, B, max(1, int(n * args.steps_scale))) for S, B, n in phases]
 
@@ -126,10 +125,8 @@ def main():
                 "device": "cpu", "threads": args.threads})
     print(json.dumps({k: v for k, v in res.items() if k not in ("induction_scores", "random4_zero_draws")}, indent=1))
     print("induction scores:\n" + "\n".join(" ".join(f"{x:.3f}" for x in r) for r in res["induction_scores"]))
-    with open(os.path.join(args.out, "train-eval.json"), "w") as f:  # write_fixture reads the top heads here
-        json.dump(res, f, indent=1)
     if os.path.abspath(args.out) == SHIPPED:  # pilots (--out elsewhere) leave the fixture alone
-        export.write_fixture(args.out, FIXTURE, token_set)
+        export.write_fixture(args.out, FIXTURE, token_set, res["top8_heads"][0])
     res["total_seconds"] = round(time.time() - t_start)
     with open(os.path.join(args.out, "train-eval.json"), "w") as f:
         json.dump(res, f, indent=1)

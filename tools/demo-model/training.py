@@ -1,4 +1,4 @@
-"""Pieces shared by the training scripts: learning rate, head-dropout masks, one optimiser step."""
+"""Training pieces of train.py: learning rate, head-dropout masks, one optimiser step."""
 import math
 
 import torch
