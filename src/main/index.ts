@@ -9,7 +9,7 @@ import { app, BrowserWindow, shell } from 'electron';
 import { defaultDbPath } from './app-paths';
 import { openStore } from './store/db';
 import { registerIpc } from './ipc/register-ipc';
-import { studyHandlers } from './ipc/study-handlers';
+import { createHandlers } from './api/handlers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -39,7 +39,7 @@ function createWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   const store = openStore(defaultDbPath());
   const win = createWindow();
-  registerIpc(studyHandlers(store), (event) => event.senderFrame === win.webContents.mainFrame);
+  registerIpc(createHandlers({ store }), (event) => event.senderFrame === win.webContents.mainFrame);
   app.on('window-all-closed', () => {
     store.close();
     app.quit();

@@ -1,6 +1,10 @@
 // Pinia store of the History view: the study list and the selected study's summary.
 import { defineStore } from 'pinia';
-import type { StudyListView, StudySummaryView } from '../../shared/ipc/views';
+import { connectStudioApi } from '../../shared/ipc/connect';
+import type { StudioApi } from '../../shared/ipc/contract';
+import type { StudyListView, StudySummaryView } from '../../shared/ipc/studies';
+
+let api: StudioApi | null = null;
 
 export const useStudiesStore = defineStore('studies', {
   state: () => ({
@@ -11,14 +15,20 @@ export const useStudiesStore = defineStore('studies', {
   actions: {
     async refresh() {
       try {
-        this.studies = await window.api['studies.list']({});
+        api ??= connectStudioApi();
+        const result = await api.studies.list();
+        if (result.ok) this.studies = result.value;
+        else this.error = result.error.message;
       } catch (err) {
         this.error = String(err);
       }
     },
     async open(id: number) {
       try {
-        this.selected = await window.api['studies.summary']({ id });
+        api ??= connectStudioApi();
+        const result = await api.studies.summary({ id });
+        if (result.ok) this.selected = result.value;
+        else this.error = result.error.message;
       } catch (err) {
         this.error = String(err);
       }

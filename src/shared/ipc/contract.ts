@@ -1,51 +1,97 @@
-// The one typed contract between the renderer and the main process: every request with its payload
-// schema (validated at runtime on the main side) and its result type. Electron IPC (preload +
-// src/main/ipc) is derived from this table, so a request cannot exist on one side only.
+// The one contract between the renderer and the main process: every request (payload and result
+// schemas, per domain module) and every event (events.ts). Electron IPC, the browser bridge and
+// the tests all derive from these tables, so a request cannot exist on one side only.
+//
+// The renderer sees `window.api: StudioApi`, e.g. `await api.studies.summary({ id })`, resolving to
+// an ApiResult (errors as data, see errors.ts), plus `api.on(event, listener)` returning an
+// unsubscribe function. Two transports build it with buildStudioApi: the Electron preload
+// (src/preload) and the browser bridge client (bridge-client.ts).
 
-import { z } from 'zod';
-import type { StudySummaryView, StudyListView } from './views';
+import type { z } from 'zod';
+import { appRequests } from './app';
+import type { RequestDef } from './define';
+import { fail, ok, type ApiResult } from './errors';
+import type { EventListener, EventName } from './events';
+import { modelRequests } from './models';
+import { queueRequests } from './queue';
+import { studyRequests } from './studies';
+import { tokenRequests } from './tokens';
 
-const studyId = z.object({ id: z.number().int().positive() }).strict();
+export const requestDefs = {
+  ...appRequests,
+  ...modelRequests,
+  ...tokenRequests,
+  ...studyRequests,
+  ...queueRequests,
+} as const satisfies Record<string, RequestDef>;
 
-export const requestSchemas = {
-  'studies.list': z.object({}).strict(),
-  'studies.summary': studyId,
-  'studies.rename': z.object({ id: z.number().int().positive(), name: z.string().trim().min(1).max(200) }).strict(),
-  'studies.annotate': z.object({ id: z.number().int().positive(), notes: z.string().max(20_000) }).strict(),
-  'studies.delete': studyId,
-  'studies.pause': studyId,
-  'studies.cancel': studyId,
-} as const;
+export type RequestName = keyof typeof requestDefs;
+/** What the caller passes (optional fields may be left out). */
+export type RequestInput<K extends RequestName> = z.input<(typeof requestDefs)[K]['payload']>;
+/** What the handler receives, after validation. */
+export type RequestPayload<K extends RequestName> = z.output<(typeof requestDefs)[K]['payload']>;
+export type RequestResult<K extends RequestName> = z.output<(typeof requestDefs)[K]['result']>;
 
-export type RequestName = keyof typeof requestSchemas;
-export type RequestPayload<K extends RequestName> = z.infer<(typeof requestSchemas)[K]>;
+export const REQUEST_NAMES = Object.keys(requestDefs) as RequestName[];
 
-export interface ResponseTypes {
-  'studies.list': StudyListView[];
-  'studies.summary': StudySummaryView;
-  'studies.rename': void;
-  'studies.annotate': void;
-  'studies.delete': void;
-  'studies.pause': boolean;
-  'studies.cancel': boolean;
-}
+type DomainOf<K> = K extends `${infer D}.${string}` ? D : never;
+export type Domain = DomainOf<RequestName>;
 
-export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
+/** A request function; its payload may be omitted when every field is optional. */
+type Call<K extends RequestName> =
+  Record<never, never> extends RequestInput<K>
+    ? (payload?: RequestInput<K>) => Promise<ApiResult<RequestResult<K>>>
+    : (payload: RequestInput<K>) => Promise<ApiResult<RequestResult<K>>>;
 
-/** What window.api looks like in the renderer: one named async function per request. */
+/** What window.api looks like in the renderer: `api.<domain>.<method>(payload)` and `api.on`. */
 export type StudioApi = {
-  [K in RequestName]: (payload: RequestPayload<K>) => Promise<ResponseTypes[K]>;
+  [D in Domain]: { [K in RequestName as K extends `${D}.${infer M}` ? M : never]: Call<K> };
+} & {
+  /** Subscribes to a main-process event; returns the function that unsubscribes. */
+  on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
 };
 
-/** The IPC channel of a request (namespaced so no other channel can be invoked). */
-export const channelOf = (name: RequestName): string => `studio:${name}`;
-
-/** Parses a payload from the other side; throws a readable error naming the request and field. */
-export function parseRequest<K extends RequestName>(name: K, payload: unknown): RequestPayload<K> {
-  const result = requestSchemas[name].safeParse(payload);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${name}: ${issue.path.join('.') || 'payload'}: ${issue.message}`);
-  }
-  return result.data as RequestPayload<K>;
+export function isRequestName(name: string): name is RequestName {
+  return Object.prototype.hasOwnProperty.call(requestDefs, name);
 }
+
+/** Splits `studies.summary` into its domain and method. */
+export function splitRequestName(name: RequestName): [Domain, string] {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot) as Domain, name.slice(dot + 1)];
+}
+
+/** Validates a payload from the other side: its parsed value, or an input error naming the field. */
+export function parseRequest<K extends RequestName>(name: K, payload: unknown): ApiResult<RequestPayload<K>> {
+  const result = requestDefs[name].payload.safeParse(payload ?? {});
+  if (result.success) return ok(result.data as RequestPayload<K>);
+  const issue = result.error.issues[0];
+  const path = issue?.path.map(String) ?? [];
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const field = [...path, ...(unknownKey === undefined ? [] : [unknownKey])].join('.');
+  const problem = unknownKey === undefined ? (issue?.message ?? 'is not valid') : 'is not a known field';
+  return fail({ kind: 'input', message: `${name}: ${field || 'payload'}: ${problem}`, field: field || undefined });
+}
+
+/** The transport-independent half of a StudioApi: named functions over one `invoke`, plus `on`. */
+export function buildStudioApi(
+  invoke: (name: RequestName, payload: unknown) => Promise<ApiResult<unknown>>,
+  on: StudioApi['on'],
+): StudioApi {
+  const api: Record<string, Record<string, (payload?: unknown) => Promise<ApiResult<unknown>>>> = {};
+  for (const name of REQUEST_NAMES) {
+    const [domain, method] = splitRequestName(name);
+    (api[domain] ??= {})[method] = (payload?: unknown) => invoke(name, payload ?? {});
+  }
+  // The mapped type cannot be built key by key in a way TypeScript follows; the loop above covers
+  // exactly REQUEST_NAMES, which is what the type enumerates.
+  return { ...api, on } as unknown as StudioApi;
+}
+
+/** Electron IPC channels: one for requests (name, payload), one for events (name, payload). */
+export const IPC_REQUEST_CHANNEL = 'studio:request';
+export const IPC_EVENT_CHANNEL = 'studio:event';
+
+/** Browser bridge paths: POST `${API_PREFIX}<name>` (JSON body), GET EVENTS_PATH (Server-Sent Events). */
+export const API_PREFIX = '/api/';
+export const EVENTS_PATH = '/api/events';

@@ -2,7 +2,7 @@
 // (worker-entry.ts). Big arrays travel as transferred ArrayBuffers; errors travel as plain data
 // and are rebuilt on the other side, keeping InputError's name, file and problem.
 
-import { InputError, isInputError } from '../../../shared/errors';
+import { ConflictError, InputError, NotFoundError, isInputError } from '../../../shared/errors';
 import type { EngineInfo, EngineProgress } from '../engine-types';
 import type { LocalEngineOptions } from './local-engine';
 
@@ -39,12 +39,18 @@ export function serializeError(err: unknown): SerializedError {
   return { name: 'Error', message: String(err) };
 }
 
+/** InputError and its kinds, rebuilt by name; null for any other error. */
+function userError(name: string, file: string, problem: string): InputError | null {
+  if (name === 'InputError') return new InputError(file, problem);
+  if (name === 'NotFoundError') return new NotFoundError(file, problem);
+  if (name === 'ConflictError') return new ConflictError(file, problem);
+  return null;
+}
+
 /** Rebuilds the error in the caller's thread; the worker's stack is kept under the caller's. */
 export function deserializeError(s: SerializedError): Error {
-  const err =
-    s.name === 'InputError' && s.file !== undefined && s.problem !== undefined
-      ? new InputError(s.file, s.problem)
-      : Object.assign(new Error(s.message), { name: s.name });
+  const rebuilt = s.file !== undefined && s.problem !== undefined ? userError(s.name, s.file, s.problem) : null;
+  const err = rebuilt ?? Object.assign(new Error(s.message), { name: s.name });
   if (s.stack) err.stack = `${err.stack}\n--- in the engine worker ---\n${s.stack}`;
   return err;
 }
