@@ -1,8 +1,9 @@
 // The engine's public surface: what studies, the CLI and the UI may ask of a compiled model.
-// Implemented by runtime/worker-host.ts (a proxy to the worker thread that owns the onnxruntime
-// sessions), created by load-engine.ts.
+// Implemented by runtime/worker-host.ts (a proxy to the worker thread or engine process that owns
+// the onnxruntime sessions), created by load-engine.ts.
 
 import type { ModelSpec, HeadRef } from '../../shared/model-spec';
+import type { EngineSpawner } from './runtime/engine-channel';
 
 export type ExecutionProvider = 'cuda' | 'cpu';
 export type GraphDtype = 'float32' | 'float16';
@@ -17,6 +18,9 @@ export interface EngineOptions {
   /** Intra-op threads for the CPU provider (0 = onnxruntime's default). */
   threads?: number;
   onProgress?: (event: EngineProgress) => void;
+  /** Where the engine runs: a worker thread by default; engine-channel.ts's processSpawner (or
+   * Electron's utilityProcess) for a separate process that can crash without taking the caller down. */
+  spawner?: EngineSpawner;
 }
 
 export interface EngineProgress {
@@ -57,6 +61,8 @@ export interface Engine {
   /** Attention probabilities per layer, each [B*H*S*S]; the patterns graph is compiled on first use. */
   patterns(inputIds: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]>;
   close(): Promise<void>;
+  /** The OS process running the engine, when it runs in its own process. */
+  readonly processId?: number | null;
 }
 
 export type AblationRow = { heads: HeadRef[]; mode: 'none' | 'zero' | 'mean' };

@@ -11,7 +11,7 @@ import { startEngineWorker } from './runtime/worker-host';
 export type { Engine, EngineInfo, EngineOptions, EngineProgress, ProbeBatch } from './engine-types';
 
 export function loadEngine(options: EngineOptions): Promise<Engine> {
-  return startEngineWorker(options);
+  return startEngineWorker(options, options.spawner);
 }
 
 /** The model's shape from config.json alone (no hashing, no compile): for validating input early. */

@@ -1,11 +1,12 @@
-// The Engine the rest of the app holds: a proxy whose methods post messages to the engine worker
-// (worker-entry.ts) and resolve with its replies. Compilation and inference never run on the
-// caller's thread, so the Electron main process and the UI stay responsive.
+// The Engine the rest of the app holds: a proxy whose methods post messages to the engine's side
+// (worker-entry.ts, in a thread or a separate process: engine-channel.ts) and resolve with its
+// replies. Compilation and inference never run on the caller's thread, so the Electron main
+// process and the UI stay responsive; if the engine's side dies, every pending call rejects with
+// the reason (a crashed engine process fails the study, not the app).
 
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../../../shared/errors';
 import type { Engine, EngineInfo, EngineOptions, ProbeBatch } from '../engine-types';
-import { resolveWorkerEntry } from './worker-path';
+import { spawnEngine, type EngineChannel, type EngineSpawner } from './engine-channel';
 import { deserializeError, type Reply, type Request } from './worker-protocol';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -25,17 +26,26 @@ function toInt64(ids: ArrayLike<number>, count: number, vocabSize: number): BigI
   return out;
 }
 
-class WorkerEngine implements Engine {
+/** Raised for every call pending or made after the engine's thread or process is gone. */
+export class EngineExitedError extends Error {
+  override name = 'EngineExitedError';
+}
+
+class ChannelEngine implements Engine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private exited: Error | null = null;
+  private closing = false;
   info!: EngineInfo;
 
-  constructor(private readonly worker: Worker, private readonly onProgress: EngineOptions['onProgress']) {
-    worker.on('message', (reply: Reply) => this.receive(reply));
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`engine worker exited (code ${code})`)));
-    worker.unref(); // only pending requests keep the process alive (see call())
+  constructor(private readonly channel: EngineChannel, private readonly onProgress: EngineOptions['onProgress']) {
+    channel.onMessage((reply) => this.receive(reply));
+    channel.onExit((reason) => this.fail(new EngineExitedError(this.closing ? `${reason} (closed)` : `${reason} unexpectedly`)));
+  }
+
+  /** The engine's OS process id (null when it runs in a thread). */
+  get processId(): number | null {
+    return this.channel.pid;
   }
 
   private receive(reply: Reply): void {
@@ -46,7 +56,7 @@ class WorkerEngine implements Engine {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) this.channel.setBusy(false);
     if (reply.kind === 'error') p.reject(deserializeError(reply.error));
     else p.resolve(reply.value);
   }
@@ -62,8 +72,8 @@ class WorkerEngine implements Engine {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.ref();
-      this.worker.postMessage({ ...body, id }, transfer);
+      this.channel.setBusy(true);
+      this.channel.send({ ...body, id } as Request, transfer);
     });
   }
 
@@ -95,28 +105,29 @@ class WorkerEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    if (!this.exited) {
-      try {
-        await this.call<null>({ op: 'close' });
-      } finally {
-        await this.worker.terminate();
-      }
+    if (this.exited) return;
+    this.closing = true;
+    try {
+      await this.call<null>({ op: 'close' });
+    } finally {
+      await this.channel.terminate();
     }
   }
 }
 
-/** Starts a worker, loads the engine in it, and returns the proxy (or rethrows the load error). */
-export async function startEngineWorker(options: EngineOptions): Promise<Engine> {
-  const entry = resolveWorkerEntry();
-  // The tsx bootstrap registers its own loader; inherited loader flags (vitest's, tsx's CLI) are dropped.
-  const worker = new Worker(entry.url, entry.viaTsx ? { execArgv: [] } : {});
-  const engine = new WorkerEngine(worker, options.onProgress);
-  const { onProgress: _ignored, ...plain } = options;
+/**
+ * Starts the engine's side (a worker thread by default; `spawner` picks a process instead), loads
+ * the engine in it, and returns the proxy (or rethrows the load error).
+ */
+export async function startEngineWorker(options: EngineOptions, spawner?: EngineSpawner): Promise<Engine> {
+  const channel = spawnEngine(spawner);
+  const engine = new ChannelEngine(channel, options.onProgress);
+  const { onProgress: _ignored, spawner: _spawner, ...plain } = options;
   try {
     engine.info = await engine.call<EngineInfo>({ op: 'load', options: plain });
     return engine;
   } catch (err) {
-    await worker.terminate();
+    await channel.terminate();
     throw err;
   }
 }
