@@ -39,8 +39,8 @@ export const threadSpawner: EngineSpawner = (entry) => {
         if (!reported) listener(reason);
         reported = true;
       };
-      worker.on('error', (err) => once(`the engine thread failed: ${err.message}`));
-      worker.on('exit', (code) => once(`the engine thread exited (code ${code})`));
+      worker.on('error', (err) => once(`the engine worker failed: ${err.message}`));
+      worker.on('exit', (code) => once(`the engine worker exited (code ${code})`));
     },
     setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
     terminate: async () => {

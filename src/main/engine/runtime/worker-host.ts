@@ -40,7 +40,7 @@ class ChannelEngine implements Engine {
 
   constructor(private readonly channel: EngineChannel, private readonly onProgress: EngineOptions['onProgress']) {
     channel.onMessage((reply) => this.receive(reply));
-    channel.onExit((reason) => this.fail(new EngineExitedError(this.closing ? `${reason} (closed)` : `${reason} unexpectedly`)));
+    channel.onExit((reason) => this.fail(new EngineExitedError(this.closing ? `${reason}: the engine was closed` : `${reason} unexpectedly`)));
   }
 
   /** The engine's OS process id (null when it runs in a thread). */
