@@ -8,7 +8,9 @@ import { isInputError } from '../../src/shared/errors';
 import { openStore, type Store } from '../../src/main/store/db';
 import { latestVersion, migrate, schemaVersion } from '../../src/main/store/migrate';
 import { MIGRATIONS, type Migration } from '../../src/main/store/migrations/index';
-import { tempDir } from './store-fixtures';
+import { getModel } from '../../src/main/store/models-repo';
+import { getStudyRecord } from '../../src/main/store/studies-repo';
+import { fakeModelSpec, fakeStudySpec, tempDir } from './store-fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -60,6 +62,40 @@ describe('migration 001-initial', () => {
             .prepare(`INSERT INTO token_sets (name, n, tokens, created_at) VALUES ('x', 'three', x'', 0)`)
             .run(),
         ).toThrow(/cannot store TEXT value in INTEGER column/);
+      },
+    );
+  });
+});
+
+describe('migration 002-app-queue', () => {
+  it('keeps every row, adds the queue, error-kind, hidden and version columns with their defaults, and the throughput table', () => {
+    migrationStep(
+      2,
+      (store) => {
+        // Raw rows as version 1 wrote them (not through today's repositories).
+        store.db.exec(`
+          INSERT INTO models (id, path, family, model_type, n_layers, n_heads, n_kv_heads, head_dim, hidden_size,
+                              vocab_size, checksum, source, spec, added_at)
+          VALUES (1, '/m', 'llama', 'llama', 2, 4, 2, 8, 32, 100, 'abc', 'folder', '${JSON.stringify(fakeModelSpec())}', 5);
+          INSERT INTO token_sets (id, name, n, tokens, created_at) VALUES (1, 't', 1, x'01000000', 6);
+          INSERT INTO score_sets (id, model_id, method, source, created_at) VALUES (1, 1, '{"kind":"csv","file":"s.csv"}', 'csv', 7);
+          INSERT INTO studies (id, name, spec, model_id, token_set_id, prompt_tokens, seed, permutations, seq_len,
+                               batch_size, status, error, created_at)
+          VALUES (1, 'old', '${JSON.stringify(fakeStudySpec())}', 1, 1, x'01000000', 42, 3, 5, 2, 'failed', 'boom', 8);
+        `);
+      },
+      (store) => {
+        const study = store.db.prepare(`SELECT * FROM studies WHERE id = 1`).get() as Record<string, unknown>;
+        expect(study).toMatchObject({ name: 'old', status: 'failed', error: 'boom', queue_position: null, error_kind: null, spec_version: 1 });
+        expect(store.db.prepare(`SELECT hidden, spec_version FROM models`).get()).toEqual({ hidden: 0, spec_version: 1 });
+        expect(store.db.prepare(`SELECT method_version FROM score_sets`).get()).toEqual({ method_version: 1 });
+        expect(tableNames(store.db)).toContain('throughput');
+        // The repositories read the old rows back, re-validated.
+        expect(getStudyRecord(store, 1)?.spec).toEqual(fakeStudySpec());
+        expect(getModel(store, 1)?.spec).toEqual(fakeModelSpec());
+        expect(() => store.db.prepare(`UPDATE studies SET error_kind = 'oops' WHERE id = 1`).run()).toThrow(/CHECK constraint/);
+        const plan = store.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM studies WHERE queue_position IS NOT NULL ORDER BY queue_position`).all();
+        expect(JSON.stringify(plan)).toMatch(/USING (COVERING )?INDEX studies_queue/);
       },
     );
   });

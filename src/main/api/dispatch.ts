@@ -3,7 +3,7 @@
 // conflict kinds) become their kind with the file or field; anything else is logged with its stack
 // and reported as `internal` (a programming error is never dressed up as bad input).
 
-import { isConflictError, isInputError, isNotFoundError } from '../../shared/errors';
+import { isInputError } from '../../shared/errors';
 import {
   isRequestName,
   parseRequest,
@@ -11,7 +11,7 @@ import {
   type RequestPayload,
   type RequestResult,
 } from '../../shared/ipc/contract';
-import { fail, ok, type ApiResult, type StudioError } from '../../shared/ipc/errors';
+import { errorKindOf, fail, ok, type ApiResult, type StudioError } from '../../shared/ipc/errors';
 
 export type Handlers = {
   [K in RequestName]: (payload: RequestPayload<K>) => RequestResult<K> | Promise<RequestResult<K>>;
@@ -45,7 +45,7 @@ function callHandler<K extends RequestName>(handlers: Handlers, name: K, payload
 /** An error as the contract's data. `spec.*` and flag-like names go to `field`, paths to `file`. */
 export function toStudioError(err: unknown, context: string, log: ErrorLog = defaultLog): StudioError {
   if (isInputError(err)) {
-    const kind = isNotFoundError(err) ? 'not-found' : isConflictError(err) ? 'conflict' : 'input';
+    const kind = errorKindOf(err);
     const where = isFieldName(err.file) ? { field: err.file } : isFilePath(err.file) ? { file: err.file } : {};
     return { kind, message: err.message, ...where };
   }

@@ -1,8 +1,10 @@
 // Models the app has seen: one row per checkpoint (by checksum), with its shape as typed columns and
-// the full ModelSpec as JSON. Re-adding a checkpoint found at a new path updates the path.
+// the full ModelSpec as JSON. Re-adding a checkpoint found at a new path updates the path. A model
+// removed from the app's list while studies still use it is only hidden (re-adding shows it again).
 
 import type { ModelSpec } from '../../shared/model-spec';
 import { prepare, type Store } from './db';
+import { MODEL_SPEC_VERSION, readStoredModelSpec } from './stored-json';
 
 export interface ModelRecord {
   id: number;
@@ -19,6 +21,8 @@ export interface ModelRecord {
   source: string;
   spec: ModelSpec;
   addedAt: number;
+  /** Removed from the app's list (kept for the studies that use it). */
+  hidden: boolean;
 }
 
 interface ModelRow {
@@ -36,6 +40,8 @@ interface ModelRow {
   source: string;
   spec: string;
   added_at: number;
+  hidden: 0 | 1;
+  spec_version: number;
 }
 
 export interface NewModel {
@@ -48,10 +54,10 @@ export interface NewModel {
 
 const UPSERT = `
   INSERT INTO models (path, family, model_type, n_layers, n_heads, n_kv_heads, head_dim, hidden_size,
-                      vocab_size, checksum, source, spec, added_at)
+                      vocab_size, checksum, source, spec, spec_version, added_at)
   VALUES (@path, @family, @modelType, @nLayers, @nHeads, @nKvHeads, @headDim, @hiddenSize,
-          @vocabSize, @checksum, @source, @spec, @addedAt)
-  ON CONFLICT (checksum) DO UPDATE SET path = excluded.path
+          @vocabSize, @checksum, @source, @spec, @specVersion, @addedAt)
+  ON CONFLICT (checksum) DO UPDATE SET path = excluded.path, hidden = 0
   RETURNING id`;
 const SELECT = `SELECT * FROM models`;
 
@@ -71,6 +77,7 @@ export function upsertModel(store: Store, model: NewModel): number {
     checksum: model.checksum,
     source: model.source,
     spec: JSON.stringify(s),
+    specVersion: MODEL_SPEC_VERSION,
     addedAt: Date.now(),
   });
   return row!.id;
@@ -78,19 +85,38 @@ export function upsertModel(store: Store, model: NewModel): number {
 
 export function getModel(store: Store, id: number): ModelRecord | undefined {
   const row = prepare<[number], ModelRow>(store.db, `${SELECT} WHERE id = ?`).get(id);
-  return row && toRecord(row);
+  return row && toRecord(store, row);
 }
 
 export function findModelByChecksum(store: Store, checksum: string): ModelRecord | undefined {
   const row = prepare<[string], ModelRow>(store.db, `${SELECT} WHERE checksum = ?`).get(checksum);
-  return row && toRecord(row);
+  return row && toRecord(store, row);
 }
 
-export function listModels(store: Store): ModelRecord[] {
-  return prepare<[], ModelRow>(store.db, `${SELECT} ORDER BY added_at, id`).all().map(toRecord);
+/** Models in the order they were added; hidden ones only when asked for. */
+export function listModels(store: Store, opts: { includeHidden?: boolean } = {}): ModelRecord[] {
+  const where = opts.includeHidden ? '' : ' WHERE hidden = 0';
+  return prepare<[], ModelRow>(store.db, `${SELECT}${where} ORDER BY added_at, id`)
+    .all()
+    .map((row) => toRecord(store, row));
 }
 
-function toRecord(r: ModelRow): ModelRecord {
+export function setModelHidden(store: Store, id: number, hidden: boolean): boolean {
+  return prepare(store.db, `UPDATE models SET hidden = ? WHERE id = ?`).run(hidden ? 1 : 0, id).changes === 1;
+}
+
+/** Deletes the model row with its score sets and speed measurements; refused by the database while studies use it. */
+export function deleteModelRow(store: Store, id: number): boolean {
+  return prepare(store.db, `DELETE FROM models WHERE id = ?`).run(id).changes === 1;
+}
+
+/** Number of studies per model id. */
+export function countStudiesByModel(store: Store): Map<number, number> {
+  const rows = prepare<[], { modelId: number; n: number }>(store.db, `SELECT model_id AS modelId, count(*) AS n FROM studies GROUP BY model_id`).all();
+  return new Map(rows.map((r) => [r.modelId, r.n]));
+}
+
+function toRecord(store: Store, r: ModelRow): ModelRecord {
   return {
     id: r.id,
     path: r.path,
@@ -104,7 +130,8 @@ function toRecord(r: ModelRow): ModelRecord {
     vocabSize: r.vocab_size,
     checksum: r.checksum,
     source: r.source,
-    spec: JSON.parse(r.spec) as ModelSpec,
+    spec: readStoredModelSpec(`model ${r.id} in ${store.path}`, r.spec, r.spec_version),
     addedAt: r.added_at,
+    hidden: r.hidden === 1,
   };
 }

@@ -3,6 +3,7 @@
 
 import type { HeadScore } from '../../shared/study/types';
 import { prepare, type Store } from './db';
+import { readStoredScoreMethod, SCORE_METHOD_VERSION } from './stored-json';
 
 export type ScoreSource = 'computed' | 'csv';
 
@@ -32,11 +33,12 @@ interface ScoreSetRow {
   source: ScoreSource;
   source_path: string | null;
   created_at: number;
+  method_version: number;
 }
 
 const INSERT_SET = `
-  INSERT INTO score_sets (model_id, method, source, source_path, created_at)
-  VALUES (?, ?, ?, ?, ?) RETURNING id`;
+  INSERT INTO score_sets (model_id, method, method_version, source, source_path, created_at)
+  VALUES (?, ?, ?, ?, ?, ?) RETURNING id`;
 const INSERT_SCORE = `INSERT INTO head_scores (score_set_id, layer, head, score) VALUES (?, ?, ?, ?)`;
 const SELECT_SCORES = `SELECT layer, head, score FROM head_scores WHERE score_set_id = ? ORDER BY layer, head`;
 
@@ -45,6 +47,7 @@ export function insertScoreSet(store: Store, set: NewScoreSet): number {
   const { id } = prepare<unknown[], { id: number }>(store.db, INSERT_SET).get(
     set.modelId,
     JSON.stringify(set.method),
+    SCORE_METHOD_VERSION,
     set.source,
     set.sourcePath,
     Date.now(),
@@ -75,7 +78,7 @@ export function getScoreSet(store: Store, id: number): ScoreSetRecord | undefine
   const row = prepare<[number], ScoreSetRow>(store.db, `SELECT * FROM score_sets WHERE id = ?`).get(id);
   if (!row) return undefined;
   const scores = prepare<[number], HeadScore>(store.db, SELECT_SCORES).all(id);
-  return { ...toRecord(row), scores };
+  return { ...toRecord(store, row), scores };
 }
 
 /** Score sets of one model (without their scores), newest first. */
@@ -85,14 +88,21 @@ export function listScoreSets(store: Store, modelId: number): Omit<ScoreSetRecor
     `SELECT * FROM score_sets WHERE model_id = ? ORDER BY created_at DESC, id DESC`,
   )
     .all(modelId)
-    .map(toRecord);
+    .map((row) => toRecord(store, row));
 }
 
-function toRecord(r: ScoreSetRow): Omit<ScoreSetRecord, 'scores'> {
+/** Number of heads scored per score set of one model. */
+export function countScoresBySet(store: Store, modelId: number): Map<number, number> {
+  const sql = `SELECT s.id AS id, count(h.head) AS n FROM score_sets s LEFT JOIN head_scores h ON h.score_set_id = s.id WHERE s.model_id = ? GROUP BY s.id`;
+  const rows = prepare<[number], { id: number; n: number }>(store.db, sql).all(modelId);
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
+function toRecord(store: Store, r: ScoreSetRow): Omit<ScoreSetRecord, 'scores'> {
   return {
     id: r.id,
     modelId: r.model_id,
-    method: JSON.parse(r.method) as Record<string, unknown>,
+    method: readStoredScoreMethod(`score set ${r.id} in ${store.path}`, r.method, r.method_version),
     source: r.source,
     sourcePath: r.source_path,
     createdAt: r.created_at,

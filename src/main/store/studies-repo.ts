@@ -1,9 +1,11 @@
 // Study rows: the spec as given, what it resolved to (model, token set, score set, sampled tokens),
 // status, and provenance (which app, runtime, provider and dtype produced the results, and how long).
 
+import type { ErrorKind } from '../../shared/ipc/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { blobInt32, int32Blob } from './blobs';
 import { prepare, type Store } from './db';
+import { readStoredStudySpec, STUDY_SPEC_VERSION } from './stored-json';
 
 export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
@@ -41,6 +43,10 @@ export interface StudyRecord {
   provenance: Provenance;
   /** Process id of the runner working on it, while one is (a 'running' study whose runner is gone crashed). */
   runnerPid: number | null;
+  /** Place in the app's queue while it waits there (ascending), else null. */
+  queuePosition: number | null;
+  /** What kind of error failed it (see shared/ipc/errors.ts), with `error`. */
+  errorKind: ErrorKind | null;
 }
 
 export type NewStudy = Pick<
@@ -75,13 +81,16 @@ interface StudyRow {
   compile_ms: number | null;
   run_ms: number;
   runner_pid: number | null;
+  queue_position: number | null;
+  error_kind: ErrorKind | null;
+  spec_version: number;
 }
 
 const INSERT = `
-  INSERT INTO studies (name, notes, spec, model_id, token_set_id, score_set_id, prompt_tokens, seed,
-                       permutations, seq_len, batch_size, status, created_at)
-  VALUES (@name, @notes, @spec, @modelId, @tokenSetId, @scoreSetId, @promptTokens, @seed,
-          @permutations, @seqLen, @batchSize, 'queued', @createdAt)
+  INSERT INTO studies (name, notes, spec, spec_version, model_id, token_set_id, score_set_id, prompt_tokens,
+                       seed, permutations, seq_len, batch_size, status, created_at)
+  VALUES (@name, @notes, @spec, @specVersion, @modelId, @tokenSetId, @scoreSetId, @promptTokens,
+          @seed, @permutations, @seqLen, @batchSize, 'queued', @createdAt)
   RETURNING id`;
 
 export function insertStudy(store: Store, s: NewStudy): number {
@@ -89,6 +98,7 @@ export function insertStudy(store: Store, s: NewStudy): number {
     name: s.name,
     notes: s.notes ?? '',
     spec: JSON.stringify(s.spec),
+    specVersion: STUDY_SPEC_VERSION,
     modelId: s.modelId,
     tokenSetId: s.tokenSetId,
     scoreSetId: s.scoreSetId,
@@ -103,14 +113,14 @@ export function insertStudy(store: Store, s: NewStudy): number {
 
 export function getStudyRecord(store: Store, id: number): StudyRecord | undefined {
   const row = prepare<[number], StudyRow>(store.db, `SELECT * FROM studies WHERE id = ?`).get(id);
-  return row && toRecord(row);
+  return row && toRecord(store, row);
 }
 
 /** Every study, newest first. */
 export function listStudyRecords(store: Store): StudyRecord[] {
   return prepare<[], StudyRow>(store.db, `SELECT * FROM studies ORDER BY created_at DESC, id DESC`)
     .all()
-    .map(toRecord);
+    .map((row) => toRecord(store, row));
 }
 
 export function getStudyStatus(store: Store, id: number): StudyStatus | undefined {
@@ -127,9 +137,10 @@ export function transitionStudy(
   from: readonly StudyStatus[],
   to: StudyStatus,
   error: string | null = null,
+  errorKind: ErrorKind | null = error === null ? null : 'internal',
 ): boolean {
-  const sql = `UPDATE studies SET status = ?, error = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))`;
-  return prepare(store.db, sql).run(to, error, id, JSON.stringify(from)).changes === 1;
+  const sql = `UPDATE studies SET status = ?, error = ?, error_kind = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))`;
+  return prepare(store.db, sql).run(to, error, errorKind, id, JSON.stringify(from)).changes === 1;
 }
 
 /**
@@ -144,7 +155,7 @@ export function recordStudyStart(
   runnerPid: number,
 ): boolean {
   const sql = `
-    UPDATE studies SET status = 'running', error = NULL, started_at = coalesce(started_at, @now),
+    UPDATE studies SET status = 'running', error = NULL, error_kind = NULL, started_at = coalesce(started_at, @now),
       finished_at = NULL, app_version = @appVersion, ort_version = @ortVersion, provider = @provider,
       dtype = @dtype, engine_version = @engineVersion, model_checksum = @modelChecksum,
       compile_ms = @compileMs, runner_pid = @runnerPid
@@ -163,7 +174,7 @@ export function addRunTime(store: Store, id: number, ms: number): void {
 }
 
 export function recordStudyFinished(store: Store, id: number): void {
-  prepare(store.db, `UPDATE studies SET status = 'done', error = NULL, finished_at = ? WHERE id = ?`).run(
+  prepare(store.db, `UPDATE studies SET status = 'done', error = NULL, error_kind = NULL, finished_at = ? WHERE id = ?`).run(
     Date.now(),
     id,
   );
@@ -181,17 +192,36 @@ export function setStudyNotes(store: Store, id: number, notes: string): boolean 
   return prepare(store.db, `UPDATE studies SET notes = ? WHERE id = ?`).run(notes, id).changes === 1;
 }
 
+/** Records the kind of error that failed the study (its message is written with the status). */
+export function setStudyErrorKind(store: Store, id: number, kind: ErrorKind | null): void {
+  prepare(store.db, `UPDATE studies SET error_kind = ? WHERE id = ?`).run(kind, id);
+}
+
+/** Writes the queue's order: `ids[i]` gets position i; every other study leaves the queue. */
+export function setQueueOrder(store: Store, ids: readonly number[]): void {
+  prepare(store.db, `UPDATE studies SET queue_position = NULL WHERE queue_position IS NOT NULL`).run();
+  const place = prepare(store.db, `UPDATE studies SET queue_position = ? WHERE id = ?`);
+  ids.forEach((id, i) => place.run(i, id));
+}
+
+/** Ids of the studies with a queue position, in queue order. */
+export function listQueueOrder(store: Store): number[] {
+  return prepare<[], number>(store.db, `SELECT id FROM studies WHERE queue_position IS NOT NULL ORDER BY queue_position, id`)
+    .pluck()
+    .all();
+}
+
 /** Deletes the study; its conditions, trials and results go with it (ON DELETE CASCADE). */
 export function deleteStudyRow(store: Store, id: number): boolean {
   return prepare(store.db, `DELETE FROM studies WHERE id = ?`).run(id).changes === 1;
 }
 
-function toRecord(r: StudyRow): StudyRecord {
+function toRecord(store: Store, r: StudyRow): StudyRecord {
   return {
     id: r.id,
     name: r.name,
     notes: r.notes,
-    spec: JSON.parse(r.spec) as StudySpec,
+    spec: readStoredStudySpec(`study ${r.id} in ${store.path}`, r.spec, r.spec_version),
     modelId: r.model_id,
     tokenSetId: r.token_set_id,
     scoreSetId: r.score_set_id,
@@ -216,5 +246,7 @@ function toRecord(r: StudyRow): StudyRecord {
       runMs: r.run_ms,
     },
     runnerPid: r.runner_pid,
+    queuePosition: r.queue_position,
+    errorKind: r.error_kind,
   };
 }

@@ -4,6 +4,7 @@
 // study's status is re-read between batches (it may be changed from any connection or process).
 
 import { InputError } from '../../shared/errors';
+import { errorKindOf } from '../../shared/ipc/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { buildHeadControls } from '../engine/head-controls';
 import type { Engine } from '../engine/engine-types';
@@ -88,7 +89,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The error is kept with the study (shown in the UI); its results so far stay, and it can resume.
-    if (transitionStudy(store, studyId, ['queued', 'running', 'paused', 'cancelled', 'failed'], 'failed', message)) {
+    if (transitionStudy(store, studyId, ['queued', 'running', 'paused', 'cancelled', 'failed'], 'failed', message, errorKindOf(err))) {
       try {
         emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status: 'failed' });
       } catch {

@@ -3,6 +3,7 @@
 // report a bug); `field` / `file` say where. StudioApiError rebuilds a throwable on the caller's side.
 
 import { z } from 'zod';
+import { isConflictError, isInputError, isNotFoundError } from '../errors';
 
 export const ERROR_KINDS = ['input', 'conflict', 'not-found', 'internal'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -54,4 +55,11 @@ export class StudioApiError extends Error {
 export function unwrap<T>(result: ApiResult<T>): T {
   if (result.ok) return result.value;
   throw new StudioApiError(result.error);
+}
+
+/** The kind of a thrown error: user errors by their class, anything else is internal. */
+export function errorKindOf(err: unknown): ErrorKind {
+  if (isNotFoundError(err)) return 'not-found';
+  if (isConflictError(err)) return 'conflict';
+  return isInputError(err) ? 'input' : 'internal';
 }
