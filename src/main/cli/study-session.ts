@@ -1,26 +1,23 @@
-// A study run from the command line, shared by `run`, `demo` and `studies resume`: engine loading
-// with hash/compile progress, the run loop with a progress line (Ctrl-C pauses), and the reports
-// printed when a study stops early or finishes (outputs written, metrics table, where things are).
+// A study run from the command line, shared by `run`, `demo` and `studies resume`: the study job
+// (the app's queue runs the same one: engine loading, preparation, the run) printed as it goes, a
+// progress line (Ctrl-C pauses), and the reports printed when a study stops early or finishes
+// (outputs written, metrics table, where things are).
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
-import { defaultDbPath, graphCacheDir } from '../app-paths';
-import type { Engine } from '../engine/engine-types';
-import { loadEngine } from '../engine/load-engine';
-import { exportStudy, type StudyExport } from '../export/export-study';
+import { defaultDbPath } from '../app-paths';
+import { exportStudy, writeStudyScores, type StudyExport } from '../export/export-study';
 import { INDUCTION_SCORES_FILE } from '../export/file-names';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
 import type { Store } from '../store/db';
-import { getScoreSet } from '../store/score-sets-repo';
-import { writeScoreCsv } from '../studies/import/score-csv';
-import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
+import { runStudyJob, type JobProgress, type StudyJobOptions } from '../studies/study-job';
+import { getStudy, registerStudy, type StudyStatus } from '../studies/study-service';
 
 export interface RunPlan {
   model: ResolvedModel;
-  /** Raw spec (parseStudySpec validates it in createStudy). */
+  /** Raw spec (parseStudySpec validates it in registerStudy). */
   spec: Omit<StudySpec, 'name'> & { name?: string };
   outDir: string;
   dbPath: string;
@@ -38,59 +35,53 @@ export interface RunOutcome {
 
 /** Creates the plan's study, runs it, and on completion writes the outputs and prints the report. */
 export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutcome> {
-  const engine = await openEngineWithProgress(plan.model.dir, plan.spec.provider);
-  try {
-    if (plan.spec.dtype !== 'auto' && plan.spec.dtype !== engine.info.dtype) {
-      throw new InputError('--dtype', `${plan.spec.dtype} was asked for, but the engine runs ${engine.info.dtype} on ${engine.info.provider}`);
-    }
-    console.error(plan.spec.scores.source === 'compute' ? 'Preparing the study (computing induction scores)...' : 'Preparing the study...');
-    const studyId = await createStudy(store, plan.spec, { engine, modelSource: plan.model.source });
-    const study = getStudy(store, studyId);
-    console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
-    if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
-      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), getScoreSet(store, study.scoreSetId)!.scores);
-    }
-    const status = await runWithProgress(store, studyId, { engine });
-    if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
-    const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
-    return { code: 0, studyId, output };
-  } finally {
-    await engine.close();
-  }
-}
-
-/** loadEngine with hash/compile/load progress on stderr (compile percentages updated in place on a terminal). */
-export function openEngineWithProgress(modelDir: string, provider: StudySpec['provider']): Promise<Engine> {
-  const tty = Boolean(process.stderr.isTTY);
-  let lastMessage = '';
-  let open = false;
-  return loadEngine({
-    modelDir,
-    cacheDir: graphCacheDir(),
-    provider,
-    onProgress: (e) => {
-      if (e.stage === 'hash' && e.fraction !== undefined && e.fraction < 1) return;
-      const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.round(e.fraction * 100)}%` : '';
-      const line = `[${e.stage}] ${e.message}`;
-      if (tty && pct) {
-        process.stderr.write(`\r${line}${pct}\x1b[K`);
-        open = true;
-      } else if (line !== lastMessage) {
-        process.stderr.write(`${open ? '\n' : ''}${line}\n`);
-        open = false;
-      }
-      lastMessage = line;
+  console.error(plan.spec.scores.source === 'compute' ? 'Preparing the study (computing induction scores)...' : 'Preparing the study...');
+  const studyId = await registerStudy(store, plan.spec, { modelSource: plan.model.source });
+  const status = await runWithProgress(store, studyId, {
+    onPrepared: (engine) => {
+      const study = getStudy(store, studyId);
+      console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
+      // The scores the heads were chosen by are saved before the long part, as the seed's CSV.
+      if (plan.spec.scores.source === 'compute') writeStudyScores(store, studyId, plan.outDir);
     },
   });
+  if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
+  const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
+  return { code: 0, studyId, output };
+}
+
+/** Engine events (hashing, compiling, loading) on stderr, compile percentages updated in place on a terminal. */
+function enginePrinter(stream: NodeJS.WriteStream) {
+  const tty = Boolean(stream.isTTY);
+  let lastMessage = '';
+  let open = false;
+  return (p: JobProgress) => {
+    const pct = p.phase === 'compiling' && p.fraction !== null ? ` ${Math.round(p.fraction * 100)}%` : '';
+    const line = `[${p.phase}] ${p.message}`;
+    if (tty && pct) {
+      stream.write(`\r${line}${pct}\x1b[K`);
+      open = true;
+    } else if (line !== lastMessage) {
+      stream.write(`${open ? '\n' : ''}${line}\n`);
+      open = false;
+    }
+    lastMessage = line;
+  };
 }
 
 /**
- * Runs (or resumes) a study with a progress line. The first Ctrl-C pauses after the current batch
- * (every finished batch is already stored); a second one quits at once.
+ * Runs (or resumes) a study's job with progress on stderr: engine loading, preparation, then a
+ * progress line. The first Ctrl-C pauses after the current batch (every finished batch is already
+ * stored); a second one quits at once.
  */
-export async function runWithProgress(store: Store, studyId: number, opts: { engine?: Engine; batchSize?: number } = {}): Promise<StudyStatus> {
+export async function runWithProgress(
+  store: Store,
+  studyId: number,
+  opts: Pick<StudyJobOptions, 'provider' | 'batchSize' | 'onPrepared'> = {},
+): Promise<StudyStatus> {
   const controller = new AbortController();
   const progress = progressLine(process.stderr);
+  const engine = enginePrinter(process.stderr);
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
@@ -98,7 +89,14 @@ export async function runWithProgress(store: Store, studyId: number, opts: { eng
   };
   process.on('SIGINT', onSigint);
   try {
-    return await runStudy(store, studyId, { ...opts, signal: controller.signal, onProgress: progress.update });
+    return await runStudyJob(store, studyId, {
+      ...opts,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'running') progress.update(p);
+        else if (p.phase !== 'scoring' || p.fraction === 0 || p.fraction === 1) engine(p);
+      },
+    });
   } finally {
     process.off('SIGINT', onSigint);
     progress.finish();
@@ -111,24 +109,26 @@ export function progressLine(stream: NodeJS.WriteStream) {
   let lastDraw = 0;
   let lastDecile = -1;
   let drawn = false;
-  let latest: StudyProgress | null = null;
-  const text = (p: StudyProgress) => {
+  let latest: JobProgress | null = null;
+  const text = (p: JobProgress) => {
     const pct = p.total ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
-    const rate = p.rowsPerSecond > 0 ? ` · ${p.rowsPerSecond.toFixed(1)} rows/s` : '';
-    const eta = p.etaSeconds !== null && p.status === 'running' ? ` · ETA ${formatDuration(p.etaSeconds)}` : '';
-    return `study ${p.studyId}: ${p.done}/${p.total} (${pct}%)${rate}${eta}${p.status === 'running' ? '' : ` · ${p.status}`}`;
+    const rate = p.rowsPerSecond !== null ? ` · ${p.rowsPerSecond.toFixed(1)} rows/s` : '';
+    const running = (p.status ?? 'running') === 'running';
+    const eta = p.etaSeconds !== null && running ? ` · ETA ${formatDuration(p.etaSeconds)}` : '';
+    return `study ${p.studyId}: ${p.done}/${p.total} (${pct}%)${rate}${eta}${running ? '' : ` · ${p.status}`}`;
   };
-  const draw = (p: StudyProgress) => {
+  const draw = (p: JobProgress) => {
     if (tty) stream.write(`\r${text(p)}\x1b[K`);
     else stream.write(`${text(p)}\n`);
     drawn = true;
   };
   return {
-    update: (p: StudyProgress) => {
+    update: (p: JobProgress) => {
       latest = p;
       const now = Date.now();
       const decile = p.total ? Math.floor((10 * p.done) / p.total) : 0;
-      if (tty ? now - lastDraw >= 200 || p.status !== 'running' : decile !== lastDecile || p.status !== 'running') {
+      const final = (p.status ?? 'running') !== 'running';
+      if (tty ? now - lastDraw >= 200 || final : decile !== lastDecile || final) {
         lastDraw = now;
         lastDecile = decile;
         draw(p);

@@ -21,6 +21,8 @@ export interface EngineOptions {
   /** Where the engine runs: a worker thread by default; engine-channel.ts's processSpawner (or
    * Electron's utilityProcess) for a separate process that can crash without taking the caller down. */
   spawner?: EngineSpawner;
+  /** Aborting ends the engine's thread or process; a load in progress then rejects. */
+  signal?: AbortSignal;
 }
 
 export interface EngineProgress {

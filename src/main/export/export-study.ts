@@ -1,7 +1,10 @@
-// Export of a stored study (`studies export`, the end of `run` and `demo`): reads the study, its
-// summary (lag curves + metrics from the study service), trials and per-trial results from the
-// store and writes the output folder (write-outputs.ts).
+// Export of a stored study (`studies export`, the end of `run` and `demo`, the app's Export): reads
+// the study, its summary (lag curves + metrics from the study service), trials and per-trial results
+// from the store and writes the output folder (write-outputs.ts), plus the induction scores the
+// study's heads were chosen by (induction_scores.csv, the seed's format).
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Store } from '../store/db';
 import { loadTrials } from '../store/conditions-repo';
 import { getScoreSet } from '../store/score-sets-repo';
@@ -9,21 +12,40 @@ import { getTokenSet } from '../store/token-sets-repo';
 import { getStudy, loadConditionResults, studySummary, type StudySummary } from '../studies/study-service';
 import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
 import { folderModelName } from '../models/resolve-model';
+import { writeScoreCsv } from '../studies/import/score-csv';
+import { INDUCTION_SCORES_FILE } from './file-names';
 import { writeStudyOutputs, type OutputOptions, type WrittenOutputs } from './write-outputs';
 
 export interface ExportOptions extends OutputOptions {
   /** Name used in file names and titles (default: the model folder's, or its Hugging Face repo's, name). */
   modelName?: string;
+  /** Progress in words, with the fraction done where known. */
+  onProgress?: (fraction: number | null, message: string) => void;
+}
+
+/** Writes `<outDir>/induction_scores.csv` from the study's score set; returns its path, or null without one. */
+export function writeStudyScores(store: Store, studyId: number, outDir: string): string | null {
+  const { scoreSetId } = getStudy(store, studyId);
+  const set = scoreSetId === null ? undefined : getScoreSet(store, scoreSetId);
+  if (!set) return null;
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, INDUCTION_SCORES_FILE);
+  writeScoreCsv(path, set.scores);
+  return path;
 }
 
 export interface StudyExport extends WrittenOutputs {
   summary: string;
+  /** induction_scores.csv, when the study has scores (every prepared study does). */
+  inductionScores: string | null;
   /** The summary the files were written from (for printing the metrics table). */
   studySummary: StudySummary;
 }
 
 export async function exportStudy(store: Store, studyId: number, outDir: string, options: ExportOptions = {}): Promise<StudyExport> {
   const detail = getStudy(store, studyId);
+  options.onProgress?.(0, `Writing study ${studyId} to ${outDir}`);
+  const inductionScores = writeStudyScores(store, studyId, outDir);
   const summary = studySummary(store, studyId);
   const curves: Record<string, LagCurve> = {};
   const metrics: Record<string, ConditionMetrics> = {};
@@ -81,7 +103,8 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
     },
     options,
   );
-  return { ...out, studySummary: summary };
+  options.onProgress?.(1, `Exported study ${studyId} to ${outDir}`);
+  return { ...out, inductionScores, studySummary: summary };
 }
 
 function iso(ms: number | null): string | null {

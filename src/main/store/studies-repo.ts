@@ -184,6 +184,10 @@ export function setStudyBatchSize(store: Store, id: number, batchSize: number): 
   prepare(store.db, `UPDATE studies SET batch_size = ? WHERE id = ?`).run(batchSize, id);
 }
 
+export function setStudyScoreSet(store: Store, id: number, scoreSetId: number): void {
+  prepare(store.db, `UPDATE studies SET score_set_id = ? WHERE id = ?`).run(scoreSetId, id);
+}
+
 export function setStudyName(store: Store, id: number, name: string): boolean {
   return prepare(store.db, `UPDATE studies SET name = ? WHERE id = ?`).run(name, id).changes === 1;
 }

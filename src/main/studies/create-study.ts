@@ -1,81 +1,130 @@
-// Creating a study: resolve every input (model, token set, head scores) into stored rows, resolve the
-// conditions and generate every trial's token order, then write it all in ONE transaction, so a bad
-// input (a malformed CSV, a head outside the model, too few tokens) leaves the database untouched.
-// All slow or failing work (engine, files, score computation) happens before the transaction.
+// Creating a study, in two steps that can run together or apart:
+// - register: plan it (study-plan.ts: spec, model, token set, scores that need no engine) and store
+//   it as queued, in ONE transaction, so a bad input leaves the database untouched. The app does
+//   this when the user presses Run; it is quick (a model added before is recognised by its memoised hash).
+// - prepare: the slow part, on an engine: compute induction scores if the spec asks for them,
+//   resolve the conditions, generate every trial's token order, and store them in one transaction.
+//   The queue runs this as a study's first phase.
+// createStudy (the CLI, tests) does both with an engine in hand and writes everything at once.
 
-import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { InputError } from '../../shared/errors';
-import type { ModelSpec } from '../../shared/model-spec';
-import { resolveConditions } from '../../shared/study/heads';
-import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
-import { trialPrompt } from '../../shared/study/trials';
-import type { HeadScore, StudySpec } from '../../shared/study/types';
-import { loadTokenizer } from '../engine/checkpoint/tokenizer';
+import { join, resolve } from 'node:path';
+import { ConflictError, InputError, NotFoundError } from '../../shared/errors';
+import { parseStudySpec } from '../../shared/study/spec';
+import { graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
-import { computeInductionScores } from '../engine/induction';
+import { checkpointChecksum } from '../models/checkpoint-info';
+import { computeScoreSet, INDUCTION_DEFAULTS, type InductionParams } from '../models/induction-scores';
 import { inTransaction, type Store } from '../store/db';
-import { insertConditions, insertTrial } from '../store/conditions-repo';
-import { findModelByChecksum, upsertModel } from '../store/models-repo';
+import { insertConditions, insertTrial, listConditions } from '../store/conditions-repo';
+import { getModel, upsertModel } from '../store/models-repo';
 import { findScoreSet, getScoreSet, insertScoreSet, type NewScoreSet } from '../store/score-sets-repo';
-import { insertStudy } from '../store/studies-repo';
-import { findTokenSet, getTokenSet, insertTokenSet, type NewTokenSet } from '../store/token-sets-repo';
+import { getStudyRecord, insertStudy, setStudyScoreSet } from '../store/studies-repo';
+import { findTokenSet, getTokenSet, insertTokenSet } from '../store/token-sets-repo';
+import type { Condition, StudySpec } from '../../shared/study/types';
 import { openStudyEngine, type OpenEngine } from './engine-source';
-import { importScoreCsv } from './import/score-csv';
-import { selectTokenSet, importTokenSet, type VocabInfo } from './import/token-set';
+import { conditionsOf, planStudy, type StudyPlan } from './study-plan';
 
-/** Induction-score computation when the spec says `scores: {source: 'compute'}`. */
-export interface InductionParams {
-  /** Length T of each random sequence (the prompt is 2T); capped at half the model's positions. */
-  seqLen: number;
-  /** Number of sequences averaged. */
-  count: number;
-}
-
-export const INDUCTION_DEFAULTS: InductionParams = { seqLen: 50, count: 20 };
+export { INDUCTION_DEFAULTS, type InductionParams };
 
 export interface CreateStudyDeps {
   /** An open engine on the spec's model (left open). Without it one is opened and closed here. */
   engine?: Engine;
   openEngine?: OpenEngine;
   induction?: Partial<InductionParams>;
-  /** Recorded with a new model row: 'folder' (default), 'demo', 'hf-cache'... */
+  /** Recorded with a new model row: 'folder' (default), 'bundled', 'hf-cache'... */
   modelSource?: string;
   notes?: string;
+  /** Where per-file checkpoint hashes are memoised (default: the app's graph cache's). */
+  hashMemoDir?: string;
+  /** Hashing progress while registering (0..1). */
+  onHashProgress?: (fraction: number) => void;
+}
+
+export interface PrepareDeps {
+  induction?: Partial<InductionParams>;
+  /** Score computation progress: sequences done / total. Throwing from it stops the preparation. */
+  onScoring?: (done: number, total: number) => void;
 }
 
 /** Validates the spec, resolves and stores everything the study needs; returns the new study's id. */
 export async function createStudy(store: Store, rawSpec: unknown, deps: CreateStudyDeps = {}): Promise<number> {
+  // Spec errors are reported before an engine is opened.
   const spec = parseStudySpec(rawSpec);
-  spec.model = resolve(spec.model);
-  const engine = deps.engine ?? (await openStudyEngine({ path: spec.model }, spec, deps.openEngine));
+  const engine = deps.engine ?? (await openStudyEngine({ path: resolve(spec.model) }, spec, deps.openEngine));
   try {
-    return await prepareAndWrite(store, spec, engine, deps);
+    const plan = planStudy(store, rawSpec, engine.info.checkpointHash);
+    checkDtype(plan, engine);
+    const scores = plan.scores ?? { id: null, ...(await computeScoreSet(engine, plan.spec.model, { ...deps.induction, seed: plan.spec.seed })) };
+    const parts = conditionsOf(plan, scores.scores);
+    return writeStudy(store, plan, engine.info.checkpointHash, deps, { ...scores, ...parts });
   } finally {
     if (!deps.engine) await engine.close();
   }
 }
 
-async function prepareAndWrite(store: Store, spec: StudySpec, engine: Engine, deps: CreateStudyDeps): Promise<number> {
-  const model = engine.info.spec;
-  validateSpecAgainstModel(spec, model, null);
-  const vocab = vocabularyOf(spec.model, model);
-  const pool = tokenPool(store, spec, vocab);
-  // Too small a pool is reported by selectTokenSet, naming the file (or stored set) it came from.
-  const sample = selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
-  const scores = await headScores(store, spec, engine, vocab, deps.induction);
-  const conditions = resolveConditions(spec, scores.scores, model);
-  const trials = Array.from({ length: spec.permutations }, (_, i) => trialPrompt(spec.seed, i, sample));
+/**
+ * Stores the study as queued without an engine: prepared at once when its scores are known (CSV,
+ * stored set), else left for prepareStudy. Returns the new study's id.
+ */
+export async function registerStudy(store: Store, rawSpec: unknown, deps: CreateStudyDeps = {}): Promise<number> {
+  const memoDir = deps.hashMemoDir ?? join(graphCacheDir(), 'hash-memo');
+  const checksum = await checkpointChecksum(resolve(parseStudySpec(rawSpec).model), memoDir, deps.onHashProgress);
+  const plan = planStudy(store, rawSpec, checksum);
+  const parts = plan.scores ? { ...plan.scores, ...conditionsOf(plan, plan.scores.scores) } : null;
+  return writeStudy(store, plan, checksum, deps, parts);
+}
 
+/** Whether the study's conditions and trials are stored (it can run). */
+export function isPrepared(store: Store, studyId: number): boolean {
+  return listConditions(store, studyId).length > 0;
+}
+
+/** Computes what a registered study still lacks (scores, conditions, trials) on `engine`, and stores it. */
+export async function prepareStudy(store: Store, studyId: number, engine: Engine, deps: PrepareDeps = {}): Promise<void> {
+  const study = getStudyRecord(store, studyId);
+  if (!study) throw new NotFoundError(`study ${studyId}`, 'no such study in the database');
+  if (isPrepared(store, studyId)) return;
+  const model = getModel(store, study.modelId);
+  const tokens = getTokenSet(store, study.tokenSetId);
+  if (!model || !tokens) throw new Error(`study ${studyId} lost its model or token set row`);
+  if (engine.info.checkpointHash !== model.checksum) {
+    throw new ConflictError(model.path, `the checkpoint changed since study ${studyId} was created (checksum ${model.checksum.slice(0, 12)}, now ${engine.info.checkpointHash.slice(0, 12)})`);
+  }
+  checkDtype(study, engine);
+  const stored = study.scoreSetId === null ? null : getScoreSet(store, study.scoreSetId);
+  const scores = stored
+    ? { id: stored.id, scores: stored.scores }
+    : { id: null, ...(await computeScoreSet(engine, model.path, { ...deps.induction, seed: study.spec.seed }, deps.onScoring)) };
+  const parts = conditionsOf({ spec: study.spec, model: model.spec, sample: Array.from(study.promptTokens) }, scores.scores);
+  inTransaction(store, () => {
+    // Another runner (the CLI on the same database) may have prepared it meanwhile.
+    if (!getStudyRecord(store, studyId) || isPrepared(store, studyId)) return;
+    if (scores.id === null && 'set' in scores) setStudyScoreSet(store, studyId, storeScoreSet(store, { ...scores.set, modelId: model.id }));
+    writeParts(store, studyId, parts);
+  });
+}
+
+/** A spec asking for a dtype the engine does not run is refused before any work. */
+function checkDtype(holder: { spec: StudySpec }, engine: Engine): void {
+  const { dtype } = holder.spec;
+  if (dtype !== 'auto' && dtype !== engine.info.dtype) {
+    throw new InputError('spec.dtype', `is ${dtype} but the engine runs ${engine.info.dtype} on ${engine.info.provider}`);
+  }
+}
+
+interface Parts {
+  id: number | null;
+  set: Omit<NewScoreSet, 'modelId'>;
+  conditions: Condition[];
+  trials: number[][];
+}
+
+function writeStudy(store: Store, plan: StudyPlan, checksum: string, deps: CreateStudyDeps, parts: Parts | null): number {
+  const { spec, pool } = plan;
   return inTransaction(store, () => {
-    const modelId = upsertModel(store, {
-      path: spec.model,
-      spec: model,
-      checksum: engine.info.checkpointHash,
-      source: deps.modelSource ?? 'folder',
-    });
+    const modelId = upsertModel(store, { path: spec.model, spec: plan.model, checksum, source: deps.modelSource ?? 'folder' });
     const tokenSetId = pool.id ?? findTokenSet(store, pool.set) ?? insertTokenSet(store, pool.set);
-    const scoreSetId = scores.id ?? findScoreSet(store, { ...scores.set, modelId }) ?? insertScoreSet(store, { ...scores.set, modelId });
+    const scoreSetId = parts ? (parts.id ?? storeScoreSet(store, { ...parts.set, modelId })) : null;
     const studyId = insertStudy(store, {
       name: spec.name,
       notes: deps.notes,
@@ -83,90 +132,22 @@ async function prepareAndWrite(store: Store, spec: StudySpec, engine: Engine, de
       modelId,
       tokenSetId,
       scoreSetId,
-      promptTokens: sample,
+      promptTokens: plan.sample,
       seed: spec.seed,
       permutations: spec.permutations,
-      seqLen: sample.length + 1,
+      seqLen: plan.sample.length + 1,
       batchSize: spec.batchSize,
     });
-    insertConditions(store, studyId, conditions);
-    trials.forEach((tokens, i) => insertTrial(store, studyId, i, tokens));
+    if (parts) writeParts(store, studyId, parts);
     return studyId;
   });
 }
 
-/** The tokenizer's vocabulary (ids the model has real tokens for) and special tokens. */
-function vocabularyOf(modelDir: string, model: ModelSpec): VocabInfo {
-  const path = join(modelDir, 'tokenizer.json');
-  if (!existsSync(path)) return { vocabSize: model.vocabSize, specialTokenIds: [] };
-  const tok = loadTokenizer(path);
-  // Embedding matrices are often padded past the tokenizer: those rows are no tokens at all.
-  return { vocabSize: Math.min(tok.vocabSize, model.vocabSize), specialTokenIds: tok.specialTokenIds };
+function storeScoreSet(store: Store, set: NewScoreSet): number {
+  return findScoreSet(store, set) ?? insertScoreSet(store, set);
 }
 
-interface PoolChoice {
-  /** Named in errors. */
-  label: string;
-  /** An existing token set, or null for a new one (`set`). */
-  id: number | null;
-  set: NewTokenSet & { tokens: number[] };
-}
-
-/** The pool prompts are sampled from: an imported file, a stored set, or the whole vocabulary. */
-function tokenPool(store: Store, spec: StudySpec, vocab: VocabInfo): PoolChoice {
-  const src = spec.tokens;
-  if (src.source === 'file') {
-    const path = resolve(src.path);
-    const imported = importTokenSet(path, vocab);
-    const set = { name: basename(path), sourcePath: path, tokens: imported.tokens, droppedSpecial: imported.dropped.special };
-    return { label: path, id: null, set };
-  }
-  if (src.source === 'store') {
-    const stored = getTokenSet(store, src.id);
-    if (!stored) throw new InputError('spec.tokens.id', `no token set ${src.id} in the database`);
-    const bad = stored.tokens.find((t) => t >= vocab.vocabSize);
-    if (bad !== undefined) throw new InputError('spec.tokens.id', `token set ${src.id} holds id ${bad}, outside this model's vocabulary (${vocab.vocabSize})`);
-    const set = { name: stored.name, sourcePath: stored.sourcePath, tokens: Array.from(stored.tokens), droppedSpecial: stored.droppedSpecial };
-    return { label: `token set ${src.id}`, id: stored.id, set };
-  }
-  const special = new Set(vocab.specialTokenIds);
-  const tokens = Array.from({ length: vocab.vocabSize }, (_, i) => i).filter((i) => !special.has(i));
-  const set = { name: `vocabulary of ${basename(spec.model)}`, sourcePath: null, tokens, droppedSpecial: special.size };
-  return { label: `the vocabulary of ${spec.model}`, id: null, set };
-}
-
-interface ScoreChoice {
-  id: number | null;
-  set: Omit<NewScoreSet, 'modelId'>;
-  scores: HeadScore[];
-}
-
-async function headScores(
-  store: Store,
-  spec: StudySpec,
-  engine: Engine,
-  vocab: VocabInfo,
-  params: Partial<InductionParams> = {},
-): Promise<ScoreChoice> {
-  const model = engine.info.spec;
-  const src = spec.scores;
-  if (src.source === 'csv') {
-    const path = resolve(src.path);
-    const scores = importScoreCsv(path, model);
-    return { id: null, scores, set: { method: { kind: 'csv', file: basename(path) }, source: 'csv', sourcePath: path, scores } };
-  }
-  if (src.source === 'store') {
-    const stored = getScoreSet(store, src.id);
-    if (!stored) throw new InputError('spec.scores.id', `no score set ${src.id} in the database`);
-    const owner = findModelByChecksum(store, engine.info.checkpointHash);
-    if (owner?.id !== stored.modelId) throw new InputError('spec.scores.id', `score set ${src.id} was made for another model`);
-    return { id: stored.id, scores: stored.scores, set: { ...stored, scores: stored.scores } };
-  }
-  const seqLen = Math.min(params.seqLen ?? INDUCTION_DEFAULTS.seqLen, Math.floor(model.maxPositions / 2));
-  const count = params.count ?? INDUCTION_DEFAULTS.count;
-  const special = new Set(vocab.specialTokenIds);
-  const pool = Array.from({ length: vocab.vocabSize }, (_, i) => i).filter((i) => !special.has(i));
-  const result = await computeInductionScores(engine, { seqLen, count, seed: spec.seed }, pool);
-  const method = result.method as unknown as Record<string, unknown>;
-  return { id: null, scores: result.scores, set: { method, source: 'computed', sourcePath: null, scores: result.scores } };
+function writeParts(store: Store, studyId: number, parts: Pick<Parts, 'conditions' | 'trials'>): void {
+  insertConditions(store, studyId, parts.conditions);
+  parts.trials.forEach((tokens, i) => insertTrial(store, studyId, i, tokens));
 }

@@ -1,21 +1,30 @@
 // Where a study's engine comes from: the caller's factory, or loadEngine on the model's checkpoint
-// folder with the app's graph cache and the study's provider choice.
+// folder with a graph cache and the study's provider choice. The app builds its own opener (its
+// data folder's cache, the engine in a separate process); the CLI uses the default.
 
 import type { StudySpec } from '../../shared/study/types';
 import { graphCacheDir } from '../app-paths';
-import type { Engine } from '../engine/engine-types';
+import type { Engine, EngineProgress } from '../engine/engine-types';
 import { loadEngine } from '../engine/load-engine';
+import type { EngineSpawner } from '../engine/runtime/engine-channel';
 
 export interface EngineRequest {
   /** Checkpoint folder. */
   modelDir: string;
   provider: StudySpec['provider'];
+  onProgress?: (event: EngineProgress) => void;
+  /** Aborting while the engine loads stops it (the load then rejects). */
+  signal?: AbortSignal;
 }
 
 export type OpenEngine = (request: EngineRequest) => Promise<Engine>;
 
-export const defaultOpenEngine: OpenEngine = ({ modelDir, provider }) =>
-  loadEngine({ modelDir, cacheDir: graphCacheDir(), provider });
+/** An opener on a given graph cache, running the engine where `spawner` puts it (default: a worker thread). */
+export function engineOpener(cacheDir: string, spawner?: EngineSpawner): OpenEngine {
+  return ({ modelDir, provider, onProgress, signal }) => loadEngine({ modelDir, cacheDir, provider, onProgress, signal, spawner });
+}
+
+export const defaultOpenEngine: OpenEngine = (request) => engineOpener(graphCacheDir())(request);
 
 export function openStudyEngine(model: { path: string }, spec: StudySpec, open: OpenEngine = defaultOpenEngine): Promise<Engine> {
   return open({ modelDir: model.path, provider: spec.provider });

@@ -3,7 +3,7 @@
 // stopped and ends bitwise identical to an uninterrupted one. Pause and cancel are cooperative: the
 // study's status is re-read between batches (it may be changed from any connection or process).
 
-import { InputError } from '../../shared/errors';
+import { ConflictError, InputError } from '../../shared/errors';
 import { errorKindOf } from '../../shared/ipc/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { buildHeadControls } from '../engine/head-controls';
@@ -67,6 +67,9 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     throw new Error(`study ${studyId} is already running (process ${study.runnerPid ?? process.pid})`);
   }
   const conditions = listConditions(store, studyId);
+  if (conditions.length === 0) {
+    throw new ConflictError(`study ${studyId}`, 'is not prepared yet: its scores and conditions are computed when its queued job starts');
+  }
   const trials = loadTrials(store, studyId);
   const present = presentRows(store, studyId, conditions);
   const batchSize = fixBatchSize(store, study, opts.batchSize, present.size);

@@ -2,7 +2,7 @@
 // ablation, all layers, 300 trials, seed 42) on the bundled demo model, written to
 // ./studio-output/demo and the default database. Fails clearly while the demo model is not built.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { demoPreset } from '../../../shared/study/presets';
 import { defaultDbPath } from '../../app-paths';
@@ -11,6 +11,7 @@ import { DEMO_MODEL_NAME, resolveModel } from '../../models/resolve-model';
 import { openStore } from '../../store/db';
 import { type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag, printUsage, wantsHelp } from '../args';
+import { defaultTokenSource } from '../../studies/study-plan';
 import { createAndRun, type RunPlan } from '../study-session';
 import { demoTargets, formatDemoTargets } from '../demo-targets';
 
@@ -44,8 +45,7 @@ const command: CliCommand = {
     const spec = demoPreset(model.dir);
     spec.permutations = intFlag(args, 'permutations', spec.permutations, 2);
     spec.batchSize = intFlag(args, 'batch_size', spec.batchSize, 1, 4096);
-    const tokens = join(model.dir, 'tokens.json');
-    if (existsSync(tokens)) spec.tokens = { source: 'file', path: tokens };
+    spec.tokens = defaultTokenSource(model.dir);
     const plan: RunPlan = {
       model,
       spec,

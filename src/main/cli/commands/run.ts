@@ -3,7 +3,7 @@
 // seed's output layout plus our statistics and prints a summary table. The run itself (engine
 // loading, progress, reports) is ../study-session.ts, shared with `demo` and `studies resume`.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCounts, STUDY_DEFAULTS } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
@@ -12,6 +12,7 @@ import { resolveModel } from '../../models/resolve-model';
 import { openStore } from '../../store/db';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs, printUsage, wantsHelp } from '../args';
+import { defaultTokenSource } from '../../studies/study-plan';
 import { createAndRun, type RunPlan } from '../study-session';
 
 const HEAD_TYPES = ['induction', 'random'] as const;
@@ -113,13 +114,8 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   if (nDevices !== undefined && nDevices > 1) notes.push(`--n_devices ${nDevices} ignored: one engine (one device) per process`);
 
   const tokensPath = stringFlag(args, 'tokens_path');
-  const bundled = join(model.dir, 'tokens.json');
-  const tokens: StudySpec['tokens'] = tokensPath
-    ? { source: 'file', path: resolve(tokensPath) }
-    : existsSync(bundled)
-      ? { source: 'file', path: bundled }
-      : { source: 'vocab' };
-  if (!tokensPath) notes.push(tokens.source === 'file' ? `tokens: the model's token set ${bundled}` : 'tokens: sampled from the vocabulary (special tokens excluded)');
+  const tokens: StudySpec['tokens'] = tokensPath ? { source: 'file', path: resolve(tokensPath) } : defaultTokenSource(model.dir);
+  if (!tokensPath) notes.push(tokens.source === 'file' ? `tokens: the model's token set ${tokens.path}` : 'tokens: sampled from the vocabulary (special tokens excluded)');
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
 
   return {

@@ -13,7 +13,7 @@ import { deleteStudy, getStudy, listStudies, renameStudy, studySummary } from '.
 import { exportStudy } from '../../export/export-study';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs, printUsage, wantsHelp } from '../args';
-import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from '../study-session';
+import { formatDuration, reportDone, reportStopped, runWithProgress } from '../study-session';
 
 const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
 
@@ -120,12 +120,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
     let status = s.status;
     if (status !== 'done') {
       const provider = choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, s.spec.provider);
-      const engine = await openEngineWithProgress(s.model.path, provider);
-      try {
-        status = await runWithProgress(store, studyId, { engine });
-      } finally {
-        await engine.close();
-      }
+      status = await runWithProgress(store, studyId, { provider });
       if (status !== 'done') return reportStopped(studyId, status, out ? resolve(out) : '<dir>', dbPath);
     }
     if (out) {

@@ -120,14 +120,20 @@ class ChannelEngine implements Engine {
  * the engine in it, and returns the proxy (or rethrows the load error).
  */
 export async function startEngineWorker(options: EngineOptions, spawner?: EngineSpawner): Promise<Engine> {
+  const { onProgress, spawner: _spawner, signal, ...plain } = options;
+  signal?.throwIfAborted();
   const channel = spawnEngine(spawner);
-  const engine = new ChannelEngine(channel, options.onProgress);
-  const { onProgress: _ignored, spawner: _spawner, ...plain } = options;
+  const engine = new ChannelEngine(channel, onProgress);
+  // Compiling a large model takes minutes: a stop request ends the engine's side at once.
+  const stop = () => void channel.terminate();
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     engine.info = await engine.call<EngineInfo>({ op: 'load', options: plain });
     return engine;
   } catch (err) {
     await channel.terminate();
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }

@@ -1,0 +1,126 @@
+// Planning a study, without writing anything: validate the spec (the model folder's token set by
+// default, as the seed's bundled pickle is), read the model's shape and vocabulary, pick the token
+// pool and sample the prompt tokens, and resolve head scores that need no engine (a CSV, a stored
+// set). Computed scores, the conditions and the trials come later (conditionsOf), once scores exist.
+
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { InputError } from '../../shared/errors';
+import type { ModelSpec } from '../../shared/model-spec';
+import { resolveConditions } from '../../shared/study/heads';
+import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
+import { trialPrompt } from '../../shared/study/trials';
+import type { Condition, HeadScore, StudySpec } from '../../shared/study/types';
+import { readModelSpec, usableTokenIds, vocabularyOf, type VocabInfo } from '../models/checkpoint-info';
+import type { Store } from '../store/db';
+import { findModelByChecksum } from '../store/models-repo';
+import { getScoreSet, type NewScoreSet } from '../store/score-sets-repo';
+import { getTokenSet, type NewTokenSet } from '../store/token-sets-repo';
+import { importScoreCsv } from './import/score-csv';
+import { importTokenSet, selectTokenSet } from './import/token-set';
+
+/** The file of a model folder that holds its own token set (the demo model ships one). */
+export const MODEL_TOKENS_FILE = 'tokens.json';
+
+/** The token source a study uses when its spec names none: the model folder's tokens.json, else the vocabulary. */
+export function defaultTokenSource(modelDir: string): StudySpec['tokens'] {
+  const bundled = join(resolve(modelDir), MODEL_TOKENS_FILE);
+  return existsSync(bundled) ? { source: 'file', path: bundled } : { source: 'vocab' };
+}
+
+/** The raw spec with the default token source filled in where it gives none. */
+export function withDefaultTokens(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const spec = raw as Record<string, unknown>;
+  if (spec.tokens !== undefined || typeof spec.model !== 'string' || spec.model.trim() === '') return raw;
+  return { ...spec, tokens: defaultTokenSource(spec.model) };
+}
+
+export interface PoolChoice {
+  /** Named in errors. */
+  label: string;
+  /** An existing token set, or null for a new one (`set`). */
+  id: number | null;
+  set: NewTokenSet & { tokens: number[] };
+}
+
+export interface ScoreChoice {
+  /** An existing score set, or null for a new one (`set`). */
+  id: number | null;
+  set: Omit<NewScoreSet, 'modelId'>;
+  scores: HeadScore[];
+}
+
+export interface StudyPlan {
+  spec: StudySpec;
+  model: ModelSpec;
+  vocab: VocabInfo;
+  pool: PoolChoice;
+  /** The N prompt tokens, ascending. */
+  sample: number[];
+  /** Null when the scores are to be computed by the engine. */
+  scores: ScoreChoice | null;
+}
+
+/** Validates everything that needs no engine; throws InputError naming the field or file. */
+export function planStudy(store: Store, rawSpec: unknown, checksum: string): StudyPlan {
+  const spec = parseStudySpec(withDefaultTokens(rawSpec));
+  spec.model = resolve(spec.model);
+  const model = readModelSpec(spec.model);
+  validateSpecAgainstModel(spec, model, null);
+  const vocab = vocabularyOf(spec.model, model);
+  const pool = tokenPool(store, spec, vocab);
+  // Too small a pool is reported by selectTokenSet, naming the file (or stored set) it came from.
+  const sample = selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
+  const plan: StudyPlan = { spec, model, vocab, pool, sample, scores: knownScores(store, spec, model, checksum) };
+  // With scores in hand, resolving the conditions now reports a count the scored heads cannot supply.
+  if (plan.scores) conditionsOf(plan, plan.scores.scores);
+  return plan;
+}
+
+/** The study's conditions (baseline first) and its trials' token orders, once scores are known. */
+export function conditionsOf(plan: Pick<StudyPlan, 'spec' | 'model' | 'sample'>, scores: readonly HeadScore[]): { conditions: Condition[]; trials: number[][] } {
+  const conditions = resolveConditions(plan.spec, scores, plan.model);
+  const trials = Array.from({ length: plan.spec.permutations }, (_, i) => trialPrompt(plan.spec.seed, i, plan.sample));
+  return { conditions, trials };
+}
+
+/** The pool prompts are sampled from: an imported file, a stored set, or the whole vocabulary. */
+function tokenPool(store: Store, spec: StudySpec, vocab: VocabInfo): PoolChoice {
+  const src = spec.tokens;
+  if (src.source === 'file') {
+    const path = resolve(src.path);
+    const imported = importTokenSet(path, vocab);
+    const set = { name: basename(path), sourcePath: path, tokens: imported.tokens, droppedSpecial: imported.dropped.special };
+    return { label: path, id: null, set };
+  }
+  if (src.source === 'store') {
+    const stored = getTokenSet(store, src.id);
+    if (!stored) throw new InputError('spec.tokens.id', `no token set ${src.id} in the database`);
+    const bad = stored.tokens.find((t) => t >= vocab.vocabSize);
+    if (bad !== undefined) throw new InputError('spec.tokens.id', `token set ${src.id} holds id ${bad}, outside this model's vocabulary (${vocab.vocabSize})`);
+    const set = { name: stored.name, sourcePath: stored.sourcePath, tokens: Array.from(stored.tokens), droppedSpecial: stored.droppedSpecial };
+    return { label: `token set ${src.id}`, id: stored.id, set };
+  }
+  const tokens = usableTokenIds(vocab);
+  const set = { name: `vocabulary of ${basename(spec.model)}`, sourcePath: null, tokens, droppedSpecial: vocab.specialTokenIds.length };
+  return { label: `the vocabulary of ${spec.model}`, id: null, set };
+}
+
+/** Scores from a CSV or a stored set; null when they are to be computed. */
+function knownScores(store: Store, spec: StudySpec, model: ModelSpec, checksum: string): ScoreChoice | null {
+  const src = spec.scores;
+  if (src.source === 'csv') {
+    const path = resolve(src.path);
+    const scores = importScoreCsv(path, model);
+    return { id: null, scores, set: { method: { kind: 'csv', file: basename(path) }, source: 'csv', sourcePath: path, scores } };
+  }
+  if (src.source === 'store') {
+    const stored = getScoreSet(store, src.id);
+    if (!stored) throw new InputError('spec.scores.id', `no score set ${src.id} in the database`);
+    const owner = findModelByChecksum(store, checksum);
+    if (owner?.id !== stored.modelId) throw new InputError('spec.scores.id', `score set ${src.id} was made for another model`);
+    return { id: stored.id, scores: stored.scores, set: { ...stored, scores: stored.scores } };
+  }
+  return null;
+}
