@@ -8,7 +8,6 @@ import { openStore, prepare, type Store } from '../../src/main/store/db';
 import { listConditions } from '../../src/main/store/conditions-repo';
 import { countStudyResults, loadResultBlobs } from '../../src/main/store/results-repo';
 import { getStudyRecord } from '../../src/main/store/studies-repo';
-import { StudyQueue, type QueueEvent } from '../../src/main/studies/queue';
 import {
   cancelStudy,
   createStudy,
@@ -167,48 +166,5 @@ describe('interrupted studies', () => {
     prepare(store.db, `UPDATE studies SET status = 'running', runner_pid = ? WHERE id = ?`).run(2 ** 22 + 12345, id);
     expect(await runStudy(store, id, { engine: world.engine })).toBe('done');
     expectSameAsReference(id);
-  });
-});
-
-describe('queue', () => {
-  it('runs studies one at a time in order; pause, resume and cancel', async () => {
-    const [a, b, c] = [await newStudy(), await newStudy(), await newStudy()];
-    const queue = new StudyQueue(store, () => ({ engine: world.engine }));
-    const events: QueueEvent[] = [];
-    queue.subscribe((e) => events.push(e));
-    queue.enqueue(a);
-    queue.enqueue(b);
-    queue.enqueue(c);
-    queue.pause(b); // waiting: removed and paused before it starts
-    queue.cancel(c);
-    await queue.idle();
-    expect([a, b, c].map((id) => getStudyRecord(store, id)?.status)).toEqual(['done', 'paused', 'cancelled']);
-    const finished = events.filter((e) => e.type === 'finished');
-    expect(finished).toEqual([{ type: 'finished', studyId: a, status: 'done' }]);
-    const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
-    expect(progress.every((p) => p.studyId === a)).toBe(true);
-    expectMonotone(progress);
-
-    // Pausing the running study stops it after its batch; resume puts it back in line.
-    let paused = false;
-    queue.subscribe((e) => {
-      if (e.type === 'progress' && e.progress.studyId === b && e.progress.done >= 12 && !paused) {
-        paused = true;
-        queue.pause(b);
-      }
-    });
-    queue.resume(b);
-    await queue.idle();
-    expect(getStudyRecord(store, b)?.status).toBe('paused');
-    expect(countStudyResults(store, b)).toBe(12);
-    queue.resume(b);
-    queue.resume(c);
-    await queue.idle();
-    expect(events.filter((e) => e.type === 'finished').slice(-3).map((e) => e.type === 'finished' && [e.studyId, e.status])).toEqual([
-      [b, 'paused'],
-      [b, 'done'],
-      [c, 'done'],
-    ]);
-    for (const id of [a, b, c]) expectSameAsReference(id);
   });
 });

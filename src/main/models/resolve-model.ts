@@ -170,3 +170,27 @@ function isRepoId(name: string): boolean {
 function shortName(name: string): string {
   return name.includes('/') ? name.split('/').pop()! : name;
 }
+
+export interface CachedCheckpoint {
+  dir: string;
+  repoId: string;
+  revision: string;
+}
+
+/** Every checkpoint (a snapshot with config.json) in the local Hugging Face caches, by repo id. */
+export function listHfCacheCheckpoints(env: NodeJS.ProcessEnv = process.env, home = homedir()): CachedCheckpoint[] {
+  const found: CachedCheckpoint[] = [];
+  for (const cache of hfCacheDirs(env, home)) {
+    let names: string[];
+    try {
+      names = readdirSync(cache).filter((n) => n.startsWith('models--'));
+    } catch {
+      continue; // no cache there
+    }
+    for (const name of names.sort()) {
+      const hit = snapshotIn(join(cache, name));
+      if (hit) found.push({ dir: hit.dir, repoId: name.slice('models--'.length).replace(/--/g, '/'), revision: hit.revision });
+    }
+  }
+  return found;
+}

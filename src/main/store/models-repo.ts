@@ -135,3 +135,9 @@ function toRecord(store: Store, r: ModelRow): ModelRecord {
     hidden: r.hidden === 1,
   };
 }
+
+/** The model stored for a checkpoint folder (the most recently added, if several checksums lived there). */
+export function findModelByPath(store: Store, path: string): ModelRecord | undefined {
+  const row = prepare<[string], ModelRow>(store.db, `${SELECT} WHERE path = ? ORDER BY added_at DESC, id DESC LIMIT 1`).get(path);
+  return row && toRecord(store, row);
+}

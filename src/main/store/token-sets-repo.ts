@@ -88,3 +88,14 @@ function toRecord(r: TokenSetRow): TokenSetRecord {
     createdAt: r.created_at,
   };
 }
+
+/** Number of studies per token set id. */
+export function countStudiesByTokenSet(store: Store): Map<number, number> {
+  const rows = prepare<[], { id: number; n: number }>(store.db, `SELECT token_set_id AS id, count(*) AS n FROM studies GROUP BY token_set_id`).all();
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
+/** Deletes a token set; refused by the database while a study uses it. */
+export function deleteTokenSetRow(store: Store, id: number): boolean {
+  return prepare(store.db, `DELETE FROM token_sets WHERE id = ?`).run(id).changes === 1;
+}

@@ -2,7 +2,7 @@
 // cancel, list, inspect, rename, annotate, delete. Pause and cancel only change the stored status;
 // a runner (in this process or another) sees it between batches and stops there.
 
-import { InputError } from '../../shared/errors';
+import { ConflictError, InputError, NotFoundError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
 import { getModel, type ModelRecord } from '../store/models-repo';
@@ -92,7 +92,7 @@ export function annotateStudy(store: Store, studyId: number, notes: string): voi
 /** Deletes a study with its conditions, trials and results. Refused while a runner works on it. */
 export function deleteStudy(store: Store, studyId: number): void {
   const study = requireStudy(store, studyId);
-  if (hasLiveRunner(store, study)) throw new Error(`study ${studyId} is running; pause or cancel it before deleting it`);
+  if (hasLiveRunner(store, study)) throw new ConflictError(`study ${studyId}`, 'is running; pause or cancel it before deleting it');
   deleteStudyRow(store, studyId);
 }
 
@@ -126,7 +126,7 @@ function requireStudy(store: Store, studyId: number): StudyRecord {
 }
 
 function missing(studyId: number): InputError {
-  return new InputError(`study ${studyId}`, 'no such study in the database');
+  return new NotFoundError(`study ${studyId}`, 'no such study in the database');
 }
 
 export type { StudyStatus };

@@ -22,6 +22,7 @@ export const modelShapeSchema = z.strictObject({
   vocabSize: z.number().int(),
   maxPositions: z.number().int(),
 });
+export type ModelShape = z.infer<typeof modelShapeSchema>;
 
 export const modelViewSchema = z.strictObject({
   /** Stored model id; null for a checkpoint found on disk but not added yet (add it to use it). */

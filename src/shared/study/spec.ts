@@ -177,17 +177,35 @@ export function defaultStudyName(model: string, groups: readonly ConditionGroup[
   return `${folder}: ${types}`;
 }
 
+type SpecIssue = z.core.$ZodIssue;
+
+/** One schema issue as an InputError naming its field (`spec.groups.1.counts`). */
+function issueError(issue: SpecIssue): InputError {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') return new InputError(['spec', ...path, issue.keys[0]].join('.'), 'is not a known field');
+  return new InputError(['spec', ...path].join('.'), issue.message);
+}
+
+/**
+ * Every problem of a draft spec at once, each naming its field (a form shows them all): the
+ * schema's issues, or else the first of parseStudySpec's cross-field checks. Empty when it parses.
+ */
+export function studySpecProblems(input: unknown): InputError[] {
+  const result = studySpecSchema.safeParse(input, { error: genericMessage });
+  if (!result.success) return result.error.issues.map(issueError);
+  try {
+    parseStudySpec(input);
+    return [];
+  } catch (err) {
+    if (err instanceof InputError) return [err];
+    throw err;
+  }
+}
+
 /** Validates and completes a spec (defaults filled, counts sorted); throws InputError naming the field. */
 export function parseStudySpec(input: unknown): StudySpec {
   const result = studySpecSchema.safeParse(input, { error: genericMessage });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      throw new InputError(['spec', ...path, issue.keys[0]].join('.'), 'is not a known field');
-    }
-    throw new InputError(['spec', ...path].join('.'), issue.message);
-  }
+  if (!result.success) throw issueError(result.error.issues[0]);
   const spec: StudySpec = result.data;
   spec.groups.forEach((group, g) => {
     // Induction heads are deterministic: several draws would repeat one condition.
