@@ -54,8 +54,9 @@ export function toStudioError(err: unknown, context: string, log: ErrorLog = def
   return { kind: 'internal', message: `Something went wrong (${context}): ${message}` };
 }
 
+/** `outDir`, `spec.groups.1.counts`, `--host`: a request field or a flag, not a file or a thing ("study 3"). */
 function isFieldName(name: string): boolean {
-  return /^spec(\.|$)/.test(name) || /^--?[a-z_]+$/.test(name);
+  return /^[A-Za-z_]\w*(\.\w+)*$/.test(name) || /^--?[a-z][\w-]*$/.test(name);
 }
 
 function isFilePath(name: string): boolean {
