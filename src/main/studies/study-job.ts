@@ -66,14 +66,17 @@ export async function runStudyJob(store: Store, studyId: number, opts: StudyJobO
   };
 
   let engine = opts.engine;
+  // After loading, the engine only compiles again for the induction scores (the patterns graph).
+  let loaded = false;
   try {
     emit({ phase: 'preparing', done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction: null, message: `Opening ${model.path}` });
     engine ??= await (opts.openEngine ?? defaultOpenEngine)({
       modelDir: model.path,
       provider: opts.provider ?? study.spec.provider,
       signal: opts.signal,
-      onProgress: (e) => emit(engineProgress(e)),
+      onProgress: (e) => emit(engineProgress(e, loaded ? 'scoring' : null)),
     });
+    loaded = true;
     checkStop();
     if (!isPrepared(store, studyId)) {
       emit({ phase: 'scoring', done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction: 0, message: 'Preparing: induction scores, conditions and trials' });
@@ -117,8 +120,8 @@ export async function runStudyJob(store: Store, studyId: number, opts: StudyJobO
   }
 }
 
-function engineProgress(e: EngineProgress): Omit<JobProgress, 'studyId'> {
-  const phase: StudyPhase = e.stage === 'hash' ? 'preparing' : 'compiling';
+function engineProgress(e: EngineProgress, during: StudyPhase | null): Omit<JobProgress, 'studyId'> {
+  const phase: StudyPhase = during ?? (e.stage === 'hash' ? 'preparing' : 'compiling');
   return { phase, done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction: e.fraction ?? null, message: e.message };
 }
 

@@ -1,0 +1,115 @@
+// The queue through the contract: a small study's events from queued to done (phases in order,
+// rows monotone, one finished event), pause / resume / cancel / reorder, and a restart that finds
+// the queue as it was (the study running at shutdown first in line, the rest in their order).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STUDY_PHASES } from '../../src/shared/ipc/studies';
+import type { StudyProgressEvent } from '../../src/shared/ipc/events';
+import { setupApp, smallSpec, type AppWorld } from './app-fixtures';
+
+let w: AppWorld;
+beforeAll(async () => {
+  w = await setupApp('app-queue-');
+});
+afterAll(() => w.cleanup());
+
+const create = async (overrides: Record<string, unknown> = {}) => (await w.value('studies.create', { spec: smallSpec(overrides) })).id;
+
+/** A study with enough batches to be stopped in the middle: 4 conditions x 40 trials, batches of 2. */
+const LONG = { permutations: 40, batchSize: 2 };
+
+function progressOf(id: number): StudyProgressEvent[] {
+  return w.events.filter((e) => e.name === 'study.progress').map((e) => e.payload as StudyProgressEvent).filter((p) => p.studyId === id);
+}
+
+describe('events of one study', () => {
+  it('go from queued to done: phases in order, rows monotone, one finished event, the queue empty again', async () => {
+    const start = w.events.length;
+    const id = await create();
+    const finished = w.next('study.finished', (e) => e.studyId === id);
+    const idle = w.next('queue.changed', (q) => q.running === null && q.waiting.length === 0);
+    await finished;
+    await idle;
+    const mine = w.events.slice(start);
+    const progress = progressOf(id);
+    const order = progress.map((p) => STUDY_PHASES.indexOf(p.phase));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['preparing', 'compiling', 'scoring', 'running']));
+    const running = progress.filter((p) => p.phase === 'running');
+    expect(running.map((p) => p.done)).toEqual([...running.map((p) => p.done)].sort((a, b) => a - b));
+    expect(running.at(-1)).toMatchObject({ done: 24, total: 24, fraction: 1 });
+    expect(running.some((p) => p.rowsPerSecond !== null && p.etaSeconds !== null)).toBe(true);
+    const finished = mine.filter((e) => e.name === 'study.finished');
+    expect(finished.map((e) => e.payload)).toEqual([{ studyId: id, status: 'done' }]);
+    expect(mine.findIndex((e) => e.name === 'study.finished')).toBeGreaterThan(mine.findLastIndex((e) => e.name === 'study.progress'));
+    expect(mine.some((e) => e.name === 'studies.changed' && (e.payload as { change: string }).change === 'created')).toBe(true);
+    const queueStates = mine.filter((e) => e.name === 'queue.changed').map((e) => e.payload as { running: { studyId: number } | null });
+    expect(queueStates.some((q) => q.running?.studyId === id)).toBe(true);
+    expect(queueStates.at(-1)?.running).toBeNull();
+    // Every event payload has the contract's declared shape.
+    const { eventSchemas } = await import('../../src/shared/ipc/events');
+    for (const e of mine) eventSchemas[e.name].parse(e.payload);
+  });
+});
+
+describe('queue control', () => {
+  it('pause, reorder, cancel and resume; the paused study resumes where it stopped', async () => {
+    const a = await create({ ...LONG, name: 'a' });
+    await w.next('study.progress', (p) => p.studyId === a && p.phase === 'running' && p.done > 0);
+    const b = await create({ name: 'b' });
+    const c = await create({ name: 'c' });
+    expect((await w.value('queue.state')).waiting.map((e) => e.studyId)).toEqual([b, c]);
+    expect((await w.value('queue.reorder', { ids: [c, b] })).waiting.map((e) => e.studyId)).toEqual([c, b]);
+
+    const pausedA = w.next('study.finished', (e) => e.studyId === a);
+    const state = await w.value('queue.pause', { id: a });
+    expect(await pausedA).toEqual({ studyId: a, status: 'paused' });
+    expect(state.waiting.map((e) => e.studyId)).toEqual([c, b]);
+    const stoppedAt = (await w.value('studies.summary', { id: a })).study.done;
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(stoppedAt).toBeLessThan(160);
+
+    // c runs before b (the new order); b is cancelled while it waits.
+    const cDone = w.next('study.finished', (e) => e.studyId === c);
+    expect((await w.value('queue.cancel', { id: b })).waiting.map((e) => e.studyId)).toEqual([]);
+    await cDone;
+    const started = w.events.filter((e) => e.name === 'study.progress').map((e) => (e.payload as StudyProgressEvent).studyId);
+    expect(started).not.toContain(b);
+    const queue = await w.value('queue.state');
+    expect(queue.stopped.map((e) => e.studyId)).toContain(a);
+    expect((await w.value('studies.summary', { id: b })).study.status).toBe('cancelled');
+
+    const aDone = w.next('study.finished', (e) => e.studyId === a && e.status === 'done');
+    const mark = w.events.length;
+    await w.value('queue.resume', { id: a });
+    await aDone;
+    const resumed = w.events.slice(mark).flatMap((e) => (e.name === 'study.progress' ? [e.payload as StudyProgressEvent] : []));
+    const running = resumed.filter((p) => p.studyId === a && p.phase === 'running');
+    // Resuming starts from the stored rows, not from zero, and ends with all of them.
+    expect(running[0]?.done).toBe(stoppedAt);
+    expect(running.at(-1)).toMatchObject({ done: 160, total: 160 });
+
+    const bDone = w.next('study.finished', (e) => e.studyId === b && e.status === 'done');
+    await w.value('queue.enqueue', { id: b });
+    await bDone;
+  });
+});
+
+describe('restart', () => {
+  it('finds the queue as it was: the running study first, then the waiting ones in order', async () => {
+    const a = await create({ ...LONG, name: 'running at quit' });
+    await w.next('study.progress', (p) => p.studyId === a && p.phase === 'running' && p.done > 0);
+    const b = await create({ name: 'second' });
+    const c = await create({ name: 'third' });
+    await w.value('queue.reorder', { ids: [c, b] });
+    await w.reopen();
+    const state = await w.value('queue.state');
+    expect(state.running?.studyId).toBe(a);
+    expect(state.waiting.map((e) => e.studyId)).toEqual([c, b]);
+    await w.next('study.finished', (e) => e.studyId === b);
+    for (const id of [a, b, c]) {
+      const { study } = await w.value('studies.summary', { id });
+      expect(study.status).toBe('done');
+      expect(study.done).toBe(study.total);
+    }
+  });
+});
