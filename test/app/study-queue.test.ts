@@ -25,9 +25,9 @@ describe('events of one study', () => {
   it('go from queued to done: phases in order, rows monotone, one finished event, the queue empty again', async () => {
     const start = w.events.length;
     const id = await create();
-    const finished = w.next('study.finished', (e) => e.studyId === id);
+    const finishedEvent = w.next('study.finished', (e) => e.studyId === id);
     const idle = w.next('queue.changed', (q) => q.running === null && q.waiting.length === 0);
-    await finished;
+    await finishedEvent;
     await idle;
     const mine = w.events.slice(start);
     const progress = progressOf(id);
