@@ -19,6 +19,7 @@ import {
 } from '../store/studies-repo';
 import { hasLiveRunner } from './active-runs';
 import { runStudyJob, type JobProgress, type StudyJobOptions } from './study-job';
+import { studyError } from './study-views';
 
 export type QueueEvent =
   | { type: 'changed' }
@@ -210,7 +211,10 @@ export class StudyQueue {
       }
       this.emit({ type: 'finished', studyId, status: finalStatus(status) });
     } catch (err) {
-      this.emit({ type: 'failed', studyId, error: toStudioError(err, `study ${studyId}`, this.log) });
+      const mapped = toStudioError(err, `study ${studyId}`, this.log);
+      // The event says what the study's record says (the same message the history shows).
+      const stored = getStudyRecord(this.store, studyId);
+      this.emit({ type: 'failed', studyId, error: (stored && studyError(stored)) ?? mapped });
     }
   }
 
