@@ -17,8 +17,10 @@ export default defineConfig({
     },
   },
   preload: {
-    // Sandboxed preloads must be CommonJS.
+    // Sandboxed preloads must be CommonJS and may require nothing but 'electron': the contract's
+    // dependencies (zod) are bundled in.
     build: {
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
