@@ -17,6 +17,17 @@ const create = async (overrides: Record<string, unknown> = {}) => (await w.value
 /** A study with enough batches to be stopped in the middle: 4 conditions x 40 trials, batches of 2. */
 const LONG = { permutations: 40, batchSize: 2 };
 
+/** A long study running (past its first batch), then two more waiting, reordered to [c, b]. */
+async function runningAndTwoWaiting(names: [string, string, string]): Promise<[number, number, number]> {
+  const a = await create({ ...LONG, name: names[0] });
+  await w.next('study.progress', (p) => p.studyId === a && p.phase === 'running' && p.done > 0);
+  const b = await create({ name: names[1] });
+  const c = await create({ name: names[2] });
+  expect((await w.value('queue.state')).waiting.map((e) => e.studyId)).toEqual([b, c]);
+  expect((await w.value('queue.reorder', { ids: [c, b] })).waiting.map((e) => e.studyId)).toEqual([c, b]);
+  return [a, b, c];
+}
+
 function progressOf(id: number): StudyProgressEvent[] {
   return w.events.filter((e) => e.name === 'study.progress').map((e) => e.payload as StudyProgressEvent).filter((p) => p.studyId === id);
 }
@@ -53,12 +64,7 @@ describe('events of one study', () => {
 
 describe('queue control', () => {
   it('pause, reorder, cancel and resume; the paused study resumes where it stopped', async () => {
-    const a = await create({ ...LONG, name: 'a' });
-    await w.next('study.progress', (p) => p.studyId === a && p.phase === 'running' && p.done > 0);
-    const b = await create({ name: 'b' });
-    const c = await create({ name: 'c' });
-    expect((await w.value('queue.state')).waiting.map((e) => e.studyId)).toEqual([b, c]);
-    expect((await w.value('queue.reorder', { ids: [c, b] })).waiting.map((e) => e.studyId)).toEqual([c, b]);
+    const [a, b, c] = await runningAndTwoWaiting(['a', 'b', 'c']);
 
     const pausedA = w.next('study.finished', (e) => e.studyId === a);
     const state = await w.value('queue.pause', { id: a });
@@ -96,11 +102,7 @@ describe('queue control', () => {
 
 describe('restart', () => {
   it('finds the queue as it was: the running study first, then the waiting ones in order', async () => {
-    const a = await create({ ...LONG, name: 'running at quit' });
-    await w.next('study.progress', (p) => p.studyId === a && p.phase === 'running' && p.done > 0);
-    const b = await create({ name: 'second' });
-    const c = await create({ name: 'third' });
-    await w.value('queue.reorder', { ids: [c, b] });
+    const [a, b, c] = await runningAndTwoWaiting(['running at quit', 'second', 'third']);
     await w.reopen();
     const state = await w.value('queue.state');
     expect(state.running?.studyId).toBe(a);
