@@ -104,7 +104,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
     const out = stringFlag(args, 'out');
     if (!out) throw new UsageError('export needs --out <dir>');
     const result = await exportStudy(store, studyId, resolve(out), { modelName: stringFlag(args, 'model_name') });
-    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + 3;
+    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + 3 + (result.inductionScores ? 1 : 0);
     console.log(`Exported study ${studyId} to ${result.outDir} (${files} files).`);
     return 0;
   },
