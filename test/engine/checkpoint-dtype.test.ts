@@ -7,7 +7,7 @@ import {
   float16ToFloat32,
   float32ToBfloat16Bits,
   float32ToFloat16Bits,
-} from '../../src/main/engine/checkpoint';
+} from '../../src/main/engine/half-precision';
 import { mulberry32, roundToBf16, roundToF16 } from '../helpers/hf-checkpoint';
 
 describe('float16 / bfloat16 decoding', () => {

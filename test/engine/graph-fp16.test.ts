@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
-import { float16ToNumber, float32ToFloat16 } from '../../src/main/engine/graph/onnx-builder';
+import { float16ToFloat32, toFloat16Array } from '../../src/main/engine/half-precision';
 import type { ModelSpec } from '../../src/shared/model-spec';
 import { mulberry32, roundToF16 } from '../helpers/hf-checkpoint';
 import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
@@ -26,11 +26,11 @@ describe('float32 -> float16 encoding', () => {
     const random = Array.from({ length: 20000 }, () => (u() - 0.5) * 2 ** Math.floor(u() * 44 - 28));
     const values = Float32Array.from([...special, ...random]);
     const expected = roundToF16(values);
-    const got = float32ToFloat16(values);
+    const got = toFloat16Array(values);
     let bad = 0;
-    for (let i = 0; i < values.length; i++) if (!Object.is(float16ToNumber(got[i]), expected[i])) bad++;
+    for (let i = 0; i < values.length; i++) if (!Object.is(float16ToFloat32(got[i]), expected[i])) bad++;
     expect(bad).toBe(0);
-    expect(Number.isNaN(float16ToNumber(float32ToFloat16(Float32Array.of(NaN))[0]))).toBe(true);
+    expect(Number.isNaN(float16ToFloat32(toFloat16Array(Float32Array.of(NaN))[0]))).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/engine/engine-types';
-import { accumulateInductionSums, computeInductionScores, formatInductionCsv, validateSequences } from '../../src/main/engine/induction';
+import { accumulateInductionSums, computeInductionScores, validateSequences } from '../../src/main/engine/induction';
 import { inductionTokenPool, randomInductionSequences } from '../../src/main/engine/induction-tokens';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { isInputError } from '../../src/shared/errors';
@@ -80,17 +80,6 @@ describe('validateSequences', () => {
     }
     expect(isInputError(caught) && caught.file).toBe('/data/seqs.json');
     expect((caught as Error).message).toMatch(message);
-  });
-});
-
-describe('formatInductionCsv', () => {
-  it('writes layer,head,scores sorted by score, highest first', () => {
-    const csv = formatInductionCsv([
-      { layer: 0, head: 1, score: 0.25 },
-      { layer: 1, head: 0, score: 0.75 },
-      { layer: 0, head: 0, score: 0.5 },
-    ]);
-    expect(csv).toBe('layer,head,scores\n1,0,0.75\n0,0,0.5\n0,1,0.25\n');
   });
 });
 

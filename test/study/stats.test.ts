@@ -2,7 +2,7 @@
 // samples: t-based intervals must cover the true mean 95% of the time even with 5 trials.
 
 import { describe, expect, it } from 'vitest';
-import { conditionMetrics, pairedDifferences, peakLag, promptMasses, relativeChange, relativeInterval } from '../../src/shared/study/metrics';
+import { conditionMetrics, pairedDifferences, peakLag, promptMasses, relativeInterval, relativeToBaseline } from '../../src/shared/study/metrics';
 import { createRng, type Rng } from '../../src/shared/study/prng';
 import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
 
@@ -122,13 +122,14 @@ describe('conditionMetrics', () => {
   });
 });
 
-describe('relativeChange', () => {
-  it('is (value - baseline) / baseline, NaN for a zero baseline', () => {
-    expect(relativeChange(0.3, 0.4)).toBeCloseTo(-0.25, 15);
-    expect(relativeChange(0.3, 0)).toBeNaN();
+describe('relativeToBaseline', () => {
+  it('is delta / baseline, null without a usable baseline', () => {
+    expect(relativeToBaseline(-0.1, 0.4)).toBeCloseTo(-0.25, 15);
+    for (const baseline of [0, NaN, null, undefined]) expect(relativeToBaseline(-0.1, baseline)).toBeNull();
     const r = relativeInterval({ value: -0.1, ciLow: -0.12, ciHigh: -0.08 }, 0.4);
-    expect(r.value).toBeCloseTo(-0.25, 15);
-    expect(r.ciLow).toBeCloseTo(-0.3, 15);
-    expect(r.ciHigh).toBeCloseTo(-0.2, 15);
+    expect(r?.value).toBeCloseTo(-0.25, 15);
+    expect(r?.ciLow).toBeCloseTo(-0.3, 15);
+    expect(r?.ciHigh).toBeCloseTo(-0.2, 15);
+    expect(relativeInterval({ value: -0.1, ciLow: -0.12, ciHigh: -0.08 }, 0)).toBeNull();
   });
 });

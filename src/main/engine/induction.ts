@@ -3,14 +3,11 @@
 // the second copy to position i - T + 1, the token AFTER the earlier occurrence of token[i].
 // Mirrors TransformerLens's induction-score recipe (without the BOS it prepends).
 
-import type { HeadRef } from '../../shared/model-spec';
+import { InputError } from '../../shared/errors';
+import { compareHeadScores } from '../../shared/study/heads';
+import type { HeadScore } from '../../shared/study/types';
 import type { Engine } from './engine-types';
 import { randomInductionSequences } from './induction-tokens';
-import { InputError } from '../../shared/errors';
-
-export interface HeadScore extends HeadRef {
-  score: number;
-}
 
 export type InductionMethod =
   | {
@@ -27,7 +24,7 @@ export type InductionMethod =
   | { kind: 'repeated-given'; seqLen: number; count: number; bos: false };
 
 export interface InductionResult {
-  /** Sorted by score, descending (ties: layer, then head). */
+  /** Ranked by compareHeadScores: score descending, ties by layer, then head. */
   scores: HeadScore[];
   method: InductionMethod;
 }
@@ -81,10 +78,6 @@ export function accumulateInductionSums(patterns: Float32Array[], batch: number,
   });
 }
 
-export function sortScores(scores: HeadScore[]): HeadScore[] {
-  return scores.sort((a, b) => b.score - a.score || a.layer - b.layer || a.head - b.head);
-}
-
 export async function computeInductionScores(
   engine: Pick<Engine, 'info' | 'patterns'>,
   source: InductionSource,
@@ -124,11 +117,5 @@ export async function computeInductionScores(
   for (let layer = 0; layer < L; layer++) {
     for (let head = 0; head < H; head++) scores.push({ layer, head, score: sums[layer * H + head] / denom });
   }
-  return { scores: sortScores(scores), method };
-}
-
-/** The seed-compatible score CSV: `layer,head,scores`, sorted by score descending. */
-export function formatInductionCsv(scores: readonly HeadScore[]): string {
-  const rows = sortScores([...scores]).map((s) => `${s.layer},${s.head},${s.score}`);
-  return ['layer,head,scores', ...rows].join('\n') + '\n';
+  return { scores: scores.sort(compareHeadScores), method };
 }

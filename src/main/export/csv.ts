@@ -1,6 +1,7 @@
 // CSV writers: the seed's lag tables (header exactly `Lag,Mean Probability`, numbers as pandas'
 // to_csv writes them), our per-condition table with the statistics, and the per-condition summary.
 
+import { relativeToBaseline } from '../../shared/study/metrics';
 import type { Condition, ConditionMetrics, Interval, LagCurve } from '../../shared/study/types';
 
 /**
@@ -86,7 +87,7 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
     SUMMARY_HEADER,
     rows.map(({ condition: c, metrics: m, trials, baselinePlus1 }) => {
       const d = m.deltaPlus1;
-      const relative = d && baselinePlus1 ? d.value / baselinePlus1 : null;
+      const relative = d ? relativeToBaseline(d.value, baselinePlus1) : null;
       return [
         c.key, c.label, c.headType, c.headType === 'none' ? 'none' : c.mode, c.layerRange, c.count, c.draw, trials,
         ...iv(m.pPlus1), ...iv(m.pMinus1), ...iv(m.pZero),

@@ -1,11 +1,12 @@
 // Study rows: the spec as given, what it resolved to (model, token set, score set, sampled tokens),
 // status, and provenance (which app, runtime, provider and dtype produced the results, and how long).
 
-import type { StudySpec } from '../../shared/study/types';
+import { InputError } from '../../shared/errors';
+import type { StudySpec, StudyStatus } from '../../shared/study/types';
 import { blobInt32, int32Blob } from './blobs';
 import { prepare, type Store } from './db';
 
-export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+export type { StudyStatus };
 
 export interface Provenance {
   appVersion: string | null;
@@ -104,6 +105,17 @@ export function insertStudy(store: Store, s: NewStudy): number {
 export function getStudyRecord(store: Store, id: number): StudyRecord | undefined {
   const row = prepare<[number], StudyRow>(store.db, `SELECT * FROM studies WHERE id = ?`).get(id);
   return row && toRecord(row);
+}
+
+/** The study's record; InputError naming `study <id>` when the database has none. */
+export function requireStudyRecord(store: Store, id: number): StudyRecord {
+  const study = getStudyRecord(store, id);
+  if (!study) throw noSuchStudy(id);
+  return study;
+}
+
+export function noSuchStudy(id: number): InputError {
+  return new InputError(`study ${id}`, 'no such study in the database');
 }
 
 /** Every study, newest first. */

@@ -13,11 +13,11 @@ import { getModel, type ModelRecord } from '../store/models-repo';
 import { insertResult, listResultKeys } from '../store/results-repo';
 import {
   addRunTime,
-  getStudyRecord,
   getStudyStatus,
   recordStudyFinished,
   recordStudyStart,
   releaseStudyRunner,
+  requireStudyRecord,
   setStudyBatchSize,
   transitionStudy,
   type Provenance,
@@ -60,7 +60,7 @@ export interface RunOptions {
 
 /** Runs (or resumes) a study until it is done, paused or cancelled; resolves to the final status. */
 export async function runStudy(store: Store, studyId: number, opts: RunOptions = {}): Promise<StudyStatus> {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   if (study.status === 'done') return 'done';
   if (hasLiveRunner(store, study)) {
     throw new Error(`study ${studyId} is already running (process ${study.runnerPid ?? process.pid})`);
@@ -79,7 +79,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     checkEngine(engine, study, model, present.size > 0);
     if (!recordStudyStart(store, studyId, study.status, provenanceOf(engine), process.pid)) {
       // Paused, cancelled or deleted while the engine was loading: do not start.
-      const status = requireStudy(store, studyId).status;
+      const status = requireStudyRecord(store, studyId).status;
       emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status });
       return status;
     }
@@ -191,11 +191,6 @@ function stopReason(store: Store, studyId: number, signal: AbortSignal | undefin
   return null;
 }
 
-function requireStudy(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw new InputError(`study ${studyId}`, 'no such study in the database');
-  return study;
-}
 
 /** Row numbers (trial * C + condition idx) that already have a result. */
 function presentRows(store: Store, studyId: number, conditions: ConditionRecord[]): Set<number> {

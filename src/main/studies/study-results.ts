@@ -10,7 +10,7 @@ import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
 import { loadResults } from '../store/results-repo';
-import { getStudyRecord, type StudyRecord } from '../store/studies-repo';
+import { requireStudyRecord, type StudyStatus } from '../store/studies-repo';
 
 export interface ConditionResults {
   /** Trials with a result. */
@@ -33,14 +33,14 @@ export interface ConditionSummary {
 export interface StudySummary {
   studyId: number;
   name: string;
-  status: StudyRecord['status'];
+  status: StudyStatus;
   seqLen: number;
   permutations: number;
   conditions: ConditionSummary[];
 }
 
 export function loadConditionResults(store: Store, studyId: number, conditionId: number): ConditionResults {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   if (!listConditions(store, studyId).some((c) => c.id === conditionId)) {
     throw new InputError(`study ${studyId}`, `has no condition ${conditionId}`);
   }
@@ -49,7 +49,7 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
 
 /** Lag curves and metrics of every condition (paired with the baseline, condition index 0). */
 export function studySummary(store: Store, studyId: number): StudySummary {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
   const rowsOf = conditions.map((c) => contiguousPrefix(loadResults(store, c.id)));
   const baselineIdx = conditions.findIndex((c) => c.count === 0);
@@ -88,8 +88,3 @@ function packRows(seqLen: number, results: { trialIdx: number; probs: Float32Arr
   return { trials: results.length, seqLen, trialIndices: Int32Array.from(results, (r) => r.trialIdx), probs };
 }
 
-function requireStudy(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw new InputError(`study ${studyId}`, 'no such study in the database');
-  return study;
-}

@@ -76,16 +76,17 @@ export function conditionMetrics(
   };
 }
 
-/** (value - baseline) / baseline; NaN when the baseline is 0. */
-export function relativeChange(value: number, baseline: number): number {
-  return baseline === 0 ? NaN : (value - baseline) / baseline;
+/**
+ * A paired difference from baseline as a fraction of the baseline mean: delta / baseline (the
+ * baseline mean taken as fixed). Null where there is no usable baseline (absent, 0 or NaN). The one
+ * relative change every table, summary and report uses.
+ */
+export function relativeToBaseline(delta: number, baseline: number | null | undefined): number | null {
+  return baseline ? delta / baseline : null;
 }
 
-/** A paired difference as a fraction of the baseline mean (the baseline mean taken as fixed). */
-export function relativeInterval(delta: Interval, baseline: number): Interval {
-  return {
-    value: relativeChange(baseline + delta.value, baseline),
-    ciLow: relativeChange(baseline + delta.ciLow, baseline),
-    ciHigh: relativeChange(baseline + delta.ciHigh, baseline),
-  };
+/** A paired difference's value and CI bounds relative to the baseline mean (relativeToBaseline). */
+export function relativeInterval(delta: Interval, baseline: number | null | undefined): Interval | null {
+  if (!baseline) return null;
+  return { value: delta.value / baseline, ciLow: delta.ciLow / baseline, ciHigh: delta.ciHigh / baseline };
 }

@@ -8,6 +8,8 @@ export type AblationMode = 'zero' | 'mean';
 /** Seed names kept for compatibility: `top` = LOWER half (near input), `bottom` = UPPER half. */
 export type LayerRange = 'full' | 'top' | 'bottom';
 export type ProviderChoice = 'auto' | 'cpu' | 'cuda';
+/** Where a stored study stands (the store's status column; shown across the IPC views). */
+export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 /** The model dimensions head selection needs (a subset of ModelSpec). */
 export interface ModelShape {

@@ -6,13 +6,13 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../../shared/errors';
 import { SUPPORTED_DTYPES, decodeToFloat32 } from './dtype';
-import { readJsonObject } from './json-file';
+import { readJsonObject } from '../../json-file';
 import { readExactly, readSafetensorsHeader, type TensorEntry, type UnsupportedTensor } from './safetensors-header';
 import { findWeightFiles } from './weight-files';
 
 // The checkpoint API in one import for callers that use this module path.
 export type { TensorEntry, UnsupportedTensor } from './safetensors-header';
-export { type SafetensorsDtype, float16ToFloat32, bfloat16ToFloat32 } from './dtype';
+export type { SafetensorsDtype } from './dtype';
 export { hashCheckpoint } from './checkpoint-hash';
 export { loadTokenizer, type LoadedTokenizer } from './tokenizer';
 

@@ -5,7 +5,7 @@
 import { fstatSync, readSync } from 'node:fs';
 import { InputError } from '../../../shared/errors';
 import { DTYPE_BYTES, isSupportedDtype, type SafetensorsDtype } from './dtype';
-import { isPlainObject, jsonKind, parseJsonText } from './json-file';
+import { isPlainObject, jsonKind, parseJsonText } from '../../json-file';
 
 /** Headers beyond this are not real checkpoints (a 70B model's header is ~100 KB). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;

@@ -19,6 +19,7 @@ export interface ModelGraphOptions {
   queryBlocks?: number;
 }
 
+/** The patterns graph's output for one layer, in TransformerLens's hook naming. */
 export function patternOutputName(layer: number): string {
   return `blocks.${layer}.attn.hook_pattern`;
 }

@@ -5,8 +5,9 @@
 
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from '../engine-types';
-import { fromFloat16Bits, toFloat16Bits } from './float16';
+import { fromFloat16Array, toFloat16Array } from '../half-precision';
 import { DEFAULT_QUERY_BLOCKS } from '../graph/blocked-attention';
+import { patternOutputName } from '../graph/model-graph';
 import { sessionOptions } from './provider';
 
 /** Head controls and ids for one batch, already sized [B, S] and [B, L, H]. */
@@ -34,13 +35,9 @@ export function cpuSubBatchRows(seqLen: number, nHeads: number): number {
   return Math.max(1, Math.floor(CPU_SUB_BATCH_BYTES / blockScoreBytes));
 }
 
-export function patternOutputName(layer: number): string {
-  return `blocks.${layer}.attn.hook_pattern`;
-}
-
 function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array;
-  if (tensor.type === 'float16') return fromFloat16Bits(tensor.data as Uint16Array);
+  if (tensor.type === 'float16') return fromFloat16Array(tensor.data as Uint16Array);
   throw new Error(`graph output has type ${tensor.type}, expected float32 or float16`);
 }
 
@@ -66,7 +63,7 @@ export class GraphSession {
 
   private floatTensor(name: string, values: Float32Array, dims: number[]): ort.Tensor {
     return this.inputTypes.get(name) === 'float16'
-      ? new ort.Tensor('float16', toFloat16Bits(values), dims)
+      ? new ort.Tensor('float16', toFloat16Array(values), dims)
       : new ort.Tensor('float32', values, dims);
   }
 

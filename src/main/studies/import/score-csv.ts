@@ -3,7 +3,8 @@
 // Heads the file leaves out are not an error: they are returned in `missing` for the UI to warn
 // about, and are never ablated (heads.ts only selects scored heads).
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../../../shared/errors';
 import type { HeadRef } from '../../../shared/model-spec';
 import { compareHeadScores } from '../../../shared/study/heads';
@@ -128,8 +129,12 @@ export function formatScoreCsv(scores: readonly HeadScore[]): string {
   return ['layer,head,scores', ...ranked.map((s) => `${s.layer},${s.head},${String(s.score)}`)].join('\n') + '\n';
 }
 
-/** Writes a score CSV atomically (temporary file, then rename), so a crash never leaves half a file. */
+/**
+ * Writes a score CSV atomically (temporary file, then rename), so a crash never leaves half a file;
+ * creates the folder if needed.
+ */
 export function writeScoreCsv(path: string, scores: readonly HeadScore[]): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, formatScoreCsv(scores));
   renameSync(tmp, path);
