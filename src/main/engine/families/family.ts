@@ -142,6 +142,19 @@ export function defaultRopeParams(config: Config, key: 'rope_scaling' | 'rope_pa
   return r;
 }
 
+/** The sizes most configs name alike (Llama, Mistral, Qwen2, Gemma-2, GPT-NeoX; not GPT-2). */
+export type StandardSizes = Pick<ModelSpec, 'hiddenSize' | 'nLayers' | 'nHeads' | 'intermediateSize' | 'vocabSize'>;
+
+export function standardSizes(config: Config, path: string): StandardSizes {
+  return {
+    hiddenSize: configInt(config, 'hidden_size', path),
+    nLayers: configInt(config, 'num_hidden_layers', path),
+    nHeads: configInt(config, 'num_attention_heads', path),
+    intermediateSize: configInt(config, 'intermediate_size', path),
+    vocabSize: configInt(config, 'vocab_size', path),
+  };
+}
+
 /** Grouped-query attention: each kv head serves a whole group of query heads. */
 export function checkKvHeads(nHeads: number, nKvHeads: number, path: string): void {
   if (nHeads % nKvHeads !== 0) {

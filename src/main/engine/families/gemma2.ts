@@ -7,15 +7,14 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
-import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, type FamilyModule } from './family';
+import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
 import { gatedMlpWeights, lmHeadWeights, rmsNormWeights, selfAttnWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
-  const hiddenSize = configInt(config, 'hidden_size', path);
-  const nLayers = configInt(config, 'num_hidden_layers', path);
-  const nHeads = configInt(config, 'num_attention_heads', path);
+  const sizes = standardSizes(config, path);
+  const { hiddenSize, nLayers, nHeads } = sizes;
   const nKvHeads = configInt(config, 'num_key_value_heads', path);
   checkKvHeads(nHeads, nKvHeads, path);
   // Required: Gemma-2's head_dim (256 for 2b/9b, 128 for 27b) is never hidden_size / heads.
@@ -33,13 +32,9 @@ function parseConfig(config: Config, path: string): ModelSpec {
     {
       family: 'gemma2',
       modelType: 'gemma2',
-      nLayers,
-      nHeads,
+      ...sizes,
       nKvHeads,
       headDim,
-      hiddenSize,
-      intermediateSize: configInt(config, 'intermediate_size', path),
-      vocabSize: configInt(config, 'vocab_size', path),
       maxPositions,
       // Checkpoints store w; Gemma2RMSNorm scales by (1 + w), computed in float32.
       norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 1 },

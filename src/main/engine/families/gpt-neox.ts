@@ -7,15 +7,14 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { linear, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, type FamilyModule } from './family';
+import { configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
 import { layerNormWeights, lmHeadWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
-  const hiddenSize = configInt(config, 'hidden_size', path);
-  const nLayers = configInt(config, 'num_hidden_layers', path);
-  const nHeads = configInt(config, 'num_attention_heads', path);
+  const sizes = standardSizes(config, path);
+  const { hiddenSize, nLayers, nHeads } = sizes;
   if (hiddenSize % nHeads !== 0) throw new InputError(path, `hidden_size (${hiddenSize}) is not divisible by num_attention_heads (${nHeads})`);
   const headDim = hiddenSize / nHeads;
   const rope = parseRope(config, path);
@@ -29,13 +28,9 @@ function parseConfig(config: Config, path: string): ModelSpec {
     {
       family: 'gpt_neox',
       modelType: 'gpt_neox',
-      nLayers,
-      nHeads,
+      ...sizes,
       nKvHeads: nHeads,
       headDim,
-      hiddenSize,
-      intermediateSize: configInt(config, 'intermediate_size', path),
-      vocabSize: configInt(config, 'vocab_size', path),
       maxPositions: configIntOr(config, 'max_position_embeddings', path, 2048), // GPTNeoXConfig's default
       norm: { kind: 'layer', eps: configPositiveOr(config, 'layer_norm_eps', path, 1e-5), weightOffset: 0 },
       positional: { kind: 'rotary', theta: rope.theta, rotaryDim, scaling: null },

@@ -7,16 +7,15 @@ import type { ModelSpec, RopeScalingLlama3 } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
-import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configObjectOr, configPositiveOr, familySpec, type FamilyModule } from './family';
+import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configObjectOr, configPositiveOr, familySpec, standardSizes, type FamilyModule } from './family';
 import { gatedMlpWeights, lmHeadWeights, rmsNormWeights, selfAttnWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
   const modelType = typeof config.model_type === 'string' ? config.model_type : modelTypeFromArchitectures(config);
-  const hiddenSize = configInt(config, 'hidden_size', path);
-  const nLayers = configInt(config, 'num_hidden_layers', path);
-  const nHeads = configInt(config, 'num_attention_heads', path);
+  const sizes = standardSizes(config, path);
+  const { hiddenSize, nLayers, nHeads } = sizes;
   // Absent in Llama 1 / early Llama 2 configs: plain multi-head attention.
   const nKvHeads = configIntOr(config, 'num_key_value_heads', path, nHeads);
   checkKvHeads(nHeads, nKvHeads, path);
@@ -38,13 +37,9 @@ function parseConfig(config: Config, path: string): ModelSpec {
     {
       family: 'llama',
       modelType,
-      nLayers,
-      nHeads,
+      ...sizes,
       nKvHeads,
       headDim,
-      hiddenSize,
-      intermediateSize: configInt(config, 'intermediate_size', path),
-      vocabSize: configInt(config, 'vocab_size', path),
       maxPositions,
       // 1e-6 is LlamaConfig's / Qwen2Config's / MistralConfig's default.
       norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 0 },
