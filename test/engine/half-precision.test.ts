@@ -2,6 +2,7 @@
 // round trip over all 65,536 bit patterns, and round-to-nearest-even on the ties that decide it.
 import { describe, expect, it } from 'vitest';
 import { fromFloat16Array, toFloat16Array } from '../../src/main/engine/half-precision';
+import { at } from '../../src/shared/checked';
 
 describe('float16', () => {
   it('round-trips every half-precision bit pattern (NaNs stay NaN)', () => {
@@ -10,7 +11,7 @@ describe('float16', () => {
     let mismatches = 0;
     for (let i = 0; i < 65536; i++) {
       const isNaN16 = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
-      if (isNaN16 ? (back[i] & 0x7c00) !== 0x7c00 || (back[i] & 0x3ff) === 0 : back[i] !== i) mismatches++;
+      if (isNaN16 ? (at(back, i) & 0x7c00) !== 0x7c00 || (at(back, i) & 0x3ff) === 0 : back[i] !== i) mismatches++;
     }
     expect(mismatches).toBe(0);
   });

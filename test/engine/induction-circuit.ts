@@ -10,6 +10,7 @@
 // re-implementation of HF's Llama forward during development: L1H0 score 1.000, others < 0.1 (T = 8).
 
 import type { TinyModel } from '../helpers/tiny-models';
+import { at } from '../../src/shared/checked';
 
 const V = 32;
 const D_MODEL = 128;
@@ -42,7 +43,7 @@ export function inductionCircuitModel(): TinyModel {
   const rand = seeded(7);
   const noise = (scale: number) => (rand() * 2 - 1) * scale;
   const matrix = (rows: number, cols: number) => ({ shape: [rows, cols], data: new Float32Array(rows * cols) });
-  const set = (m: { shape: number[]; data: Float32Array }, r: number, c: number, v: number) => (m.data[r * m.shape[1] + c] = v);
+  const set = (m: { shape: number[]; data: Float32Array }, r: number, c: number, v: number) => (m.data[r * at(m.shape, 1) + c] = v);
   const ones = (n: number) => ({ shape: [n], data: new Float32Array(n).fill(1) });
   const invFreq = (k: number) => THETA ** (-(2 * k) / D_HEAD);
   const staticSlot = (m: number) => (m < 16 ? 16 + m : 48 + (m - 16)); // head dims in pairs 16..31

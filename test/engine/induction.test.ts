@@ -12,6 +12,7 @@ import { loadEngine } from '../../src/main/engine/load-engine';
 import { isInputError } from '../../src/shared/errors';
 import { writeCheckpoint } from '../helpers/hf-checkpoint';
 import { CIRCUIT_VOCAB, INDUCTION_HEAD, PREVIOUS_TOKEN_HEAD, inductionCircuitModel } from './induction-circuit';
+import { at } from '../../src/shared/checked';
 
 describe('accumulateInductionSums', () => {
   // One layer, B = 1, H = 2, T = 3 (S = 6): head 0 attends to i - T + 1, head 1 to i - T.
@@ -103,7 +104,7 @@ describe('computeInductionScores on a constructed induction circuit', () => {
     const result = await computeInductionScores(engine, { seqLen: 8, count: 6, seed: 3 }, pool, { batchSize: 4 });
     console.log(result.scores.map((s) => `L${s.layer}H${s.head}=${s.score.toFixed(6)}`).join(' '));
     expect(result.scores[0]).toMatchObject(INDUCTION_HEAD);
-    expect(result.scores[0].score).toBeGreaterThan(0.99);
+    expect(at(result.scores, 0).score).toBeGreaterThan(0.99);
     for (const s of result.scores.slice(1)) expect(s.score).toBeLessThan(0.3);
     // The previous-token head attends to i - 1, never to i - T + 1 (T = 8).
     const prev = result.scores.find((s) => s.layer === PREVIOUS_TOKEN_HEAD.layer && s.head === PREVIOUS_TOKEN_HEAD.head)!;

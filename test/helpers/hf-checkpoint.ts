@@ -5,6 +5,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { at, entry } from '../../src/shared/checked';
 
 export interface CheckpointTensors {
   [name: string]: { shape: number[]; data: Float32Array };
@@ -29,7 +30,7 @@ export function writeCheckpoint(opts: WriteCheckpointOptions): void {
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify(sortKeysDeep(opts.config), null, 2)}\n`);
   const names = Object.keys(tensors).sort();
   for (const name of names) {
-    const { shape, data } = tensors[name];
+    const { shape, data } = entry(tensors, name);
     const n = shape.reduce((a, b) => a * b, 1);
     if (n !== data.length) throw new Error(`tensor ${name}: shape [${shape}] has ${n} elements, data has ${data.length}`);
   }
@@ -45,7 +46,7 @@ export function writeCheckpoint(opts: WriteCheckpointOptions): void {
       writeSafetensorsFile(join(dir, file), pick(tensors, mine), dtype);
       for (const name of mine) {
         weightMap[name] = file;
-        totalSize += tensors[name].data.length * (dtype === 'F32' ? 4 : 2);
+        totalSize += entry(tensors, name).data.length * (dtype === 'F32' ? 4 : 2);
       }
     }
     const index = { metadata: { total_size: totalSize }, weight_map: weightMap };
@@ -62,9 +63,9 @@ export function writeSafetensorsFile(file: string, tensors: CheckpointTensors, d
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   const chunks: Uint8Array[] = [];
   let offset = 0;
-  for (const name of Object.keys(tensors).sort()) {
-    const bytes = encode(tensors[name].data, dtype);
-    header[name] = { dtype, shape: tensors[name].shape, data_offsets: [offset, offset + bytes.length] };
+  for (const [name, tensor] of Object.entries(tensors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const bytes = encode(tensor.data, dtype);
+    header[name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -115,16 +116,15 @@ function encode(data: Float32Array, dtype: WriteDtype): Uint8Array {
   const rounded = dtype === 'BF16' ? roundToBf16(data) : roundToF16(data);
   const f32 = new Float32Array(1);
   const u32 = new Uint32Array(f32.buffer);
-  for (let i = 0; i < data.length; i++) {
-    const r = rounded[i];
+  rounded.forEach((r, i) => {
     let bits: number;
     if (Number.isNaN(r)) bits = dtype === 'BF16' ? 0x7fc0 : 0x7e00;
     else if (dtype === 'BF16') {
       f32[0] = r;
-      bits = u32[0] >>> 16;
+      bits = at(u32, 0) >>> 16;
     } else bits = f16Bits(r);
     out.writeUInt16LE(bits, i * 2);
-  }
+  });
   return out;
 }
 
@@ -172,7 +172,7 @@ export function tinyVocabWords(count: number): string[] {
     let n = i;
     let w = '';
     do {
-      w += c[n % c.length] + v[Math.floor(n / c.length) % v.length];
+      w += at(c, n % c.length) + at(v, Math.floor(n / c.length) % v.length);
       n = Math.floor(n / (c.length * v.length));
     } while (n > 0);
     words.push(w);
@@ -192,7 +192,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 function pick(tensors: CheckpointTensors, names: string[]): CheckpointTensors {
-  return Object.fromEntries(names.map((n) => [n, tensors[n]]));
+  return Object.fromEntries(names.map((n) => [n, entry(tensors, n)]));
 }
 
 function pad5(n: number): string {

@@ -4,6 +4,7 @@
 // logits spread over a few units, norms near 1 and biases small but nonzero.
 
 import { mulberry32, writeCheckpoint, type CheckpointTensors, type WriteDtype } from './hf-checkpoint';
+import { at, first } from '../../src/shared/checked';
 
 export interface TinyModel {
   config: Record<string, unknown>;
@@ -237,7 +238,7 @@ function randn(g: () => number, shape: number[], std: number) {
 }
 
 function addConst(x: { shape: number[]; data: Float32Array }, c: number) {
-  for (let i = 0; i < x.data.length; i++) x.data[i] += c;
+  x.data.forEach((v, i) => (x.data[i] = v + c));
   return x;
 }
 
@@ -256,9 +257,9 @@ function linear(g: () => number, fanIn: number, rows: [number, number][]) {
 /** GPT-2 Conv1D weight [in, out]; `cols` lists consecutive column blocks as [count, gain]. */
 function conv1d(g: () => number, fanIn: number, cols: [number, number][]) {
   const { data, shape } = linear(g, fanIn, cols); // [out, in]
-  const [out] = shape;
+  const out = first(shape);
   const t = new Float32Array(data.length);
-  for (let o = 0; o < out; o++) for (let i = 0; i < fanIn; i++) t[i * out + o] = data[o * fanIn + i];
+  for (let o = 0; o < out; o++) for (let i = 0; i < fanIn; i++) t[i * out + o] = at(data, o * fanIn + i);
   return { shape: [fanIn, out], data: t };
 }
 

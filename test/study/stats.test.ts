@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { conditionMetrics, pairedDifferences, peakLag, promptMasses, relativeInterval, relativeToBaseline } from '../../src/shared/study/metrics';
 import { createRng, type Rng } from '../../src/shared/study/prng';
 import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
+import { at } from '../../src/shared/checked';
 
 function gaussian(rng: Rng): number {
   // Box-Muller on two (0, 1] uniforms.
@@ -40,8 +41,8 @@ describe('summarize and lagCurve', () => {
     expect(curve.n).toBe(30);
     let worst = 0;
     for (let s = 0; s < 7; s++) {
-      const column = summarize(rows.map((r) => r[s]));
-      for (const [a, b] of [[curve.mean[s], column.mean], [curve.sd[s], column.sd], [curve.sem[s], column.sem], [curve.ciLow[s], column.ciLow], [curve.ciHigh[s], column.ciHigh]]) {
+      const column = summarize(rows.map((r) => at(r, s)));
+      for (const [a, b] of [[at(curve.mean, s), column.mean], [at(curve.sd, s), column.sd], [at(curve.sem, s), column.sem], [at(curve.ciLow, s), column.ciLow], [at(curve.ciHigh, s), column.ciHigh]] as const) {
         worst = Math.max(worst, Math.abs(a - b) / Math.abs(b));
       }
     }
@@ -53,7 +54,7 @@ describe('summarize and lagCurve', () => {
   it('averages float32 rows in float64 (300 x 1e-5 + 1 would lose digits in float32)', () => {
     const rows = Array.from({ length: 300 }, (_, i) => Float32Array.of(i === 0 ? 1 : 1e-5, 0, 0));
     const exact = (1 + 299 * Math.fround(1e-5)) / 300;
-    expect(Math.abs(lagCurve(rows).mean[0] - exact) / exact).toBeLessThan(1e-14);
+    expect(Math.abs(at(lagCurve(rows).mean, 0) - exact) / exact).toBeLessThan(1e-14);
   });
 
   it('95% t intervals cover the true mean ~95% of the time with 5 trials (z would give ~88%)', () => {
@@ -108,7 +109,7 @@ describe('conditionMetrics', () => {
   it('pairs trials: the difference CI comes from per-trial differences, tighter than unpaired', () => {
     const rng = createRng(5);
     const baseline = Array.from({ length: 40 }, () => row({ 1: 0.2 + 0.15 * rng.nextFloat() }));
-    const ablated = baseline.map((r) => row({ 1: r[4] - 0.05 + 0.002 * (rng.nextFloat() - 0.5) }));
+    const ablated = baseline.map((r) => row({ 1: at(r, 4) - 0.05 + 0.002 * (rng.nextFloat() - 0.5) }));
     const m = conditionMetrics(ablated, baseline);
     const diffs = Array.from(pairedDifferences(ablated, baseline, 1));
     const direct = summarize(diffs);

@@ -6,6 +6,7 @@ import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, typ
 import type { WriteDtype } from '../../test/helpers/hf-checkpoint';
 import { createRng, sampleWithoutReplacement } from '../../src/shared/study/prng';
 import { trialPrompt } from '../../src/shared/study/trials';
+import { at } from '../../src/shared/checked';
 
 export interface TinyPlan {
   /** Folder name under <out>/models and the cases' `model` key. */
@@ -73,7 +74,7 @@ export function repeatedRandom(vocab: number, S: number, index: number): number[
   const rng = createRng(PROMPT_SEED, 1000 + S, index);
   const half = Array.from({ length: Math.floor(S / 2) }, () => 3 + Math.floor(rng.nextFloat() * (vocab - 3)));
   const ids = [...half, ...half];
-  if (ids.length < S) ids.push(half[0]);
+  if (ids.length < S) ids.push(at(half, 0));
   return ids;
 }
 
@@ -90,7 +91,7 @@ export function tinyCases(nLayers: number, nHeads: number, vocab: number): Plann
     cases.push({ name: `S${S} mean ${fmt(heads)}`, inputIds: prompts, rows: same('mean', heads), withPatterns: false });
     cases.push({
       name: `S${S} mixed: none|zero|mean|zero ${fmt(other)}`,
-      inputIds: [prompts[0], prompts[0], prompts[0], prompts[2]],
+      inputIds: [at(prompts, 0), at(prompts, 0), at(prompts, 0), at(prompts, 2)],
       rows: [{ heads: [], mode: 'none' }, { heads, mode: 'zero' }, { heads, mode: 'mean' }, { heads: other, mode: 'zero' }],
       withPatterns: false,
     });
@@ -104,8 +105,8 @@ export function demoProbeCases(tokens: number[], topHeads: HeadPair[]): PlannedC
   const set = tokens.slice(0, 500);
   const prompts = [trialPrompt(42, 0, set), trialPrompt(42, 1, set)];
   return [
-    { name: `S${prompts[0].length} probe none`, inputIds: prompts, rows: prompts.map(() => ({ heads: [], mode: 'none' as const })), withPatterns: false },
-    { name: `S${prompts[0].length} probe zero ${fmt(topHeads)}`, inputIds: prompts, rows: prompts.map(() => ({ heads: topHeads, mode: 'zero' as const })), withPatterns: false },
+    { name: `S${at(prompts, 0).length} probe none`, inputIds: prompts, rows: prompts.map(() => ({ heads: [], mode: 'none' as const })), withPatterns: false },
+    { name: `S${at(prompts, 0).length} probe zero ${fmt(topHeads)}`, inputIds: prompts, rows: prompts.map(() => ({ heads: topHeads, mode: 'zero' as const })), withPatterns: false },
   ];
 }
 

@@ -13,7 +13,7 @@ import { INDUCTION_SCORES_FILE } from '../export/file-names';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
 import type { Store } from '../store/db';
-import { getScoreSet } from '../store/score-sets-repo';
+import { requireScoreSet } from '../store/score-sets-repo';
 import { writeScoreCsv } from '../studies/import/score-csv';
 import { loadEngineWithProgress } from './engine-progress';
 import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
@@ -48,7 +48,7 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
     const study = getStudy(store, studyId);
     console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
     if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
-      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), getScoreSet(store, study.scoreSetId)!.scores);
+      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), requireScoreSet(store, study.scoreSetId).scores);
     }
     const status = await runWithProgress(store, studyId, { engine });
     if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };

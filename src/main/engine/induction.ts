@@ -8,6 +8,7 @@ import { compareHeadScores } from '../../shared/study/heads';
 import type { HeadScore } from '../../shared/study/types';
 import type { Engine } from './engine-types';
 import { randomInductionSequences } from './induction-tokens';
+import { at, first } from '../../shared/checked';
 
 export type InductionMethod =
   | {
@@ -71,8 +72,8 @@ export function accumulateInductionSums(patterns: Float32Array[], batch: number,
       for (let h = 0; h < nHeads; h++) {
         const base = (b * nHeads + h) * S * S; // pattern[b, h, :, :]
         let sum = 0;
-        for (let i = T; i < S; i++) sum += pattern[base + i * S + (i - T + 1)];
-        sums[layer * nHeads + h] += sum;
+        for (let i = T; i < S; i++) sum += at(pattern, base + i * S + (i - T + 1));
+        sums[layer * nHeads + h] = at(sums, layer * nHeads + h) + sum;
       }
     }
   });
@@ -89,7 +90,7 @@ export async function computeInductionScores(
   let method: InductionMethod;
   if ('sequences' in source) {
     sequences = validateSequences(source.sequences, vocabSize, options.source);
-    method = { kind: 'repeated-given', seqLen: sequences[0].length, count: sequences.length, bos: false };
+    method = { kind: 'repeated-given', seqLen: first(sequences).length, count: sequences.length, bos: false }; // validated: non-empty
   } else {
     const pool = tokenPool ?? Array.from({ length: vocabSize }, (_, i) => i);
     sequences = randomInductionSequences(source.seqLen, source.count, source.seed, pool, vocabSize);
@@ -115,7 +116,7 @@ export async function computeInductionScores(
   const denom = sequences.length * T;
   const scores: HeadScore[] = [];
   for (let layer = 0; layer < L; layer++) {
-    for (let head = 0; head < H; head++) scores.push({ layer, head, score: sums[layer * H + head] / denom });
+    for (let head = 0; head < H; head++) scores.push({ layer, head, score: at(sums, layer * H + head) / denom });
   }
   return { scores: scores.sort(compareHeadScores), method };
 }

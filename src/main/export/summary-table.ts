@@ -4,6 +4,7 @@
 import { relativeInterval, relativeToBaseline } from '../../shared/study/metrics';
 import type { Condition, Interval } from '../../shared/study/types';
 import type { StudySummary } from '../studies/study-service';
+import { at } from '../../shared/checked';
 
 /** Probabilities span decades: 4 decimals down to 1e-3, then 3 significant digits. */
 export function formatProbability(x: number): string {
@@ -34,9 +35,9 @@ export function shortConditionName(c: Condition, all: readonly Condition[]): str
 
 /** Columns padded to their widest cell; `align` per column (default: first left, the rest right). */
 export function formatTable(header: readonly string[], rows: readonly string[][], align?: readonly ('left' | 'right')[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => at(r, i).length)));
   const left = (i: number) => (align ? align[i] === 'left' : i === 0);
-  const line = (cells: readonly string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: readonly string[]) => cells.map((c, i) => (left(i) ? c.padEnd(at(widths, i)) : c.padStart(at(widths, i)))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -81,6 +81,13 @@ export function getModel(store: Store, id: number): ModelRecord | undefined {
   return row && toRecord(row);
 }
 
+/** A model a stored row refers to (foreign keys keep it present); an Error if it is not. */
+export function requireModel(store: Store, id: number): ModelRecord {
+  const model = getModel(store, id);
+  if (!model) throw new Error(`model ${id} is not in the database`);
+  return model;
+}
+
 export function findModelByChecksum(store: Store, checksum: string): ModelRecord | undefined {
   const row = prepare<[string], ModelRow>(store.db, `${SELECT} WHERE checksum = ?`).get(checksum);
   return row && toRecord(row);

@@ -3,6 +3,7 @@
 
 import type { HeadScore } from '../../shared/study/types';
 import { prepare, type Store } from './db';
+import { at } from '../../shared/checked';
 
 export type ScoreSource = 'computed' | 'csv';
 
@@ -63,8 +64,12 @@ export function findScoreSet(store: Store, set: NewScoreSet): number | undefined
   const wanted = byHead(set.scores);
   return ids.find((id) => {
     const have = prepare<[number], HeadScore>(store.db, SELECT_SCORES).all(id);
-    return have.length === wanted.length && have.every((s, i) => s.layer === wanted[i].layer && s.head === wanted[i].head && Object.is(s.score, wanted[i].score));
+    return have.length === wanted.length && have.every((s, i) => sameScore(s, at(wanted, i)));
   });
+}
+
+function sameScore(a: HeadScore, b: HeadScore): boolean {
+  return a.layer === b.layer && a.head === b.head && Object.is(a.score, b.score);
 }
 
 function byHead(scores: readonly HeadScore[]): HeadScore[] {
@@ -76,6 +81,13 @@ export function getScoreSet(store: Store, id: number): ScoreSetRecord | undefine
   if (!row) return undefined;
   const scores = prepare<[number], HeadScore>(store.db, SELECT_SCORES).all(id);
   return { ...toRecord(row), scores };
+}
+
+/** A score set a stored row refers to (foreign keys keep it present); an Error if it is not. */
+export function requireScoreSet(store: Store, id: number): ScoreSetRecord {
+  const set = getScoreSet(store, id);
+  if (!set) throw new Error(`score set ${id} is not in the database`);
+  return set;
 }
 
 /** Score sets of one model (without their scores), newest first. */

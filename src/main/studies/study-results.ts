@@ -51,17 +51,17 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
 export function studySummary(store: Store, studyId: number): StudySummary {
   const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  const rowsOf = conditions.map((c) => contiguousPrefix(loadResults(store, c.id)));
+  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)) }));
   const baselineIdx = conditions.findIndex((c) => c.count === 0);
-  const baselineRows = baselineIdx >= 0 && rowsOf[baselineIdx].length > 0 ? rowsOf[baselineIdx] : null;
+  const stored = results[baselineIdx]?.rows; // no baseline: index -1, undefined
+  const baselineRows = stored && stored.length > 0 ? stored : null;
   return {
     studyId,
     name: study.name,
     status: study.status,
     seqLen: study.seqLen,
     permutations: study.permutations,
-    conditions: conditions.map((condition, i) => {
-      const rows = rowsOf[i];
+    conditions: results.map(({ condition, rows }, i) => {
       if (rows.length === 0) return { condition, trials: 0, curve: null, metrics: null };
       const baseline = i === baselineIdx ? null : baselineRows;
       return { condition, trials: rows.length, curve: lagCurve(rows), metrics: conditionMetrics(rows, baseline) };

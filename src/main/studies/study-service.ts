@@ -5,7 +5,7 @@
 import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
-import { getModel, type ModelRecord } from '../store/models-repo';
+import { getModel, requireModel, type ModelRecord } from '../store/models-repo';
 import { countStudyResults } from '../store/results-repo';
 import {
   deleteStudyRow,
@@ -48,7 +48,7 @@ export function listStudies(store: Store): StudyListItem[] {
 export function getStudy(store: Store, studyId: number): StudyDetail {
   const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  return { ...listItem(store, study, conditions), promptTokens: study.promptTokens, model: getModel(store, study.modelId)!, conditions };
+  return { ...listItem(store, study, conditions), promptTokens: study.promptTokens, model: requireModel(store, study.modelId), conditions };
 }
 
 /** Asks the study to pause after its current batch (queued or running studies); returns whether it will. */

@@ -2,6 +2,7 @@
 // generator is seeded by hashing (seed, trial domain, i), so any trial can be regenerated alone and
 // is identical in every condition of a study (paired trials).
 
+import { at } from '../checked';
 import { createRng, RNG_DOMAIN, shuffle } from './prng';
 
 /** Index, in the permuted token set of N tokens, of the token repeated at the end: floor(N/2). */
@@ -29,7 +30,7 @@ export function trialPermutation(seed: number, trialIndex: number, tokens: reado
 export function trialPrompt(seed: number, trialIndex: number, tokens: readonly number[]): number[] {
   if (tokens.length < 2) throw new RangeError(`a trial needs at least 2 tokens, got ${tokens.length}`);
   const permutation = trialPermutation(seed, trialIndex, tokens);
-  permutation.push(permutation[repeatedIndex(tokens.length)]);
+  permutation.push(at(permutation, repeatedIndex(tokens.length)));
   return permutation;
 }
 

@@ -14,6 +14,7 @@ import { readJsonFile } from '../../json-file';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { loadEngineWithProgress } from '../engine-progress';
+import { first } from '../../../shared/checked';
 
 /** Flags shared by the commands that load an engine. */
 export const ENGINE_FLAGS = {
@@ -122,7 +123,7 @@ const command: CliCommand = {
 
     const engine = await loadEngineWithProgress(options);
     try {
-      const S = prompts[0].length;
+      const S = first(prompts).length; // validatePrompts: non-empty, equal lengths
       const probs: number[][] = [];
       for (let start = 0; start < prompts.length; start += batchSize) {
         const rows = prompts.slice(start, start + batchSize);

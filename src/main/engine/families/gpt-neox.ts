@@ -7,14 +7,14 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { linear, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
+import { configActivation, configBool, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
 import { layerNormWeights, lmHeadWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
   const sizes = standardSizes(config, path);
-  const { hiddenSize, nLayers, nHeads } = sizes;
+  const { hiddenSize, nHeads } = sizes;
   if (hiddenSize % nHeads !== 0) throw new InputError(path, `hidden_size (${hiddenSize}) is not divisible by num_attention_heads (${nHeads})`);
   const headDim = hiddenSize / nHeads;
   const rope = parseRope(config, path);

@@ -11,6 +11,7 @@ import { GraphBuilder } from './onnx-builder';
 import { cast, norm, sliceLast, softcap, weightInit, type ComputeType } from './ops';
 import { DEFAULT_QUERY_BLOCKS } from './blocked-attention';
 import type { ModelWeights } from './weights';
+import { at } from '../../../shared/checked';
 
 export interface ModelGraphOptions {
   variant: GraphVariant;
@@ -47,7 +48,7 @@ export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphO
   for (let l = 0; l < spec.nLayers; l++) {
     const lastQueryOnly = o.variant === 'probe' && l === spec.nLayers - 1;
     const patternOutput = o.variant === 'patterns' ? patternOutputName(l) : null;
-    x = decoderBlock(ctx, w.layers[l], { layer: l, x, lastQueryOnly, patternOutput }); // [B, S, D]; [B, 1, D] after the probe's last layer
+    x = decoderBlock(ctx, at(w.layers, l), { layer: l, x, lastQueryOnly, patternOutput }); // [B, S, D]; [B, 1, D] after the probe's last layer
   }
 
   const last = o.variant === 'probe' ? x : sliceLast(g, x, 1, '/model/LastPosition'); // [B, 1, D]

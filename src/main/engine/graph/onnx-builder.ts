@@ -5,6 +5,7 @@
 
 import onnxProto from 'onnx-proto';
 import { toFloat16Array } from '../half-precision';
+import { at, first } from '../../../shared/checked';
 
 const { onnx } = onnxProto;
 type INodeProto = onnxProto.onnx.INodeProto;
@@ -79,7 +80,13 @@ export class GraphBuilder {
 
   /** Single-output shorthand for op(). */
   op1(opType: string, inputs: string[], name: string, options: OpOptions = {}): string {
-    return this.op(opType, inputs, name, options)[0];
+    return first(this.op(opType, inputs, name, options));
+  }
+
+  /** Two-output shorthand for op() (a Split into two parts). */
+  op2(opType: string, inputs: string[], name: string, options: OpOptions = {}): [string, string] {
+    const outputs = this.op(opType, inputs, name, { ...options, outputs: options.outputs ?? 2 });
+    return [at(outputs, 0), at(outputs, 1)];
   }
 
   input(info: ValueInfo): string {

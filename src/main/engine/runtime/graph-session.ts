@@ -35,6 +35,13 @@ export function cpuSubBatchRows(seqLen: number, nHeads: number): number {
   return Math.max(1, Math.floor(CPU_SUB_BATCH_BYTES / blockScoreBytes));
 }
 
+/** A named output of a run as float32 (onnxruntime returns every output it was asked for). */
+function outputFloat32(outputs: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+  const tensor = outputs[name];
+  if (!tensor) throw new Error(`graph run returned no output ${name}`);
+  return toFloat32(tensor);
+}
+
 function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array;
   if (tensor.type === 'float16') return fromFloat16Array(tensor.data as Uint16Array);
@@ -100,14 +107,14 @@ export class GraphSession {
 
   private async probeRun(f: GraphFeeds): Promise<Float32Array> {
     const out = await this.session.run(this.feeds(f), ['token_probs']);
-    return toFloat32(out.token_probs);
+    return outputFloat32(out, 'token_probs');
   }
 
   /** Attention probabilities per layer, each [B*H*S*S]. */
   async patterns(f: GraphFeeds): Promise<Float32Array[]> {
     const names = Array.from({ length: f.nLayers }, (_, l) => patternOutputName(l));
     const out = await this.session.run(this.feeds(f), names);
-    return names.map((name) => toFloat32(out[name]));
+    return names.map((name) => outputFloat32(out, name));
   }
 
   async release(): Promise<void> {

@@ -9,6 +9,7 @@ import { InputError } from '../../../shared/errors';
 import type { HeadRef } from '../../../shared/model-spec';
 import { compareHeadScores } from '../../../shared/study/heads';
 import type { HeadScore, ModelShape } from '../../../shared/study/types';
+import { at, first } from '../../../shared/checked';
 
 export interface ScoreCsvResult {
   /** In file order. */
@@ -48,7 +49,7 @@ function columnIndex(file: string, header: string[], names: string[]): number {
   if (found.length === 0) {
     throw new InputError(file, `missing column "${names[0]}" (columns found: ${header.map((h) => `"${h}"`).join(', ')}); expected layer, head, scores`);
   }
-  return found[0];
+  return first(found);
 }
 
 function integerCell(file: string, where: string, what: string, text: string, limit: number, unit: string): number {
@@ -65,22 +66,22 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
   const rows = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
   const headerLine = rows.findIndex((r) => r.trim() !== '');
   if (headerLine < 0) throw new InputError(file, 'is empty; expected a header with layer, head, scores');
-  const header = splitCsvLine(rows[headerLine]).map((h) => h.toLowerCase());
+  const header = splitCsvLine(at(rows, headerLine)).map((h) => h.toLowerCase());
   const layerCol = columnIndex(file, header, ['layer']);
   const headCol = columnIndex(file, header, ['head']);
   const scoreCol = columnIndex(file, header, ['scores', 'score']);
   const scores: HeadScore[] = [];
   const firstLine = new Map<number, number>();
-  for (let r = headerLine + 1; r < rows.length; r++) {
-    if (rows[r].trim() === '') continue;
+  for (const [r, row] of rows.entries()) {
+    if (r <= headerLine || row.trim() === '') continue;
     const where = `line ${r + 1}`;
-    const cells = splitCsvLine(rows[r]);
+    const cells = splitCsvLine(row);
     if (cells.length !== header.length) {
       throw new InputError(file, `${where} has ${cells.length} columns but the header has ${header.length}`);
     }
-    const layer = integerCell(file, where, 'layer', cells[layerCol], shape.nLayers, 'layers');
-    const head = integerCell(file, where, 'head', cells[headCol], shape.nHeads, 'heads');
-    const scoreText = cells[scoreCol];
+    const layer = integerCell(file, where, 'layer', at(cells, layerCol), shape.nLayers, 'layers');
+    const head = integerCell(file, where, 'head', at(cells, headCol), shape.nHeads, 'heads');
+    const scoreText = at(cells, scoreCol); // cells.length === header.length
     const score = scoreText === '' ? NaN : Number(scoreText);
     if (!Number.isFinite(score)) {
       throw new InputError(file, `${where}: score ${JSON.stringify(scoreText)} of head (${layer}, ${head}) is not a number`);
