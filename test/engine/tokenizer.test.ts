@@ -74,7 +74,7 @@ describe('loadTokenizer', () => {
     writeTinyModel(dir, model);
     const cp = openCheckpoint(dir);
     expect(cp.tokenizerPath).toBe(join(dir, 'tokenizer.json'));
-    expect(loadTokenizer(cp.tokenizerPath!).vocabSize).toBe(model.config.vocab_size);
+    expect(loadTokenizer(cp.tokenizerPath ?? cp.dir).vocabSize).toBe(model.config.vocab_size);
     cp.close();
   });
 

@@ -90,7 +90,7 @@ describe('BLOBs', () => {
     expect(blob.readUInt32LE(0)).toBe(0x7fc00001); // little-endian on disk
     const { conditionIds } = seedStudy(store);
     insertResult(store, at(conditionIds, 0), 7, values);
-    const back = loadResultBlobs(store, at(conditionIds, 0)).find((r) => r.trialIdx === 7)!.probs;
+    const back = loadResultBlobs(store, at(conditionIds, 0)).find((r) => r.trialIdx === 7)?.probs ?? Buffer.alloc(0);
     expect(Buffer.compare(back, blob)).toBe(0);
     expect(Array.from(new Uint32Array(blobFloat32(back).buffer))).toEqual(Array.from(bits));
   });
@@ -118,11 +118,12 @@ const fakeProvenance = {
 describe('repositories', () => {
   it('round-trip a study and its parts', () => {
     const { studyId, modelId, scoreSetId } = seedStudy(store);
-    const study = getStudyRecord(store, studyId)!;
+    const study = getStudyRecord(store, studyId);
+    if (!study) throw new Error('the seeded study is missing');
     expect(study).toMatchObject({ name: 's', status: 'queued', seed: 42, permutations: 2, seqLen: 5, batchSize: 2 });
     expect(study.spec).toEqual(fakeStudySpec());
     expect(Array.from(study.promptTokens)).toEqual([5, 6, 7, 8]);
-    expect(listConditions(store, studyId).map(({ id, studyId: _s, idx: _i, ...c }) => c)).toEqual(FAKE_CONDITIONS);
+    expect(listConditions(store, studyId).map(({ id: _id, studyId: _s, idx: _i, ...c }) => c)).toEqual(FAKE_CONDITIONS);
     expect(getModel(store, modelId)?.spec).toEqual(fakeModelSpec());
     expect(getTokenSet(store, study.tokenSetId)).toMatchObject({ n: 4, droppedSpecial: 1 });
     expect(getScoreSet(store, scoreSetId)?.method).toEqual({ kind: 'induction', seqLen: 16 });

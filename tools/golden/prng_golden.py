@@ -1,4 +1,4 @@
-"""Golden values of test/study/prng.test.ts and test/study/trials.test.ts, from an independent Python
+"""Golden values of test/shared-study/prng.test.ts and test/shared-study/trials.test.ts, from an independent Python
 transcription of the study generator (src/shared/study/prng.ts, trials.ts): MurmurHash3_x86_32 over
 32-bit words, xoshiro128** 1.1 (https://prng.di.unimi.it/xoshiro128starstar.c), the four-lane
 seeding, rejection-sampled randomInt and the forward Fisher-Yates shuffle.
@@ -104,8 +104,8 @@ def take(rng, n):
 
 def golden():
     """(test file, what, value) for every generated value the tests pin."""
-    prng = "test/study/prng.test.ts"
-    trials = "test/study/trials.test.ts"
+    prng = "test/shared-study/prng.test.ts"
+    trials = "test/shared-study/trials.test.ts"
     return [
         # Published MurmurHash3_x86_32 vectors: a check of this transcription, not generated values.
         (prng, "murmur3Words([], 1)", murmur3_words([], 1)),

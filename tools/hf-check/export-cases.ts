@@ -52,7 +52,7 @@ interface InductionRecord extends ModelEntry {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: 'string', default: '.devcheck' }, demo: { type: 'string' } } });
-  const outDir = resolve(values.out!);
+  const outDir = resolve(values.out ?? '.devcheck');
   const modelsDir = join(outDir, 'models');
   rmSync(modelsDir, { recursive: true, force: true }); // only our own previous export
   mkdirSync(modelsDir, { recursive: true });

@@ -168,5 +168,5 @@ function isRepoId(name: string): boolean {
 }
 
 function shortName(name: string): string {
-  return name.includes('/') ? name.split('/').pop()! : name;
+  return name.slice(name.lastIndexOf('/') + 1);
 }

@@ -2,7 +2,7 @@
 // the full ModelSpec as JSON. Re-adding a checkpoint found at a new path updates the path.
 
 import type { ModelSpec } from '../../shared/model-spec';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 
 export interface ModelRecord {
   id: number;
@@ -73,7 +73,7 @@ export function upsertModel(store: Store, model: NewModel): number {
     spec: JSON.stringify(s),
     addedAt: Date.now(),
   });
-  return row!.id;
+  return insertedId(row, `model ${model.path}`);
 }
 
 export function getModel(store: Store, id: number): ModelRecord | undefined {

@@ -2,7 +2,7 @@
 // the computation's parameters, or the CSV it came from), and one typed row per head.
 
 import type { HeadScore } from '../../shared/study/types';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 import { at } from '../../shared/checked';
 
 export type ScoreSource = 'computed' | 'csv';
@@ -43,13 +43,14 @@ const SELECT_SCORES = `SELECT layer, head, score FROM head_scores WHERE score_se
 
 /** Inserts the set and all its head scores; call inside a transaction (the service does). */
 export function insertScoreSet(store: Store, set: NewScoreSet): number {
-  const { id } = prepare<unknown[], { id: number }>(store.db, INSERT_SET).get(
+  const row = prepare<unknown[], { id: number }>(store.db, INSERT_SET).get(
     set.modelId,
     JSON.stringify(set.method),
     set.source,
     set.sourcePath,
     Date.now(),
-  )!;
+  );
+  const id = insertedId(row, 'score set');
   const insertScore = prepare(store.db, INSERT_SCORE);
   for (const s of set.scores) insertScore.run(id, s.layer, s.head, s.score);
   return id;

@@ -4,7 +4,7 @@
 import { InputError } from '../../shared/errors';
 import type { StudySpec, StudyStatus } from '../../shared/study/types';
 import { blobInt32, int32Blob } from './blobs';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 
 export type { StudyStatus };
 
@@ -86,7 +86,7 @@ const INSERT = `
   RETURNING id`;
 
 export function insertStudy(store: Store, s: NewStudy): number {
-  return prepare<[Record<string, unknown>], { id: number }>(store.db, INSERT).get({
+  const row = prepare<[Record<string, unknown>], { id: number }>(store.db, INSERT).get({
     name: s.name,
     notes: s.notes ?? '',
     spec: JSON.stringify(s.spec),
@@ -99,7 +99,8 @@ export function insertStudy(store: Store, s: NewStudy): number {
     seqLen: s.seqLen,
     batchSize: s.batchSize,
     createdAt: Date.now(),
-  })!.id;
+  });
+  return insertedId(row, `study ${s.name}`);
 }
 
 export function getStudyRecord(store: Store, id: number): StudyRecord | undefined {
