@@ -8,10 +8,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import { writeCheckpoint } from '../helpers/hf-checkpoint';
+import { writeCheckpoint } from '../../tools/fixtures/hf-checkpoint';
 import { runCli } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
-import { inductionCircuitModel } from '../engine/induction-circuit';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { inductionCircuitModel } from '../../tools/fixtures/induction-circuit';
 import { at } from '../../src/shared/checked';
 
 let root: string;

@@ -11,7 +11,7 @@ import { listConditions, loadTrials } from '../../src/main/store/conditions-repo
 import { loadResultBlobs } from '../../src/main/store/results-repo';
 import { blobFloat32 } from '../../src/main/store/blobs';
 import { runCli } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at } from '../../src/shared/checked';
 
 let root: string;

@@ -8,7 +8,7 @@ import {
   float32ToBfloat16Bits,
   float32ToFloat16Bits,
 } from '../../src/main/engine/half-precision';
-import { mulberry32, roundToBf16, roundToF16 } from '../helpers/hf-checkpoint';
+import { mulberry32, roundToBf16, roundToF16 } from '../../tools/fixtures/hf-checkpoint';
 import { at } from '../../src/shared/checked';
 
 describe('float16 / bfloat16 decoding', () => {

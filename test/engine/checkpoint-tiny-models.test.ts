@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint';
-import { roundToBf16 } from '../helpers/hf-checkpoint';
-import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { roundToBf16 } from '../../tools/fixtures/hf-checkpoint';
+import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry, first } from '../../src/shared/checked';
 
 const root = mkdtempSync(join(tmpdir(), 'tiny-models-'));

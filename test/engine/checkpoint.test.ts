@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashCheckpoint, openCheckpoint, readSafetensorsHeader } from '../../src/main/engine/checkpoint';
 import {
   mulberry32, roundToBf16, roundToF16, safetensorsBytes, writeCheckpoint, type CheckpointTensors,
-} from '../helpers/hf-checkpoint';
-import { tinyLlama3 } from '../helpers/tiny-models';
+} from '../../tools/fixtures/hf-checkpoint';
+import { tinyLlama3 } from '../../tools/fixtures/tiny-models';
 import { at, entry, first } from '../../src/shared/checked';
 
 const root = mkdtempSync(join(tmpdir(), 'checkpoint-test-'));

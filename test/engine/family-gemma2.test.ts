@@ -9,7 +9,7 @@ import { gemma2Family } from '../../src/main/engine/families/gemma2';
 import { resolveFamily } from '../../src/main/engine/families/registry';
 import { expectAblationsMove, familyCheckpoints } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyGemma2, writeTinyModel } from '../helpers/tiny-models';
+import { tinyGemma2, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/gemma/config.json';

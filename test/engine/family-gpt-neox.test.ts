@@ -9,7 +9,7 @@ import { gptNeoxFamily } from '../../src/main/engine/families/gpt-neox';
 import { resolveFamily } from '../../src/main/engine/families/registry';
 import { expectAblationsMove, familyCheckpoints, writeWithBuffers } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyNeox } from '../helpers/tiny-models';
+import { tinyNeox } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/pythia/config.json';

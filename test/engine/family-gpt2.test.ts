@@ -10,7 +10,7 @@ import { gpt2Family } from '../../src/main/engine/families/gpt2';
 import { resolveFamily } from '../../src/main/engine/families/registry';
 import { expectAblationsMove, familyCheckpoints, writeWithBuffers } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyGpt2 } from '../helpers/tiny-models';
+import { tinyGpt2 } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/gpt2/config.json';

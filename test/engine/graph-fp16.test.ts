@@ -13,8 +13,8 @@ import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import { float16ToFloat32, toFloat16Array } from '../../src/main/engine/half-precision';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { mulberry32, roundToF16 } from '../helpers/hf-checkpoint';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { mulberry32, roundToF16 } from '../../tools/fixtures/hf-checkpoint';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;

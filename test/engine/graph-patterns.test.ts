@@ -12,7 +12,7 @@ import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyMistral, writeTinyModel } from '../helpers/tiny-models';
+import { tinyMistral, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const W = 5;

@@ -16,7 +16,7 @@ import { compileModel } from '../../src/main/engine/graph/compile';
 import { DEFAULT_QUERY_BLOCKS } from '../../src/main/engine/graph/blocked-attention';
 import type { GraphDtype } from '../../src/main/engine/engine-types';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyGemma2, tinyLlama3, tinyMistral, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { tinyGemma2, tinyLlama3, tinyMistral, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;

@@ -12,7 +12,7 @@ import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import { cpuSubBatchRows, GraphSession, type GraphFeeds } from '../../src/main/engine/runtime/graph-session';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 describe('CPU sub-batches', () => {

@@ -12,7 +12,7 @@ import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyLlama3, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;

@@ -10,8 +10,8 @@ import { accumulateInductionSums, computeInductionScores, validateSequences } fr
 import { inductionTokenPool, randomInductionSequences } from '../../src/main/engine/induction-tokens';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { isInputError } from '../../src/shared/errors';
-import { writeCheckpoint } from '../helpers/hf-checkpoint';
-import { CIRCUIT_VOCAB, INDUCTION_HEAD, PREVIOUS_TOKEN_HEAD, inductionCircuitModel } from './induction-circuit';
+import { writeCheckpoint } from '../../tools/fixtures/hf-checkpoint';
+import { CIRCUIT_VOCAB, INDUCTION_HEAD, PREVIOUS_TOKEN_HEAD, inductionCircuitModel } from '../../tools/fixtures/induction-circuit';
 import { at } from '../../src/shared/checked';
 
 describe('accumulateInductionSums', () => {

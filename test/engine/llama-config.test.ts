@@ -8,7 +8,7 @@ import { resolveFamily, supportedModelTypes } from '../../src/main/engine/famili
 import { InputError } from '../../src/shared/errors';
 import { familyCheckpoints } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyLlama3, tinyMistral, tinyQwen2 } from '../helpers/tiny-models';
+import { tinyLlama3, tinyMistral, tinyQwen2 } from '../../tools/fixtures/tiny-models';
 import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/x/config.json';

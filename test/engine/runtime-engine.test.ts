@@ -11,7 +11,7 @@ import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { ENGINE_VERSION } from '../../src/main/engine/runtime/engine-version';
 import { graphPath } from '../../src/main/engine/runtime/graph-cache';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at } from '../../src/shared/checked';
 
 let root: string;

@@ -11,8 +11,8 @@ import type { AblationRow } from '../../src/main/engine/engine-types';
 import type { FamilyModule, ModelWeights } from '../../src/main/engine/families/family';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import { safetensorsBytes } from './hf-checkpoint';
-import { writeTinyModel, type TinyModel } from './tiny-models';
+import { safetensorsBytes } from '../../tools/fixtures/hf-checkpoint';
+import { writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import { at } from '../../src/shared/checked';
 
 export interface FamilyCheckpoints {

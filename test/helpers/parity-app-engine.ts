@@ -4,8 +4,8 @@
 
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import type { WriteDtype } from './hf-checkpoint';
-import { writeTinyModel, type TinyModel } from './tiny-models';
+import type { WriteDtype } from '../../tools/fixtures/hf-checkpoint';
+import { writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import type { OpenEngine, ParityCheckpoint } from '../reference/parity-suite';
 import { at, entry } from '../../src/shared/checked';
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/shared/errors';
-import { tinyLlama3, writeTinyModel, type TinyOptions } from '../../test/helpers/tiny-models';
+import { tinyLlama3, writeTinyModel, type TinyOptions } from '../fixtures/tiny-models';
 
 export const DEMO_MODEL_DIR = fileURLToPath(new URL('../../resources/models/demo-induction', import.meta.url));
 

@@ -2,8 +2,8 @@
 // their prompts and the ablation rows of each case. Pure data and functions; export-cases.ts runs
 // them through the engine and writes the kit that tools/hf-check/hf_parity.py replays in transformers.
 
-import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, type TinyModel } from '../../test/helpers/tiny-models';
-import type { WriteDtype } from '../../test/helpers/hf-checkpoint';
+import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, type TinyModel } from '../fixtures/tiny-models';
+import type { WriteDtype } from '../fixtures/hf-checkpoint';
 import { createRng, sampleWithoutReplacement } from '../../src/shared/study/prng';
 import { trialPrompt } from '../../src/shared/study/trials';
 import { at } from '../../src/shared/checked';

@@ -16,7 +16,7 @@ import { computeInductionScores } from '../../src/main/engine/induction';
 import { randomInductionSequences } from '../../src/main/engine/induction-tokens';
 import { loadEngine, type Engine } from '../../src/main/engine/load-engine';
 import { supportedModelTypes } from '../../src/main/engine/families/registry';
-import { writeTinyModel } from '../../test/helpers/tiny-models';
+import { writeTinyModel } from '../fixtures/tiny-models';
 import { demoProbeCases, INDUCTION, PROMPT_SEED, tinyCases, tinyPlans, type HeadPair, type PlannedCase } from './case-plan';
 import { at } from '../../src/shared/checked';
 
