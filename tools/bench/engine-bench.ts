@@ -1,7 +1,7 @@
-// `npm run bench`: measures the engine on this machine (compile, cached load, probe throughput per
-// batch size, an end-to-end study run through the services, memory) and writes a JSON report
-// (report.ts) plus a short summary. Timings live here, never in tests: the machine is shared and noisy,
-// so every figure is a median with p10/p90 over repeated runs.
+// `npm run bench`: measures the engine on the machine it runs on (compile, cached load, probe
+// throughput per batch size, an end-to-end study run through the services, memory) and writes a JSON
+// report (report.ts) plus a short summary. Timings live here, never in tests: a shared machine is
+// noisy, so every figure is a median with p10/p90 over repeated runs.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
