@@ -23,8 +23,8 @@ const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/demo-model-tor
   model: string;
   cases: FixtureCase[];
 };
-const ABS_TOL = 1e-4; // the issue's bar for the PyTorch fixture
-const REL_TOL = 1e-4; // DESIGN.md: relative error ≤ 1e-4 on every probability above 1e-9 in fp32
+const ABS_TOL = 1e-4; // the bar for the PyTorch fixture (README: How correctness is checked)
+const REL_TOL = 1e-4; // relative error ≤ 1e-4 on every probability above 1e-9 in fp32
 
 let cacheDir = '';
 let engine: Engine;

@@ -1,5 +1,5 @@
 // Causal self-attention with ablation done LITERALLY on the scores, the way the seed script's hooks
-// do it (DESIGN.md §1), so that parity with the app's gated graph (keep * attn + uniform * mean(v))
+// do it (README: The experiment), so that parity with the app's gated graph (keep * attn + uniform * mean(v))
 // proves the gates right. Order per head: q.k * scale -> soft-cap -> causal/window mask -> ablation
 // -> softmax -> NaN rows to zero -> probs @ v.
 

@@ -23,7 +23,7 @@ export interface ParityCase {
   rows: ReferenceAblation[];
 }
 
-/** DESIGN.md's trial shape: a permutation of S-1 distinct tokens, then the one at floor((S-1)/2) again. */
+/** The trial shape (README: The experiment): a permutation of S-1 distinct tokens, then the one at floor((S-1)/2) again. */
 export function trialPrompt(vocab: number, S: number, seed: number): number[] {
   const rng = makeUniform(seed);
   const pool = Array.from({ length: vocab - 3 }, (_, i) => i + 3); // skip the special ids 0-2

@@ -62,7 +62,7 @@ export function ablatedHeads(nLayers: number, nHeads: number): HeadPair[] {
   return [[0, 0], [0, 1], [nLayers - 1, nHeads - 1]];
 }
 
-/** A trial-shaped prompt (DESIGN.md §1) of length S over a seeded (S-1)-token set of non-special ids. */
+/** A trial-shaped prompt (README: The experiment) of length S over a seeded (S-1)-token set of non-special ids. */
 export function trialShaped(vocab: number, S: number, index: number): number[] {
   const pool = Array.from({ length: vocab - 3 }, (_, i) => i + 3); // ids 0-2 are <unk> <s> </s>
   const tokens = sampleWithoutReplacement(createRng(PROMPT_SEED, S, index), pool, S - 1);

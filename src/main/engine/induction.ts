@@ -1,4 +1,4 @@
-// Induction scores computed by the app (DESIGN.md §1): random token sequences of length T, each
+// Induction scores computed by the app: random token sequences of length T, each
 // repeated twice (2T tokens, no BOS); a head's score is its mean attention from every position i of
 // the second copy to position i - T + 1, the token AFTER the earlier occurrence of token[i].
 // Mirrors TransformerLens's induction-score recipe (without the BOS it prepends).

@@ -1,4 +1,4 @@
-// Per-condition metrics (DESIGN.md §1) from its probabilities rows[trial][position]:
+// Per-condition metrics from its probabilities rows[trial][position]:
 // P(lag +1), P(lag -1), P(lag 0), asymmetry, peak lag, prompt mass, and the paired difference from
 // the baseline (same trial index in both). Nothing assumes the curve peaks at +1.
 

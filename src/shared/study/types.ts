@@ -1,4 +1,4 @@
-// Domain vocabulary of a study (../DESIGN.md §1): the words used in code, UI, database and docs.
+// Domain vocabulary of a study (README: The experiment): the words used in code, UI, database and docs.
 // Pure types; validation lives in spec.ts, selection in heads.ts, statistics in stats.ts.
 
 import type { HeadRef } from '../model-spec';

@@ -1,4 +1,4 @@
-// `induction`: computes every head's induction score (DESIGN.md §1) and writes the seed's score CSV
+// `induction`: computes every head's induction score (engine/induction.ts) and writes the seed's score CSV
 // (`layer,head,scores`, best first), which `run --induction_scores_csv` and the app can import.
 
 import { openCheckpoint } from '../../engine/checkpoint';

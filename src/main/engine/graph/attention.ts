@@ -1,4 +1,4 @@
-// Multi-head / grouped-query self-attention with the ablation gates of DESIGN.md §1:
+// Multi-head / grouped-query self-attention with the ablation gates (README: The experiment):
 //   z_h = keep_h * softmax_attention_h(V) + uniform_h * windowed_mean(v_h)
 // where windowed_mean is the running mean of v over the keys a query may see, computed from a
 // CumSum (a difference of cumsums on sliding-window layers), never from a score matrix.

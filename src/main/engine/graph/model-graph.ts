@@ -1,4 +1,4 @@
-// The whole model graph of DESIGN.md §2, for any family: embeddings, the shared decoder blocks,
+// The whole probe / patterns graph (README: Engine), for any family: embeddings, the shared decoder blocks,
 // then the final norm and LM head on the LAST position only, and token_probs [B, S] gathered from
 // that one softmax row. `probe` also runs its last layer for the last query only (the only one the
 // output reads); `patterns` keeps every query and adds blocks.{l}.attn.hook_pattern outputs.
