@@ -1,8 +1,8 @@
 // One parity suite per checkpoint, shared by test/engine/parity-*.test.ts: write the checkpoint, open
 // the app's engine (through a factory the test file passes in, so nothing here imports
 // src/main/engine) and the reference, then check token_probs on the standard cases and the
-// unablated patterns. Tolerances (README: How correctness is checked): max |Δ| <= 1e-5 AND relative error <= 1e-4 on
-// every probability above 1e-9; patterns <= 1e-5.
+// unablated patterns. Tolerances (README: How correctness is checked): max |Δ| <= 1e-5 AND
+// relative error <= 1e-4 on every probability above 1e-9; patterns <= 1e-5.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
-// One onnxruntime session over one compiled graph (probe or patterns variant): feeds the
-// graph's inputs (input_ids, head_keep, head_uniform; README: Engine) and hands back float32 outputs whatever the graph's dtype.
+// One onnxruntime session over one compiled graph (probe or patterns variant): feeds the graph's
+// inputs (input_ids, head_keep, head_uniform; README: Engine) and hands back float32 outputs
+// whatever the graph's dtype.
 // On CPU a probe batch runs as a few small sub-batches (each row's output does not depend on the
 // rows beside it), because per-row cost grows with the batch once its tensors leave the cache.
 
