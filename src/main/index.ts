@@ -11,6 +11,7 @@ import { IPC_EVENT_CHANNEL } from '../shared/ipc/contract';
 import { appDataDir } from './app-paths';
 import { createStudioApp, defaultDemoModelDir, type StudioApp } from './app/studio-app';
 import { utilitySpawner } from './electron/utility-engine';
+import { fromMainFrame } from './ipc/dispatch';
 import { registerIpc } from './ipc/register-ipc';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
     },
   });
   const win = createWindow();
-  const unregister = registerIpc(studio.handlers, (event) => event.senderFrame === win.webContents.mainFrame);
+  const unregister = registerIpc(studio.handlers, fromMainFrame(() => win.webContents.mainFrame));
   const unsubscribe = studio.events.subscribe((name, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
   });

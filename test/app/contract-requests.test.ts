@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchRequest, type Handlers } from '../../src/main/api/dispatch';
 import { REQUEST_NAMES, type RequestName } from '../../src/shared/ipc/contract';
 import { runCli } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { demoModel, setupApp, smallSpec, type AppWorld } from './app-fixtures';
 
 let w: AppWorld;

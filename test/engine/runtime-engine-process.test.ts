@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { processSpawner } from '../../src/main/engine/runtime/engine-channel';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 
 let dir = '';
 let modelDir = '';

@@ -1,6 +1,14 @@
 // The contract itself: payloads validated with the field named, every request reachable as
-// api.<domain>.<method>, events declared with schemas, the SSE framing and the wire JSON lossless.
+// api.<domain>.<method>, events declared with schemas, the SSE framing and the wire JSON lossless;
+// and Electron's request pipeline (sender check, then dispatch) in plain Node. Every request
+// against a real store and engine: test/app/contract-requests.test.ts.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createStudioApp } from '../../src/main/app/studio-app';
+import { createIpcDispatcher, fromMainFrame } from '../../src/main/ipc/dispatch';
+import { openStore } from '../../src/main/store/db';
+import { getStudyRecord, transitionStudy } from '../../src/main/store/studies-repo';
+import { seedStudy, tempDir } from '../store/store-fixtures';
 import { REQUEST_NAMES, buildStudioApi, parseRequest, requestDefs, splitRequestName } from '../../src/shared/ipc/contract';
 import { EVENT_NAMES, eventSchemas } from '../../src/shared/ipc/events';
 import { StudioApiError, unwrap } from '../../src/shared/ipc/errors';
@@ -99,5 +107,33 @@ describe('wire formats', () => {
     expect(back.c).toEqual({ $num: 3 });
     expect(back.d).toBe('NaN');
     expect(back.e).toBeNull();
+  });
+});
+
+describe('Electron IPC dispatcher (plain Node)', () => {
+  it('answers only the app window top frame: another frame or no frame is refused for every request, the database untouched', async () => {
+    const tmp = tempDir('ipc-');
+    const seeded = openStore(join(tmp.dir, 'studio.sqlite'));
+    const { studyId } = seedStudy(seeded, 'first study');
+    transitionStudy(seeded, studyId, ['queued'], 'paused');
+    seeded.close();
+    const app = createStudioApp({ dataDir: tmp.dir, transport: 'electron', demoModelDir: null, log: () => undefined });
+    try {
+      const appFrame = { name: 'app window' };
+      const dispatch = createIpcDispatcher(app.handlers, fromMainFrame<object>(() => appFrame));
+      for (const senderFrame of [{ name: 'iframe' }, null]) {
+        for (const name of REQUEST_NAMES) {
+          const result = await dispatch({ senderFrame }, name, { id: studyId, name: 'x', notes: 'x' });
+          expect(result, name).toEqual({ ok: false, error: { kind: 'conflict', message: `${name}: refused, the request did not come from the app window` } });
+        }
+      }
+      expect(getStudyRecord(app.context.store, studyId)).toMatchObject({ name: 'first study', notes: '', status: 'paused' });
+      expect(await dispatch({ senderFrame: appFrame }, 'studies.rename', { id: studyId, name: 'renamed' })).toMatchObject({ ok: true, value: { name: 'renamed' } });
+      expect(await dispatch({ senderFrame: appFrame }, 'studies.rename', { id: studyId, name: ' ' })).toMatchObject({ ok: false, error: { kind: 'input', field: 'name' } });
+      expect(getStudyRecord(app.context.store, studyId)?.name).toBe('renamed');
+    } finally {
+      await app.close();
+      tmp.cleanup();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
 import type { Store } from '../store/db';
 import { runStudyJob, type JobProgress, type StudyJobOptions } from '../studies/study-job';
+import { stepPrinter } from './engine-progress';
 import { getStudy, registerStudy, type StudyStatus } from '../studies/study-service';
 
 export interface RunPlan {
@@ -50,23 +51,10 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
   return { code: 0, studyId, output };
 }
 
-/** Engine events (hashing, compiling, loading) on stderr, compile percentages updated in place on a terminal. */
+/** The job's steps before running (hashing, compiling, scoring) as `[phase] message` lines on stderr. */
 function enginePrinter(stream: NodeJS.WriteStream) {
-  const tty = Boolean(stream.isTTY);
-  let lastMessage = '';
-  let open = false;
-  return (p: JobProgress) => {
-    const pct = p.phase === 'compiling' && p.fraction !== null ? ` ${Math.round(p.fraction * 100)}%` : '';
-    const line = `[${p.phase}] ${p.message}`;
-    if (tty && pct) {
-      stream.write(`\r${line}${pct}\x1b[K`);
-      open = true;
-    } else if (line !== lastMessage) {
-      stream.write(`${open ? '\n' : ''}${line}\n`);
-      open = false;
-    }
-    lastMessage = line;
-  };
+  const print = stepPrinter(stream);
+  return (p: JobProgress) => print(p.phase, p.message, p.phase === 'compiling' ? (p.fraction ?? undefined) : undefined);
 }
 
 /**

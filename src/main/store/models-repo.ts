@@ -3,7 +3,7 @@
 // removed from the app's list while studies still use it is only hidden (re-adding shows it again).
 
 import type { ModelSpec } from '../../shared/model-spec';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 import { MODEL_SPEC_VERSION, readStoredModelSpec } from './stored-json';
 
 export interface ModelRecord {
@@ -80,12 +80,19 @@ export function upsertModel(store: Store, model: NewModel): number {
     specVersion: MODEL_SPEC_VERSION,
     addedAt: Date.now(),
   });
-  return row!.id;
+  return insertedId(row, `model ${model.path}`);
 }
 
 export function getModel(store: Store, id: number): ModelRecord | undefined {
   const row = prepare<[number], ModelRow>(store.db, `${SELECT} WHERE id = ?`).get(id);
   return row && toRecord(store, row);
+}
+
+/** A model a stored row refers to (foreign keys keep it present); an Error if it is not. */
+export function requireModel(store: Store, id: number): ModelRecord {
+  const model = getModel(store, id);
+  if (!model) throw new Error(`model ${id} is not in the database`);
+  return model;
 }
 
 export function findModelByChecksum(store: Store, checksum: string): ModelRecord | undefined {

@@ -1,13 +1,14 @@
 // Study rows: the spec as given, what it resolved to (model, token set, score set, sampled tokens),
 // status, and provenance (which app, runtime, provider and dtype produced the results, and how long).
 
+import { NotFoundError, type InputError } from '../../shared/errors';
 import type { ErrorKind } from '../../shared/ipc/errors';
-import type { StudySpec } from '../../shared/study/types';
+import type { StudySpec, StudyStatus } from '../../shared/study/types';
 import { blobInt32, int32Blob } from './blobs';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 import { readStoredStudySpec, STUDY_SPEC_VERSION } from './stored-json';
 
-export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+export type { StudyStatus };
 
 export interface Provenance {
   appVersion: string | null;
@@ -94,7 +95,7 @@ const INSERT = `
   RETURNING id`;
 
 export function insertStudy(store: Store, s: NewStudy): number {
-  return prepare<[Record<string, unknown>], { id: number }>(store.db, INSERT).get({
+  const row = prepare<[Record<string, unknown>], { id: number }>(store.db, INSERT).get({
     name: s.name,
     notes: s.notes ?? '',
     spec: JSON.stringify(s.spec),
@@ -108,12 +109,24 @@ export function insertStudy(store: Store, s: NewStudy): number {
     seqLen: s.seqLen,
     batchSize: s.batchSize,
     createdAt: Date.now(),
-  })!.id;
+  });
+  return insertedId(row, `study ${s.name}`);
 }
 
 export function getStudyRecord(store: Store, id: number): StudyRecord | undefined {
   const row = prepare<[number], StudyRow>(store.db, `SELECT * FROM studies WHERE id = ?`).get(id);
   return row && toRecord(store, row);
+}
+
+/** The study's record; a NotFoundError (an InputError) naming `study <id>` when the database has none. */
+export function requireStudyRecord(store: Store, id: number): StudyRecord {
+  const study = getStudyRecord(store, id);
+  if (!study) throw noSuchStudy(id);
+  return study;
+}
+
+export function noSuchStudy(id: number): InputError {
+  return new NotFoundError(`study ${id}`, 'no such study in the database');
 }
 
 /** Every study, newest first. */

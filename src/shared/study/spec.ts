@@ -3,6 +3,7 @@
 // Every failure is an InputError naming the field, e.g. `spec.permutations: must be a positive integer, got -3`.
 
 import { z } from 'zod';
+import { first } from '../checked';
 import { InputError } from '../errors';
 import { layerRangeLayers } from './heads';
 import { LAYER_RANGE_LABELS } from './labels';
@@ -205,7 +206,7 @@ export function studySpecProblems(input: unknown): InputError[] {
 /** Validates and completes a spec (defaults filled, counts sorted); throws InputError naming the field. */
 export function parseStudySpec(input: unknown): StudySpec {
   const result = studySpecSchema.safeParse(input, { error: genericMessage });
-  if (!result.success) throw issueError(result.error.issues[0]);
+  if (!result.success) throw issueError(first(result.error.issues));
   const spec: StudySpec = result.data;
   spec.groups.forEach((group, g) => {
     // Induction heads are deterministic: several draws would repeat one condition.

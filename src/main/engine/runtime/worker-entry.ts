@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { LocalEngine } from './local-engine';
 import { ownBuffers, serializeError, type Reply, type Request } from './worker-protocol';
+import { first } from '../../../shared/checked';
 
 interface ParentChannel {
   post(reply: Reply, transfer: ArrayBuffer[]): void;
@@ -61,7 +62,7 @@ async function handle(req: Request): Promise<void> {
       const e = requireEngine();
       const probs = await e.probe({ ...req, nLayers: e.spec.nLayers, nHeads: e.spec.nHeads });
       const { arrays, buffers } = ownBuffers([probs]);
-      post({ kind: 'result', id: req.id, value: arrays[0] ?? null }, buffers);
+      post({ kind: 'result', id: req.id, value: first(arrays) }, buffers);
       return;
     }
     case 'patterns': {
