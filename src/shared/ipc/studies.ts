@@ -5,13 +5,15 @@
 
 import { z } from 'zod';
 import type { HeadRef } from '../model-spec';
-import type { Condition, ConditionMetrics, LagCurve, StudySpec } from '../study/types';
+import type { Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatus } from '../study/types';
 import { byId, epochMs, idSchema, nothing, request, shared } from './define';
 import { studioErrorSchema } from './errors';
 
-export const STUDY_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+export const STUDY_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const satisfies readonly StudyStatus[];
 export const studyStatusSchema = z.enum(STUDY_STATUSES);
-export type StudyStatusView = z.infer<typeof studyStatusSchema>;
+// Compile-time proof that the list names every shared status (a new one must be added here).
+const everyStatus: (s: StudyStatus) => (typeof STUDY_STATUSES)[number] = (s) => s;
+void everyStatus;
 
 /** What a queued job is doing; `preparing` covers hashing and resolving inputs before compiling. */
 export const STUDY_PHASES = ['preparing', 'compiling', 'scoring', 'running', 'exporting'] as const;
