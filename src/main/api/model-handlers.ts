@@ -3,7 +3,7 @@
 
 import type { ModelProgressEvent } from '../../shared/ipc/events';
 import type { EngineProgress } from '../engine/engine-types';
-import { addModel, compileModel, listModelViews, modelDetails, removeModel, requireModel } from '../models/model-service';
+import { addModel, compileModel, listModelViews, modelDetails, removeModel, requestedModel } from '../models/model-service';
 import { computeScores, importScores, listScoreSetViews, scoreSetDetail } from '../models/score-service';
 import { deleteTokenSet, importTokenFile, listTokenSetViews, previewTokenSet } from '../tokens/token-service';
 import type { ApiDeps } from './api-deps';
@@ -35,7 +35,7 @@ export function modelHandlers({ ctx, hub, tasks }: ApiDeps): ModelHandlers {
     },
     'models.details': ({ id }) => modelDetails(ctx, id),
     'models.compile': ({ id, provider }) => {
-      const report = progress(id, requireModel(ctx, id).path, 'compile');
+      const report = progress(id, requestedModel(ctx, id).path, 'compile');
       return tasks.run(id, 'compiling', async (signal) => {
         const details = await compileModel(ctx, id, {
           provider,
@@ -51,7 +51,7 @@ export function modelHandlers({ ctx, hub, tasks }: ApiDeps): ModelHandlers {
     'scores.list': ({ modelId }) => listScoreSetViews(ctx, modelId),
     'scores.get': ({ id }) => scoreSetDetail(ctx, id),
     'scores.compute': ({ modelId, provider, ...params }) => {
-      const report = progress(modelId, requireModel(ctx, modelId).path, 'scores');
+      const report = progress(modelId, requestedModel(ctx, modelId).path, 'scores');
       return tasks.run(modelId, 'computing induction scores', async (signal) => {
         const detail = await computeScores(ctx, modelId, { ...params, provider }, {
           signal,

@@ -13,7 +13,8 @@ import { registerStudy } from '../studies/create-study';
 import { validateDraft } from '../studies/draft-validation';
 import { queueStateView } from '../studies/queue-view';
 import { annotateStudy, deleteStudy, renameStudy } from '../studies/study-service';
-import { duplicateDraft, listStudyViews, requireStudyRecord, studyListView, studySummaryView, trialView } from '../studies/study-views';
+import { requireStudyRecord } from '../store/studies-repo';
+import { duplicateDraft, listStudyViews, studyListView, studySummaryView, trialView } from '../studies/study-views';
 import type { ApiDeps } from './api-deps';
 import type { Handlers } from './dispatch';
 

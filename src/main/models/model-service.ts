@@ -22,7 +22,8 @@ type Source = ModelView['source'];
 /** Prompt length of the speed measurement: the seed's (500 tokens + the repeat), within the model's positions. */
 const MEASURE_SEQ_LEN = 501;
 
-export function requireModel(ctx: StudioContext, id: number): ModelRecord {
+/** The model a request names; a NotFoundError for an id the database does not have. */
+export function requestedModel(ctx: StudioContext, id: number): ModelRecord {
   const model = getModel(ctx.store, id);
   if (!model) throw new NotFoundError(`model ${id}`, 'no such model in the database');
   return model;
@@ -92,18 +93,18 @@ export async function addModel(ctx: StudioContext, path: string, onHash?: (fract
   }
   const checksum = await checkpointChecksum(resolved.dir, ctx.paths.hashMemoDir, onHash);
   const id = upsertModel(ctx.store, { path: resolved.dir, spec: summary.spec, checksum, source: resolved.source });
-  return modelView(ctx, requireModel(ctx, id));
+  return modelView(ctx, requestedModel(ctx, id));
 }
 
 /** Deletes the model row (with its score sets); while studies use it, only hides it. Files are never touched. */
 export function removeModel(ctx: StudioContext, id: number): void {
-  requireModel(ctx, id);
+  requestedModel(ctx, id);
   if ((countStudiesByModel(ctx.store).get(id) ?? 0) > 0) setModelHidden(ctx.store, id, true);
   else deleteModelRow(ctx.store, id);
 }
 
 export function modelDetails(ctx: StudioContext, id: number): ModelDetails {
-  const record = requireModel(ctx, id);
+  const record = requestedModel(ctx, id);
   const summary = summarizeCheckpoint(record.path);
   const graphs = (['probe', 'patterns'] as const).flatMap((variant) =>
     (['float32', 'float16'] as const).map((dtype) => {
@@ -134,7 +135,7 @@ export async function compileModel(
   id: number,
   opts: { provider?: 'auto' | 'cpu' | 'cuda'; signal?: AbortSignal; onProgress?: (e: EngineProgress) => void; onMeasure?: (message: string) => void } = {},
 ): Promise<ModelDetails> {
-  const record = requireModel(ctx, id);
+  const record = requestedModel(ctx, id);
   const engine = await ctx.openEngine({ modelDir: record.path, provider: opts.provider ?? 'auto', signal: opts.signal, onProgress: opts.onProgress });
   try {
     if (engine.info.checkpointHash !== record.checksum) {

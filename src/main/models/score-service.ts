@@ -14,7 +14,7 @@ import { inTransaction } from '../store/db';
 import { findScoreSet, getScoreSet, insertScoreSet, listScoreSets, type NewScoreSet, type ScoreSetRecord } from '../store/score-sets-repo';
 import { readScoreCsv } from '../studies/import/score-csv';
 import { computeScoreSet, type InductionParams } from './induction-scores';
-import { requireModel } from './model-service';
+import { requestedModel } from './model-service';
 
 function setView(set: Omit<ScoreSetRecord, 'scores'>, scores: readonly HeadScore[]): ScoreSetView {
   const top = [...scores].sort(compareHeadScores)[0];
@@ -41,14 +41,14 @@ function missingHeads(nLayers: number, nHeads: number, scores: readonly HeadScor
 }
 
 export function listScoreSetViews(ctx: StudioContext, modelId: number): ScoreSetView[] {
-  requireModel(ctx, modelId);
+  requestedModel(ctx, modelId);
   return listScoreSets(ctx.store, modelId).map((set) => setView(set, getScoreSet(ctx.store, set.id)?.scores ?? []));
 }
 
 export function scoreSetDetail(ctx: StudioContext, id: number): ScoreSetDetail {
   const set = getScoreSet(ctx.store, id);
   if (!set) throw new NotFoundError(`score set ${id}`, 'no such score set in the database');
-  const model = requireModel(ctx, set.modelId);
+  const model = requestedModel(ctx, set.modelId);
   return { set: setView(set, set.scores), scores: [...set.scores].sort(compareHeadScores), missing: missingHeads(model.nLayers, model.nHeads, set.scores) };
 }
 
@@ -63,7 +63,7 @@ export async function computeScores(
   params: Partial<InductionParams> & { seed?: number; provider?: 'auto' | 'cpu' | 'cuda' },
   opts: { signal?: AbortSignal; onEngine?: (e: EngineProgress) => void; onScoring?: (done: number, total: number) => void } = {},
 ): Promise<ScoreSetDetail> {
-  const model = requireModel(ctx, modelId);
+  const model = requestedModel(ctx, modelId);
   const engine = await ctx.openEngine({ modelDir: model.path, provider: params.provider ?? 'auto', signal: opts.signal, onProgress: opts.onEngine });
   try {
     const seed = params.seed ?? 42;
@@ -79,7 +79,7 @@ export async function computeScores(
 
 /** Imports a seed-format CSV (`layer,head,scores`) for the model; heads it leaves out are listed in `missing`. */
 export function importScores(ctx: StudioContext, modelId: number, path: string): ScoreSetDetail {
-  const model = requireModel(ctx, modelId);
+  const model = requestedModel(ctx, modelId);
   const file = resolve(path);
   const { scores } = readScoreCsv(file, model);
   return scoreSetDetail(ctx, storeSet(ctx, { modelId, method: { kind: 'csv', file: basename(file) }, source: 'csv', sourcePath: file, scores }));

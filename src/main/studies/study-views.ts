@@ -16,7 +16,7 @@ import { listConditions, loadTrials, type ConditionRecord } from '../store/condi
 import { getModel } from '../store/models-repo';
 import { countStudyResults, loadResults } from '../store/results-repo';
 import { getScoreSet } from '../store/score-sets-repo';
-import { getStudyRecord, listStudyRecords, type StudyRecord } from '../store/studies-repo';
+import { listStudyRecords, requireStudyRecord, type StudyRecord } from '../store/studies-repo';
 import { getTokenSet } from '../store/token-sets-repo';
 import { hasLiveRunner } from './active-runs';
 import { studySummary } from './study-results';
@@ -55,12 +55,6 @@ export function studyListView(store: Store, study: StudyRecord, conditions = lis
 export function studyError(study: Pick<StudyRecord, 'status' | 'error' | 'errorKind'>): StudioError | null {
   if (study.status !== 'failed' || study.error === null) return null;
   return { kind: study.errorKind ?? 'internal', message: study.error };
-}
-
-export function requireStudyRecord(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw new NotFoundError(`study ${studyId}`, 'no such study in the database');
-  return study;
 }
 
 /** The history, newest first, filtered. */

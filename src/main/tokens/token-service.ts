@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { TokenImportResult, TokenPreview, TokenSetView } from '../../shared/ipc/tokens';
 import type { StudioContext } from '../app/context';
 import { vocabularyOf } from '../models/checkpoint-info';
-import { requireModel } from '../models/model-service';
+import { requestedModel } from '../models/model-service';
 import { inTransaction } from '../store/db';
 import { countStudiesByTokenSet, deleteTokenSetRow, findTokenSet, getTokenSet, insertTokenSet, listTokenSets, type TokenSetRecord } from '../store/token-sets-repo';
 import { importTokenSet, type VocabInfo } from '../studies/import/token-set';
@@ -50,14 +50,14 @@ export function importTokenFile(ctx: StudioContext, path: string, opts: { modelI
 }
 
 function modelVocabulary(ctx: StudioContext, modelId: number): VocabInfo {
-  const model = requireModel(ctx, modelId);
+  const model = requestedModel(ctx, modelId);
   return vocabularyOf(model.path, model.spec);
 }
 
 /** The set's first ids (ascending) with their words from the model's tokenizer (else the demo model's). */
 export function previewTokenSet(ctx: StudioContext, id: number, opts: { modelId?: number; count?: number } = {}): TokenPreview {
   const set = requireTokenSet(ctx, id);
-  const modelDir = opts.modelId === undefined ? ctx.demoModelDir : requireModel(ctx, opts.modelId).path;
+  const modelDir = opts.modelId === undefined ? ctx.demoModelDir : requestedModel(ctx, opts.modelId).path;
   const words = modelDir ? tokenWords(modelDir) : null;
   const ids = Array.from(set.tokens.subarray(0, opts.count ?? DEFAULT_PREVIEW));
   return { id, n: set.n, tokens: ids.map((t) => ({ id: t, text: words ? words(t) : null })) };
