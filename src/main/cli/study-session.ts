@@ -2,20 +2,15 @@
 // with hash/compile progress, the run loop with a progress line (Ctrl-C pauses), and the reports
 // printed when a study stops early or finishes (outputs written, metrics table, where things are).
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { defaultDbPath, graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
 import { loadEngine } from '../engine/load-engine';
 import { exportStudy, type StudyExport } from '../export/export-study';
-import { INDUCTION_SCORES_FILE } from '../export/file-names';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
 import type { Store } from '../store/db';
-import { getScoreSet } from '../store/score-sets-repo';
-import { writeScoreCsv } from '../studies/import/score-csv';
 import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
 
 export interface RunPlan {
@@ -47,9 +42,6 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
     const studyId = await createStudy(store, plan.spec, { engine, modelSource: plan.model.source });
     const study = getStudy(store, studyId);
     console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
-    if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
-      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), getScoreSet(store, study.scoreSetId)!.scores);
-    }
     const status = await runWithProgress(store, studyId, { engine });
     if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
     const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
@@ -165,13 +157,12 @@ export async function reportDone(store: Store, studyId: number, outDir: string, 
   console.log(`\nStudy ${studyId} "${study.name}" done: ${study.permutations} trials, engine time ${formatDuration(runtime.runMs / 1000)} on ${runtime.provider} (${runtime.dtype}).\n`);
   console.log(summaryTable(out.studySummary));
   console.log('\nP(+1): probability of the token that followed the earlier occurrence of the repeated token.');
-  const scores = join(outDir, INDUCTION_SCORES_FILE);
   console.log(`\nOutputs in ${outDir}:`);
   console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group, dose-response`);
   console.log(`  tables/      ${out.tables.length} CSV: Lag,Mean Probability (the seed's tables)`);
   console.log(`  stats/       ${out.stats.length} CSV: + SD, SEM, 95% CI, N`);
   console.log(`  heads/       ${out.heads.length} JSON: heads ablated per condition`);
-  console.log(`  summary.csv  trials.json  provenance.json${existsSync(scores) ? '  induction_scores.csv' : ''}`);
+  console.log(`  summary.csv  trials.json  provenance.json${out.scores ? '  induction_scores.csv' : ''}`);
   const dose = out.figures.find((f) => f.endsWith('_dose_response.png'));
   if (dose) console.log(`Dose-response figure: ${dose}`);
   console.log(`Database: ${dbPath} (study ${studyId})`);

@@ -24,7 +24,8 @@ import {
   type StudyRecord,
   type StudyStatus,
 } from '../store/studies-repo';
-import { claimRun, hasLiveRunner } from './active-runs';
+import { faultPoint } from '../fault-hook';
+import { claimStudy } from './active-runs';
 import { APP_VERSION } from './app-version';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
@@ -62,18 +63,20 @@ export interface RunOptions {
 export async function runStudy(store: Store, studyId: number, opts: RunOptions = {}): Promise<StudyStatus> {
   const study = requireStudy(store, studyId);
   if (study.status === 'done') return 'done';
-  if (hasLiveRunner(store, study)) {
-    throw new Error(`study ${studyId} is already running (process ${study.runnerPid ?? process.pid})`);
-  }
-  const conditions = listConditions(store, studyId);
-  const trials = loadTrials(store, studyId);
-  const present = presentRows(store, studyId, conditions);
-  const batchSize = fixBatchSize(store, study, opts.batchSize, present.size);
-  const tally: Tally = { done: present.size, total: trials.length * conditions.length };
-  const release = claimRun(store, studyId);
+  const release = claimStudy(store, study);
   let engine: Engine | undefined = opts.engine;
   const ownsEngine = !engine;
+  let tally: Tally = { done: 0, total: 0 };
+  // Errors before the work is set up (a batch size the stored results forbid) leave the status as it was.
+  let prepared = false;
   try {
+    faultPoint('run-claimed');
+    const conditions = listConditions(store, studyId);
+    const trials = loadTrials(store, studyId);
+    const present = presentRows(store, studyId, conditions);
+    const batchSize = fixBatchSize(store, study, opts.batchSize, present.size);
+    tally = { done: present.size, total: trials.length * conditions.length };
+    prepared = true;
     const model = getModel(store, study.modelId)!;
     engine ??= await openStudyEngine(model, study.spec, opts.openEngine);
     checkEngine(engine, study, model, present.size > 0);
@@ -88,7 +91,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The error is kept with the study (shown in the UI); its results so far stay, and it can resume.
-    if (transitionStudy(store, studyId, ['queued', 'running', 'paused', 'cancelled', 'failed'], 'failed', message)) {
+    if (prepared && transitionStudy(store, studyId, ['queued', 'running', 'paused', 'cancelled', 'failed'], 'failed', message)) {
       try {
         emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status: 'failed' });
       } catch {
@@ -182,7 +185,7 @@ async function runChunks(
 /** Why the run should stop before the next batch, or null to go on. */
 function stopReason(store: Store, studyId: number, signal: AbortSignal | undefined): StudyStatus | null {
   const status = getStudyStatus(store, studyId);
-  if (status === undefined) throw new Error(`study ${studyId} was deleted while it ran`);
+  if (status === undefined) throw new InputError(`study ${studyId}`, 'was deleted while it ran');
   if (status !== 'running') return status;
   if (signal?.aborted) {
     transitionStudy(store, studyId, ['running'], 'paused');

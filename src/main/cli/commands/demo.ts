@@ -2,15 +2,16 @@
 // ablation, all layers, 300 trials, seed 42) on the bundled demo model, written to
 // ./studio-output/demo and the default database. Fails clearly while the demo model is not built.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { demoPreset } from '../../../shared/study/presets';
 import { defaultDbPath } from '../../app-paths';
 import { relativeDropLines } from '../../export/summary-table';
 import { DEMO_MODEL_NAME, resolveModel } from '../../models/resolve-model';
-import { openStore } from '../../store/db';
+import { prepareOutputFolder } from '../../output-paths';
 import { type CliCommand } from '../command';
-import { intFlag, parseFlags, stringFlag, printUsage, wantsHelp } from '../args';
+import { intFlag, parseFlags, stringFlag } from '../args';
+import { withStore } from '../with-store';
 import { createAndRun, type RunPlan } from '../study-session';
 import { demoTargets, formatDemoTargets } from '../demo-targets';
 
@@ -33,7 +34,6 @@ const command: CliCommand = {
   summary: 'run the demo study on the bundled demo model',
   usage: USAGE,
   async run(argv) {
-    if (wantsHelp(argv)) return printUsage(USAGE);
     const args = parseFlags(argv, {
       out: { type: 'string' },
       db: { type: 'string' },
@@ -53,9 +53,8 @@ const command: CliCommand = {
       dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
       notes: [],
     };
-    mkdirSync(plan.outDir, { recursive: true });
-    const store = openStore(plan.dbPath);
-    try {
+    prepareOutputFolder(plan.outDir, '--out');
+    return withStore(plan.dbPath, { create: true }, async (store) => {
       const outcome = await createAndRun(store, plan);
       if (!outcome.output) return outcome.code;
       const lines = relativeDropLines(outcome.output.studySummary, REPORT_COUNT);
@@ -63,9 +62,7 @@ const command: CliCommand = {
       const targets = demoTargets(outcome.output.studySummary, REPORT_COUNT);
       if (targets.length) console.log(`\nDemo model targets:\n${formatDemoTargets(targets)}`);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 

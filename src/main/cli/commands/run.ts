@@ -3,15 +3,16 @@
 // seed's output layout plus our statistics and prints a summary table. The run itself (engine
 // loading, progress, reports) is ../study-session.ts, shared with `demo` and `studies resume`.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCounts, STUDY_DEFAULTS } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { resolveModel } from '../../models/resolve-model';
-import { openStore } from '../../store/db';
+import { prepareOutputFolder } from '../../output-paths';
 import { UsageError, type CliCommand } from '../command';
-import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs, printUsage, wantsHelp } from '../args';
+import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs } from '../args';
+import { withStore } from '../with-store';
 import { createAndRun, type RunPlan } from '../study-session';
 
 const HEAD_TYPES = ['induction', 'random'] as const;
@@ -148,16 +149,10 @@ const command: CliCommand = {
   summary: 'run an ablation study with the seed script\'s flags and write its outputs',
   usage: USAGE,
   async run(argv) {
-    if (wantsHelp(argv)) return printUsage(USAGE);
     const plan = planRun(parseFlags(argv, RUN_FLAGS));
     for (const note of plan.notes) console.error(`note: ${note}`);
-    mkdirSync(plan.outDir, { recursive: true });
-    const store = openStore(plan.dbPath);
-    try {
-      return (await createAndRun(store, plan)).code;
-    } finally {
-      store.close();
-    }
+    prepareOutputFolder(plan.outDir, '--output_dir');
+    return withStore(plan.dbPath, { create: true }, async (store) => (await createAndRun(store, plan)).code);
   },
 };
 
