@@ -13,6 +13,7 @@ import { trialPrompt } from '../../shared/study/trials';
 import type { HeadScore, StudySpec } from '../../shared/study/types';
 import { loadTokenizer } from '../engine/checkpoint/tokenizer';
 import type { Engine } from '../engine/engine-types';
+import { checkFiniteScores } from '../engine/finite-outputs';
 import { computeInductionScores } from '../engine/induction';
 import { inTransaction, type Store } from '../store/db';
 import { insertConditions, insertTrial } from '../store/conditions-repo';
@@ -167,6 +168,7 @@ async function headScores(
   const special = new Set(vocab.specialTokenIds);
   const pool = Array.from({ length: vocab.vocabSize }, (_, i) => i).filter((i) => !special.has(i));
   const result = await computeInductionScores(engine, { seqLen, count, seed: spec.seed }, pool);
+  checkFiniteScores(result.scores, spec.model);
   const method = result.method as unknown as Record<string, unknown>;
   return { id: null, scores: result.scores, set: { method, source: 'computed', sourcePath: null, scores: result.scores } };
 }

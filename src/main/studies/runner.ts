@@ -5,6 +5,7 @@
 
 import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
+import { checkFiniteProbs } from '../engine/finite-outputs';
 import { buildHeadControls } from '../engine/head-controls';
 import type { Engine } from '../engine/engine-types';
 import { inTransaction, type Store } from '../store/db';
@@ -165,6 +166,8 @@ async function runChunks(
     const probs = await engine.probe({ batch: B, seqLen: S, inputIds, headKeep, headUniform }); // [B, S]
     const ms = performance.now() - t0;
     if (probs.length !== B * S) throw new Error(`engine returned ${probs.length} probabilities, expected ${B} x ${S}`);
+    checkFiniteProbs(probs, S, study.spec.model, (b) => rowName(study, conditions, chunk.rows[b]));
+    faultPoint('batch-computed');
     const missing = new Set(chunk.missing.map((w) => w.row));
     inTransaction(store, () => {
       chunk.rows.forEach((w, b) => {
@@ -172,6 +175,7 @@ async function runChunks(
       });
       addRunTime(store, study.id, ms);
     });
+    faultPoint('batch-stored');
     tally.done += missing.size;
     computed += missing.size;
     emit(opts, progress('running'));
@@ -180,6 +184,11 @@ async function runChunks(
   recordStudyFinished(store, study.id);
   emit(opts, progress('done'));
   return 'done';
+}
+
+function rowName(study: StudyRecord, conditions: readonly ConditionRecord[], work: WorkChunk['rows'][number] | undefined): string {
+  if (!work) return `study ${study.id}`;
+  return `study ${study.id}, condition "${conditions[work.conditionIdx]?.label ?? work.conditionIdx}", trial ${work.trialIdx}`;
 }
 
 /** Why the run should stop before the next batch, or null to go on. */

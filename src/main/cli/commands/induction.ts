@@ -4,7 +4,9 @@
 import { openCheckpoint } from '../../engine/checkpoint';
 import { computeInductionScores, formatInductionCsv, validateSequences, type InductionSource } from '../../engine/induction';
 import { inductionTokenPool } from '../../engine/induction-tokens';
+import { checkFiniteScores } from '../../engine/finite-outputs';
 import { readModelSpec } from '../../engine/load-engine';
+import { prepareOutputFile } from '../../output-paths';
 import { UsageError, type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag } from '../args';
 import { ENGINE_FLAGS, ENGINE_FLAGS_USAGE, engineOptionsFromFlags, loadEngineWithProgress, readJsonFile, requireFlag, writeOutput } from './probe';
@@ -50,7 +52,7 @@ const command: CliCommand = {
       out: { type: 'string' },
     });
     const options = engineOptionsFromFlags(args);
-    const out = requireFlag(args, 'out');
+    const out = prepareOutputFile(requireFlag(args, 'out'), '--out');
     const batchSize = intFlag(args, 'batch', 4, 1);
     const sequencesFile = stringFlag(args, 'sequences');
     const random = ['seq-len', 'count', 'seed'].some((name) => stringFlag(args, name) !== undefined);
@@ -83,6 +85,7 @@ const command: CliCommand = {
         source: sequencesFile,
         onProgress: (done, total) => console.error(`[induction] ${done}/${total} sequences`),
       });
+      checkFiniteScores(result.scores, options.modelDir);
       writeOutput(out, formatInductionCsv(result.scores));
       console.log(`Method: ${JSON.stringify(result.method)}`);
       console.log(`Top ${Math.min(10, result.scores.length)} heads (layer, head, score):`);

@@ -3,13 +3,14 @@
 // behind every study (and the parity tests against a reference implementation).
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { InputError } from '../../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
 import { graphCacheDir } from '../../app-paths';
 import type { Engine, EngineOptions, EngineProgress } from '../../engine/engine-types';
 import { buildHeadControls, validateHeads } from '../../engine/head-controls';
+import { checkFiniteProbs } from '../../engine/finite-outputs';
 import { loadEngine, readModelSpec } from '../../engine/load-engine';
+import { prepareOutputFile, prepareOutputFolder } from '../../output-paths';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 
@@ -36,9 +37,10 @@ export function requireFlag(args: ParsedArgs, name: string): string {
 
 /** Engine options from the shared flags (checked before anything is loaded). */
 export function engineOptionsFromFlags(args: ParsedArgs): Omit<EngineOptions, 'onProgress'> {
+  const cacheDir = stringFlag(args, 'cache-dir');
   return {
     modelDir: requireFlag(args, 'model'),
-    cacheDir: stringFlag(args, 'cache-dir') ?? graphCacheDir(),
+    cacheDir: cacheDir === undefined ? graphCacheDir() : prepareOutputFolder(cacheDir, '--cache-dir'),
     provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
     threads: intFlag(args, 'threads', 0, 0),
   };
@@ -72,9 +74,11 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
+/** Writes a result file checked earlier by prepareOutputFile: complete, or not at all. */
 export function writeOutput(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
+  const temp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
 }
 
 /** Prompts: a non-empty array of equal-length, non-empty arrays of token ids below the vocabulary size. */
@@ -136,7 +140,7 @@ const command: CliCommand = {
     const options = engineOptionsFromFlags(args);
     const promptsFile = requireFlag(args, 'prompts');
     const headsFile = stringFlag(args, 'heads');
-    const out = requireFlag(args, 'out');
+    const out = prepareOutputFile(requireFlag(args, 'out'), '--out');
     const batchSize = intFlag(args, 'batch', 8, 1);
     const mode = choiceFlag(args, 'mode', ['zero', 'mean'], 'zero');
 
@@ -154,6 +158,7 @@ const command: CliCommand = {
         const rows = prompts.slice(start, start + batchSize);
         const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile);
         const result = await engine.probe({ batch: rows.length, seqLen: S, inputIds: rows.flat(), ...controls });
+        checkFiniteProbs(result, S, options.modelDir, (b) => `prompt ${start + b}`);
         for (let b = 0; b < rows.length; b++) probs.push(Array.from(result.subarray(b * S, (b + 1) * S)));
       }
       writeOutput(out, JSON.stringify({ probs, provider: engine.info.provider, dtype: engine.info.dtype }) + '\n');
