@@ -28,3 +28,11 @@ export function clipValue(text: string, max = MAX_QUOTED_CHARS): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)`;
 }
+
+/** A value as JSON (strings quoted), cut like clipValue: for echoing what a file or flag held. */
+export function quoteValue(value: unknown, max = MAX_QUOTED_CHARS): string {
+  if (typeof value === 'string' && value.length > max) {
+    return `${JSON.stringify(value.slice(0, max))}… (${value.length.toLocaleString('en-US')} characters)`;
+  }
+  return clipValue(JSON.stringify(value) ?? String(value), max);
+}

@@ -2,6 +2,7 @@
 // as the seed's argparse accepts) with typed getters whose failures are UsageErrors naming the flag.
 
 import { parseArgs } from 'node:util';
+import { clipValue } from '../../shared/errors';
 import { UsageError } from './command';
 
 export type FlagTypes = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -40,7 +41,7 @@ export function intFlag(args: ParsedArgs, name: string, fallback: undefined, min
 export function intFlag(args: ParsedArgs, name: string, fallback: number | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return fallback;
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${name} must be an integer, got "${text}"`);
+  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${name} must be an integer, got "${clipValue(text)}"`);
   const value = Number(text);
   if (value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
@@ -54,7 +55,7 @@ export function choiceFlag<const T extends string>(args: ParsedArgs, name: strin
   const text = stringFlag(args, name);
   if (text === undefined) return fallback;
   if (!(choices as readonly string[]).includes(text)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${text}"`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${clipValue(text)}"`);
   }
   return text as T;
 }
@@ -67,7 +68,7 @@ export function choiceListFlag<const T extends string>(args: ParsedArgs, name: s
   if (items.length === 0) throw new UsageError(`--${name} needs at least one of ${choices.join(', ')}`);
   for (const item of items) {
     if (!(choices as readonly string[]).includes(item)) {
-      throw new UsageError(`--${name} must list values from ${choices.join(', ')}; got "${item}"`);
+      throw new UsageError(`--${name} must list values from ${choices.join(', ')}; got "${clipValue(item)}"`);
     }
   }
   return items as T[];
@@ -76,7 +77,7 @@ export function choiceListFlag<const T extends string>(args: ParsedArgs, name: s
 /** A study id positional (a positive integer). */
 export function studyIdArg(text: string | undefined, what = 'study id'): number {
   if (text === undefined) throw new UsageError(`missing ${what}`);
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} must be a positive integer, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} must be a positive integer, got "${clipValue(text)}"`);
   return Number(text);
 }
 

@@ -10,14 +10,18 @@ import { loadEngine } from '../engine/load-engine';
 import { exportStudy, type StudyExport } from '../export/export-study';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
+import { prepareOutputFolder } from '../output-paths';
 import type { Store } from '../store/db';
-import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
+import { createStudy, getStudy, precheckStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
+import { withStore } from './with-store';
 
 export interface RunPlan {
   model: ResolvedModel;
   /** Raw spec (parseStudySpec validates it in createStudy). */
   spec: Omit<StudySpec, 'name'> & { name?: string };
   outDir: string;
+  /** The flag that named outDir, for messages (`--output_dir`, `--out`). */
+  outFlag: string;
   dbPath: string;
   /** Things the user should know (ignored flags, dtype mapping, token source). */
   notes: string[];
@@ -29,6 +33,17 @@ export interface RunOutcome {
   studyId: number;
   /** The written outputs, when the study finished. */
   output: StudyExport | null;
+}
+
+/**
+ * Runs a plan in the order that fails fastest and leaves least behind: inputs checked, then the
+ * output folder made and proved writable, then the database opened (created if new), then the
+ * engine loaded and the study created and run.
+ */
+export async function runPlan(plan: RunPlan): Promise<RunOutcome> {
+  precheckStudy(plan.spec);
+  prepareOutputFolder(plan.outDir, plan.outFlag);
+  return withStore(plan.dbPath, { create: true }, (store) => createAndRun(store, plan));
 }
 
 /** Creates the plan's study, runs it, and on completion writes the outputs and prints the report. */

@@ -6,7 +6,7 @@
 import type { HeadRef } from '../../shared/model-spec';
 import type { Engine } from './engine-types';
 import { randomInductionSequences } from './induction-tokens';
-import { InputError } from '../../shared/errors';
+import { InputError, quoteValue } from '../../shared/errors';
 
 export interface HeadScore extends HeadRef {
   score: number;
@@ -52,7 +52,7 @@ export function validateSequences(sequences: unknown, vocabSize: number, source 
     if (seq.length < 2) throw new InputError(source, `sequence ${s} has ${seq.length} tokens; an induction sequence needs at least 2`);
     seq.forEach((id: unknown, i) => {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new InputError(source, `sequence ${s}, position ${i}: ${JSON.stringify(id)} is not a token id (vocabulary size ${vocabSize})`);
+        throw new InputError(source, `sequence ${s}, position ${i}: ${quoteValue(id)} is not a token id (vocabulary size ${vocabSize})`);
       }
     });
   });

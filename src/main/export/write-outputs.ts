@@ -57,6 +57,8 @@ export interface WrittenOutputs {
   trials: string | null;
   scores: string | null;
   provenance: string;
+  /** Set when the files are a partial export. */
+  partial: PartialMark | null;
 }
 
 /** The conditions of a group: the shared baseline, then the group's ablations by count and draw. */
@@ -76,7 +78,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
   const folders = [outDir, ...['tables', 'stats', 'heads', 'figures'].map((sub) => join(outDir, sub))];
   for (const folder of folders) ensureFolder(folder, 'the export');
   sweepTemporaryFiles(folders);
-  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, scores: null, provenance: '' };
+  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, scores: null, provenance: '', partial: mark };
   const put = async (rel: string, text: string, list?: string[]) => {
     await writeFileAtomic(join(outDir, rel), text);
     list?.push(join(outDir, rel));

@@ -19,7 +19,7 @@ import {
 } from '../store/studies-repo';
 import { hasLiveRunner } from './active-runs';
 
-export { createStudy, INDUCTION_DEFAULTS, type CreateStudyDeps, type InductionParams } from './create-study';
+export { createStudy, precheckStudy, INDUCTION_DEFAULTS, type CreateStudyDeps, type InductionParams } from './create-study';
 export { runStudy, type RunOptions, type StudyProgress } from './runner';
 export { loadConditionResults, studySummary, type ConditionResults, type StudySummary } from './study-results';
 

@@ -1,9 +1,8 @@
 // `induction`: computes every head's induction score (DESIGN.md §1) and writes the seed's score CSV
 // (`layer,head,scores`, best first), which `run --induction_scores_csv` and the app can import.
 
-import { openCheckpoint } from '../../engine/checkpoint';
+import { describeSpecialTokens, promptableIds, readModelVocabulary } from '../../engine/checkpoint/special-tokens';
 import { computeInductionScores, formatInductionCsv, validateSequences, type InductionSource } from '../../engine/induction';
-import { inductionTokenPool } from '../../engine/induction-tokens';
 import { checkFiniteScores } from '../../engine/finite-outputs';
 import { readModelSpec } from '../../engine/load-engine';
 import { prepareOutputFile } from '../../output-paths';
@@ -70,12 +69,9 @@ const command: CliCommand = {
         count: intFlag(args, 'count', DEFAULT_COUNT, 1),
         seed: intFlag(args, 'seed', DEFAULT_SEED, 0),
       };
-      const cp = openCheckpoint(options.modelDir);
-      try {
-        pool = inductionTokenPool(spec.vocabSize, cp.tokenizerPath);
-      } finally {
-        cp.close();
-      }
+      const vocab = readModelVocabulary(options.modelDir, spec.vocabSize);
+      if (vocab.specialSource !== 'tokenizer.json') console.error(`note: ${describeSpecialTokens(vocab)}`);
+      pool = promptableIds(vocab);
     }
 
     const engine = await loadEngineWithProgress(options);

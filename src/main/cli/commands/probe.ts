@@ -3,7 +3,7 @@
 // behind every study (and the parity tests against a reference implementation).
 
 import fs from 'node:fs';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
 import { graphCacheDir } from '../../app-paths';
 import type { Engine, EngineOptions, EngineProgress } from '../../engine/engine-types';
@@ -91,7 +91,7 @@ export function validatePrompts(json: unknown, vocabSize: number, file: string):
     if (prompt.length !== seqLen) throw new InputError(file, `prompt ${p} has ${prompt.length} tokens, prompt 0 has ${seqLen}: all prompts must have the same length`);
     prompt.forEach((id: unknown, s) => {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new InputError(file, `prompt ${p}, position ${s}: ${JSON.stringify(id)} is not a token id (vocabulary size ${vocabSize})`);
+        throw new InputError(file, `prompt ${p}, position ${s}: ${quoteValue(id)} is not a token id (vocabulary size ${vocabSize})`);
       }
     });
   });
@@ -105,7 +105,7 @@ export function readHeadsFile(file: string, spec: ModelSpec): HeadRef[] {
   const heads = json.map((item: unknown, i): HeadRef => {
     if (Array.isArray(item) && item.length === 2) return { layer: item[0], head: item[1] };
     if (item && typeof item === 'object' && 'layer' in item && 'head' in item) return { layer: item.layer as number, head: item.head as number };
-    throw new InputError(file, `entry ${i} is ${JSON.stringify(item)}, expected a [layer, head] pair`);
+    throw new InputError(file, `entry ${i} is ${quoteValue(item)}, expected a [layer, head] pair`);
   });
   validateHeads(spec, heads, file);
   return heads;

@@ -106,11 +106,11 @@ const SUBCOMMANDS: Record<string, Handler> = {
     if (!out) throw new UsageError('export needs --out <dir>');
     getStudy(store, studyId);
     const outDir = prepareOutputFolder(out, '--out');
-    const partial = boolFlag(args, 'partial');
-    const result = await exportStudy(store, studyId, outDir, { modelName: stringFlag(args, 'model_name'), partial });
+    const result = await exportStudy(store, studyId, outDir, { modelName: stringFlag(args, 'model_name'), partial: boolFlag(args, 'partial') });
     const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + (result.scores ? 4 : 3);
-    const what = partial && result.summary.endsWith('_partial.csv') ? 'a PARTIAL export of study' : 'study';
-    console.log(`Exported ${what} ${studyId} to ${result.outDir} (${files} files).`);
+    const mark = result.partial;
+    const what = mark ? `study ${studyId} PARTIALLY (${mark.trials} of ${mark.permutations} trials; every file marked partial)` : `study ${studyId}`;
+    console.log(`Exported ${what} to ${result.outDir} (${files} files).`);
     return 0;
   },
 

@@ -4,7 +4,7 @@
 // about, and are never ablated (heads.ts only selects scored heads).
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { InputError } from '../../../shared/errors';
+import { clipValue, InputError, quoteValue } from '../../../shared/errors';
 import type { HeadRef } from '../../../shared/model-spec';
 import { compareHeadScores } from '../../../shared/study/heads';
 import type { HeadScore, ModelShape } from '../../../shared/study/types';
@@ -42,17 +42,17 @@ function splitCsvLine(line: string): string[] {
 function columnIndex(file: string, header: string[], names: string[]): number {
   const found = header.map((h, i) => (names.includes(h) ? i : -1)).filter((i) => i >= 0);
   if (found.length > 1) {
-    throw new InputError(file, `has ${found.length} columns for ${names.join('/')} (${found.map((i) => `"${header[i]}"`).join(', ')}); keep one`);
+    throw new InputError(file, `has ${found.length} columns for ${names.join('/')} (${found.map((i) => quoteValue(header[i])).join(', ')}); keep one`);
   }
   if (found.length === 0) {
-    throw new InputError(file, `missing column "${names[0]}" (columns found: ${header.map((h) => `"${h}"`).join(', ')}); expected layer, head, scores`);
+    throw new InputError(file, `missing column "${names[0]}" (columns found: ${clipValue(header.map((h) => quoteValue(h)).join(', '), 200)}); expected layer, head, scores`);
   }
   return found[0];
 }
 
 function integerCell(file: string, where: string, what: string, text: string, limit: number, unit: string): number {
   const value = text === '' ? NaN : Number(text);
-  if (!Number.isInteger(value)) throw new InputError(file, `${where}: ${what} ${JSON.stringify(text)} is not an integer`);
+  if (!Number.isInteger(value)) throw new InputError(file, `${where}: ${what} ${quoteValue(text)} is not an integer`);
   if (value < 0 || value >= limit) {
     throw new InputError(file, `${where}: ${what} ${value} is out of range for this model (${unit} 0-${limit - 1})`);
   }
@@ -62,7 +62,9 @@ function integerCell(file: string, where: string, what: string, text: string, li
 /** Parses the text of a score CSV; `file` names it in errors. */
 export function parseScoreCsv(file: string, text: string, shape: ModelShape): ScoreCsvResult {
   const rows = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
-  const headerLine = rows.findIndex((r) => r.trim() !== '');
+  // Blank lines and `#` comments (the mark of a partial export's copy) carry no data.
+  const skip = (row: string) => row.trim() === '' || row.trimStart().startsWith('#');
+  const headerLine = rows.findIndex((r) => !skip(r));
   if (headerLine < 0) throw new InputError(file, 'is empty; expected a header with layer, head, scores');
   const header = splitCsvLine(rows[headerLine]).map((h) => h.toLowerCase());
   const layerCol = columnIndex(file, header, ['layer']);
@@ -71,7 +73,7 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
   const scores: HeadScore[] = [];
   const firstLine = new Map<number, number>();
   for (let r = headerLine + 1; r < rows.length; r++) {
-    if (rows[r].trim() === '') continue;
+    if (skip(rows[r])) continue;
     const where = `line ${r + 1}`;
     const cells = splitCsvLine(rows[r]);
     if (cells.length !== header.length) {
@@ -82,7 +84,7 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
     const scoreText = cells[scoreCol];
     const score = scoreText === '' ? NaN : Number(scoreText);
     if (!Number.isFinite(score)) {
-      throw new InputError(file, `${where}: score ${JSON.stringify(scoreText)} of head (${layer}, ${head}) is not a number`);
+      throw new InputError(file, `${where}: score ${quoteValue(scoreText)} of head (${layer}, ${head}) is not a number`);
     }
     const id = layer * shape.nHeads + head;
     const earlier = firstLine.get(id);
