@@ -5,11 +5,12 @@
 // faultPoint() call returns at once and does nothing.
 //
 //   ABLATION_STUDIO_TEST_FAULT=<point>@<n>=kill            SIGKILL this process at the n-th pass
-//   ABLATION_STUDIO_TEST_FAULT=<point>@<n>=hold:<file>     wait there until <file> exists (60 s max)
+//   ABLATION_STUDIO_TEST_FAULT=<point>@<n>=hold:<file>     write <file>.held (this pid), then wait
+//                                                          there until <file> exists (60 s max)
 //
 // Several rules may be given, separated by commas.
 
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 
 export const FAULT_ENV = 'ABLATION_STUDIO_TEST_FAULT';
 
@@ -72,6 +73,7 @@ export function faultPoint(point: FaultPoint): void {
 
 /** Blocks this thread (not just this task) until `file` exists, as a process stopped mid-work would. */
 function holdUntil(file: string): void {
+  writeFileSync(`${file}.held`, String(process.pid));
   const cell = new Int32Array(new SharedArrayBuffer(4));
   const deadline = Date.now() + HOLD_LIMIT_MS;
   while (!existsSync(file) && Date.now() < deadline) Atomics.wait(cell, 0, 0, 20);
