@@ -15,13 +15,31 @@ export interface ParsedArgs {
 /** Parses `argv` against `flags`; unknown flags and missing values are UsageErrors. */
 export function parseFlags(argv: string[], flags: FlagTypes, allowPositionals = false): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, flags), options: flags, allowPositionals, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // parseArgs' messages mention its own API ("To specify a positional argument..."); keep the first sentence.
     throw new UsageError(message.split('. ')[0].replace(/^Unknown option '(.+)'$/, 'unknown flag $1'));
   }
+}
+
+/**
+ * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with '-' ("ambiguous"), which
+ * would hide the real problem (the number) behind a puzzle about the syntax.
+ */
+function joinNegativeValues(argv: readonly string[], flags: FlagTypes): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name !== null && flags[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../../shared/errors';
 import { databaseFileState, prepareOutputFolder } from '../output-paths';
-import { migrate, type MigrateOptions } from './migrate';
+import { migrate, refuseNewerSchema, type MigrateOptions } from './migrate';
 
 /** PRAGMA application_id marking the file as ours ('ABLS'). */
 export const APPLICATION_ID = 0x41424c53;
@@ -45,6 +45,9 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     throw databaseProblem(err, path) ?? err;
   }
   try {
+    // Nothing is written to a file until it is known to be ours (or empty) and not from a newer app.
+    checkOwnership(db, path);
+    refuseNewerSchema(db, path, opts.migrations);
     configure(db, path);
     migrate(db, { file: path, target: opts.targetVersion, migrations: opts.migrations });
     if (db.pragma('application_id', { simple: true }) === 0) {
@@ -76,7 +79,7 @@ function checkDatabasePath(path: string, create: boolean): void {
 /** Tables every Ablation Studio schema has (since version 1). */
 const OWN_TABLES = ['models', 'studies', 'results'];
 
-function configure(db: Database.Database, path: string): void {
+function checkOwnership(db: Database.Database, path: string): void {
   let appId: number;
   try {
     appId = db.pragma('application_id', { simple: true }) as number;
@@ -88,6 +91,9 @@ function configure(db: Database.Database, path: string): void {
     throw new InputError(path, `not an Ablation Studio database (application_id ${appId})`);
   }
   if (appId === 0) checkUnmarkedDatabase(db, path);
+}
+
+function configure(db: Database.Database, path: string): void {
   const mode = db.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal' && path !== ':memory:') {
     throw new InputError(path, `cannot be used: SQLite could not switch it to WAL journaling (got ${String(mode)}; is its folder read-only?)`);

@@ -38,8 +38,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 export function jsonKind(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function describeJsonError(err: unknown, text: string): string {
