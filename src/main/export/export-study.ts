@@ -56,7 +56,8 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       conditions: detail.conditions.map(({ id: _id, studyId: _s, idx: _i, ...c }) => c),
       curves,
       metrics,
-      loadTrials: () => loadTrials(store, studyId),
+      // A partial export lists the trials it holds, not the ones still to run.
+      loadTrials: () => loadTrials(store, studyId).slice(0, partialTrials),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {

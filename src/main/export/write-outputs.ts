@@ -85,7 +85,8 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
   };
 
   const ctx: FigureContext = {
-    model: mark ? `${model} [${partialNote(mark)}]` : model,
+    // Titles have little room: the short form of the mark.
+    model: mark ? `PARTIAL (${mark.trials} of ${mark.permutations} trials) ${model}` : model,
     trials: mark?.trials ?? spec.permutations,
     seed: spec.seed,
   };
