@@ -6,7 +6,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from '../../shared/errors';
 import { faultPoint } from '../fault-hook';
+import { describeFsError } from '../output-paths';
 
 /** The hidden name a file is written under until it is complete. */
 export function temporaryName(path: string): string {
@@ -28,9 +30,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await writeFile(temp, data);
   } catch (err) {
     await rm(temp, { force: true });
-    throw err;
+    throw exportWriteError(path, err);
   }
   await commitFile(temp, path);
+}
+
+/**
+ * A file-system failure while exporting (a full disk, a folder made read-only meanwhile) as an
+ * error naming the file; anything else is passed on as it is.
+ */
+export function exportWriteError(path: string, err: unknown): unknown {
+  if (typeof (err as NodeJS.ErrnoException | null)?.code !== 'string') return err;
+  return new InputError(path, `could not be written (${describeFsError(err)}); the export is incomplete (it has no provenance.json): run it again once that is fixed`);
 }
 
 /** Removes temporary files a killed export left in `dirs` (other names are never touched). */

@@ -5,7 +5,7 @@
 import { open, rm } from 'node:fs/promises';
 import type { HeadRef } from '../../shared/model-spec';
 import { faultPoint } from '../fault-hook';
-import { commitFile, temporaryName } from './output-files';
+import { commitFile, exportWriteError, temporaryName } from './output-files';
 
 export interface TrialsJsonCondition {
   key: string;
@@ -64,7 +64,7 @@ export async function writeTrialsJson(
     await writeTrialsFile(temp, trials, conditions, partial);
   } catch (err) {
     await rm(temp, { force: true });
-    throw err;
+    throw exportWriteError(path, err);
   }
   await commitFile(temp, path);
 }

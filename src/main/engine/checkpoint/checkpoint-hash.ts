@@ -5,7 +5,7 @@
 // checks every weight for NaN and ±Infinity (finite-weights.ts); a memo records that it passed.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensureFolder } from '../../output-paths';
 import type { Checkpoint } from './checkpoint';
@@ -74,11 +74,20 @@ function readMemo(memoDir: string, file: string, size: number, mtimeMs: number):
   }
 }
 
+/** Best effort: the memo only saves time, so a full or read-only disk here is not an error. */
 function writeMemo(memoDir: string, rec: MemoRecord): void {
-  ensureFolder(memoDir, 'the checkpoint hash memo');
   const target = memoPath(memoDir, rec.path);
   const tmp = `${target}.${process.pid}.tmp`;
-  // Write then rename so a concurrent reader never sees half a record.
-  writeFileSync(tmp, JSON.stringify(rec));
-  renameSync(tmp, target);
+  try {
+    ensureFolder(memoDir, 'the checkpoint hash memo');
+    // Write then rename so a concurrent reader never sees half a record.
+    writeFileSync(tmp, JSON.stringify(rec));
+    renameSync(tmp, target);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written there.
+    }
+  }
 }
