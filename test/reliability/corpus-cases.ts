@@ -215,7 +215,7 @@ export const BAD_INPUTS: BadInput[] = [
   bad('database', 'a mistyped path to studies list (nothing is created)', (x) => x.studies('list', '--db', x.path('typo/studio.sqlite')), 1, (x) => x.path('typo/studio.sqlite'), /no study database here/, { dbFile: (x) => x.path('typo/studio.sqlite'), check: (x) => expect(readdirSync(x.dir)).toEqual([]) }),
   bad('database', 'a mistyped path to studies export', (x) => x.studies('export', '1', '--out', x.path('out'), '--db', x.path('studio.sqllite')), 1, (x) => x.path('studio.sqllite'), /no study database here/, { dbFile: (x) => x.path('studio.sqllite') }),
   bad('database', 'a database from a newer app', (x) => x.studies('list', '--db', newerDatabase(x.path('new.sqlite'))), 1, (x) => x.path('new.sqlite'), /schema version 99 is newer than this version of Ablation Studio supports/, { dbFile: (x) => x.path('new.sqlite') }),
-  bad('database', 'a damaged database file', (x) => x.studies('show', '1', '--db', damagedCopy(x)), 1, (x) => x.path('damaged.sqlite'), /damaged|malformed|not an Ablation Studio database/),
+  bad('database', 'a damaged database file', (x) => x.studies('show', '1', '--db', damagedCopy(x)), 1, (x) => x.path('damaged.sqlite'), /the database file is damaged \(SQLite: database disk image is malformed\)/),
   bad('database', 'a folder that cannot exist (/proc, no hang)', (x) => x.run('--db', '/proc/x/studio.sqlite'), 1, () => '/proc/x', /cannot be created for the study database/, { spawn: true }),
   bad('database', 'a studies command on /proc', () => ['studies', 'list', '--db', '/proc/x/y.db'], 1, () => '/proc/x/y.db', /no study database here/, { spawn: true }),
 
