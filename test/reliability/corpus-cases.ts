@@ -2,7 +2,8 @@
 // exit code, what the error must name, what it must say)`. The command line is built from the
 // case's context (corpus-world.ts), which writes the bad files into the case's own folder.
 
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
@@ -103,6 +104,8 @@ export const BAD_INPUTS: BadInput[] = [
   bad('checkpoint', 'shard index naming a missing shard', (x) => x.probe('--model', x.model(undefined, (d) => writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { [Q_PROJ]: 'model-00009-of-00009.safetensors' } })))), 1, (x) => join(x.path('model'), 'model.safetensors.index.json'), /names shard file 'model-00009-of-00009\.safetensors'/),
   bad('checkpoint', 'shard index that is not JSON', (x) => x.probe('--model', x.model(undefined, (d) => writeFileSync(join(d, 'model.safetensors.index.json'), '{"weight_map": '))), 1, (x) => join(x.path('model'), 'model.safetensors.index.json'), /not valid JSON/),
   bad('checkpoint', 'a needed tensor stored as F64', (x) => x.probe('--model', x.model(undefined, (d) => editHeader(join(d, WEIGHTS), (h) => { const t = h[Q_PROJ]; if (t) { t.dtype = 'F64'; t.shape = [32, 48]; } }))), 1, (x) => join(x.path('model'), WEIGHTS), /dtype F64/),
+  bad('checkpoint', 'weights that are a named pipe (no wait for a writer)', (x) => x.probe('--model', x.model(undefined, (d) => { rmSync(join(d, WEIGHTS)); execFileSync('mkfifo', [join(d, WEIGHTS)]); })), 1, (x) => join(x.path('model'), WEIGHTS), /is not a regular file/, { spawn: true }),
+  bad('checkpoint', 'config.json linked to /dev/zero', (x) => x.probe('--model', x.model(undefined, (d) => { rmSync(join(d, 'config.json')); symlinkSync('/dev/zero', join(d, 'config.json')); })), 1, (x) => join(x.path('model'), 'config.json'), /is not a regular file/, { spawn: true }),
   bad('checkpoint', 'an empty folder', (x) => x.probe('--model', (mkdirSync(x.path('empty')), x.path('empty'))), 1, (x) => join(x.path('empty'), 'config.json'), /is missing/),
 
   // config.json
@@ -155,6 +158,8 @@ export const BAD_INPUTS: BadInput[] = [
   bad('token file', 'a fractional id', (x) => x.run('--tokens_path', x.file('tokens.json', '[5, 6.5]')), 1, (x) => x.path('tokens.json'), /token id 6\.5 at index 1 .*is not an integer/),
   bad('token file', 'fewer tokens than a prompt needs', (x) => x.run('--tokens_path', x.file('tokens.json', '[5, 6, 7, 8, 9]')), 1, (x) => x.path('tokens.json'), /has only 5 unique token ids .* fewer than the 8 needed/),
   bad('token file', 'an empty file', (x) => x.run('--tokens_path', x.file('tokens.txt', '')), 1, (x) => x.path('tokens.txt'), /contains no token ids|empty/),
+  bad('token file', 'a link to /dev/zero (no endless read)', (x) => x.run('--tokens_path', link(x, 'tokens.json', '/dev/zero')), 1, (x) => x.path('tokens.json'), /is not a regular file/, { spawn: true }),
+  bad('token file', 'prompts from /dev/zero (no endless read)', (x) => x.probe('--prompts', '/dev/zero'), 1, () => '/dev/zero', /is not a regular file/, { spawn: true }),
   bad('token file', 'only special tokens', (x) => x.run('--tokens_path', x.file('tokens.json', '[0, 1, 2, 1, 0]')), 1, (x) => x.path('tokens.json'), /has only 0 unique token ids \(after dropping 3 special tokens and 2 repeats\)/),
 
   // Induction-score CSVs (--induction_scores_csv): the seed's layer,head,scores.
@@ -170,6 +175,7 @@ export const BAD_INPUTS: BadInput[] = [
   bad('score csv', 'a header and no rows', (x) => x.run('--induction_scores_csv', x.file('scores.csv', 'layer,head,scores\n')), 1, (x) => x.path('scores.csv'), /has a header but no score rows/),
   bad('score csv', 'a 3 MB cell (cut in the message)', (x) => x.run('--induction_scores_csv', x.file('scores.csv', `layer,head,scores\n0,0,${'q'.repeat(3_000_000)}\n`)), 1, (x) => x.path('scores.csv'), /score "q{60}"… \(3,000,000 characters\)/),
   bad('score csv', 'a row with a missing cell', (x) => x.run('--induction_scores_csv', x.file('scores.csv', 'layer,head,scores\n0,0\n')), 1, (x) => x.path('scores.csv'), /line 2 has 2 columns but the header has 3/),
+  bad('score csv', 'a named pipe (no wait for a writer)', (x) => x.run('--induction_scores_csv', fifo(x, 'scores.csv')), 1, (x) => x.path('scores.csv'), /is not a regular file/, { spawn: true }),
   bad('score csv', 'too few scored heads for the counts', (x) => x.run('--induction_scores_csv', x.file('scores.csv', 'layer,head,scores\n0,0,0.5\n'), '--to_abl', '0-2'), 1, () => 'spec.groups', /counts|heads|scor/i),
 
   // Study flags and study ids.
@@ -249,6 +255,18 @@ function damageGraph(x: CaseContext, damage: (graph: string) => void): string {
   const graphs = x.graphs();
   damage(cachedGraph(graphs));
   return graphs;
+}
+
+/** A symbolic link in the case folder pointing at `target`. */
+function link(x: CaseContext, name: string, target: string): string {
+  symlinkSync(target, x.path(name));
+  return x.path(name);
+}
+
+/** A named pipe in the case folder (reading it would wait for a writer forever). */
+function fifo(x: CaseContext, name: string): string {
+  execFileSync('mkfifo', [x.path(name)]);
+  return x.path(name);
 }
 
 /** A database of ours whose schema version is from the future. */

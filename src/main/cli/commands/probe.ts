@@ -10,6 +10,7 @@ import type { Engine, EngineOptions, EngineProgress } from '../../engine/engine-
 import { buildHeadControls, validateHeads } from '../../engine/head-controls';
 import { checkFiniteProbs } from '../../engine/finite-outputs';
 import { loadEngine, readModelSpec } from '../../engine/load-engine';
+import { readInputText } from '../../input-files';
 import { prepareOutputFile, prepareOutputFolder } from '../../output-paths';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -61,12 +62,7 @@ export function loadEngineWithProgress(options: Omit<EngineOptions, 'onProgress'
 }
 
 export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  const text = readInputText(file);
   try {
     return JSON.parse(text);
   } catch (err) {

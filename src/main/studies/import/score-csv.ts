@@ -3,11 +3,12 @@
 // Heads the file leaves out are not an error: they are returned in `missing` for the UI to warn
 // about, and are never ablated (heads.ts only selects scored heads).
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { clipValue, InputError, quoteValue } from '../../../shared/errors';
 import type { HeadRef } from '../../../shared/model-spec';
 import { compareHeadScores } from '../../../shared/study/heads';
 import type { HeadScore, ModelShape } from '../../../shared/study/types';
+import { readInputText } from '../../input-files';
 
 export interface ScoreCsvResult {
   /** In file order. */
@@ -104,18 +105,9 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
   return { scores, missing };
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf-8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`);
-  }
-}
-
 /** Reads a score CSV with the list of heads it leaves out. */
 export function readScoreCsv(path: string, shape: ModelShape): ScoreCsvResult {
-  return parseScoreCsv(path, readText(path), shape);
+  return parseScoreCsv(path, readInputText(path), shape);
 }
 
 /** The scores of a seed-format CSV (heads it leaves out: see readScoreCsv). */
