@@ -43,9 +43,12 @@ export interface InductionOptions {
 }
 
 /** Checks given first copies: non-empty, equal lengths T >= 2, ids inside the vocabulary. */
-export function validateSequences(sequences: unknown, vocabSize: number, source = 'sequences'): number[][] {
+export function validateSequences(sequences: unknown, vocabSize: number, source = 'sequences', maxPositions = Infinity): number[][] {
   if (!Array.isArray(sequences) || sequences.length === 0) throw new InputError(source, 'must be a non-empty JSON array of token-id arrays');
   const seqLen = Array.isArray(sequences[0]) ? sequences[0].length : -1;
+  if (2 * seqLen > maxPositions) {
+    throw new InputError(source, `sequences of ${seqLen} tokens, repeated twice, exceed the model's ${maxPositions} positions (max_position_embeddings)`);
+  }
   sequences.forEach((seq: unknown, s) => {
     if (!Array.isArray(seq)) throw new InputError(source, `sequence ${s} is not an array of token ids`);
     if (seq.length !== seqLen) throw new InputError(source, `sequence ${s} has ${seq.length} tokens, sequence 0 has ${seqLen}: all must have the same length`);

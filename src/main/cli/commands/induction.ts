@@ -62,7 +62,7 @@ const command: CliCommand = {
     let source: InductionSource;
     let pool: number[] | undefined;
     if (sequencesFile) {
-      source = { sequences: validateSequences(readJsonFile(sequencesFile), spec.vocabSize, sequencesFile) };
+      source = { sequences: validateSequences(readJsonFile(sequencesFile), spec.vocabSize, sequencesFile, spec.maxPositions) };
     } else {
       source = {
         seqLen: intFlag(args, 'seq-len', DEFAULT_SEQ_LEN, 2),
@@ -72,6 +72,13 @@ const command: CliCommand = {
       const vocab = readModelVocabulary(options.modelDir, spec.vocabSize);
       if (vocab.specialSource !== 'tokenizer.json') console.error(`note: ${describeSpecialTokens(vocab)}`);
       pool = promptableIds(vocab);
+      // Checked before the engine loads: the sequence must fit the model twice over, of distinct tokens.
+      if (2 * source.seqLen > spec.maxPositions) {
+        throw new UsageError(`--seq-len ${source.seqLen} repeated twice exceeds the model's ${spec.maxPositions} positions; at most ${Math.floor(spec.maxPositions / 2)}`);
+      }
+      if (source.seqLen > pool.length) {
+        throw new UsageError(`--seq-len ${source.seqLen} needs that many distinct tokens, but the model has ${pool.length} besides its special tokens`);
+      }
     }
 
     const engine = await loadEngineWithProgress(options);

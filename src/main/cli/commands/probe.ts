@@ -15,6 +15,9 @@ import { prepareOutputFile, prepareOutputFolder } from '../../output-paths';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 
+/** More CPU threads than any machine has cores. */
+const MAX_THREADS = 1024;
+
 /** Flags shared by the commands that load an engine. */
 export const ENGINE_FLAGS = {
   model: { type: 'string' },
@@ -43,7 +46,8 @@ export function engineOptionsFromFlags(args: ParsedArgs): Omit<EngineOptions, 'o
     modelDir: requireFlag(args, 'model'),
     cacheDir: cacheDir === undefined ? graphCacheDir() : prepareOutputFolder(cacheDir, '--cache-dir'),
     provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
-    threads: intFlag(args, 'threads', 0, 0),
+    // onnxruntime starts every thread it is asked for: a typo of 99999 would never finish starting.
+    threads: intFlag(args, 'threads', 0, 0, MAX_THREADS),
   };
 }
 
@@ -78,9 +82,10 @@ export function writeOutput(file: string, text: string): void {
 }
 
 /** Prompts: a non-empty array of equal-length, non-empty arrays of token ids below the vocabulary size. */
-export function validatePrompts(json: unknown, vocabSize: number, file: string): number[][] {
+export function validatePrompts(json: unknown, vocabSize: number, file: string, maxPositions = Infinity): number[][] {
   if (!Array.isArray(json) || json.length === 0) throw new InputError(file, 'must be a non-empty JSON array of prompts (arrays of token ids)');
   const seqLen = Array.isArray(json[0]) ? json[0].length : 0;
+  if (seqLen > maxPositions) throw new InputError(file, `prompts of ${seqLen} tokens exceed the model's ${maxPositions} positions (max_position_embeddings)`);
   json.forEach((prompt: unknown, p) => {
     if (!Array.isArray(prompt)) throw new InputError(file, `prompt ${p} is not an array of token ids`);
     if (prompt.length === 0) throw new InputError(file, `prompt ${p} is empty`);
@@ -142,7 +147,7 @@ const command: CliCommand = {
 
     // Validate every input before the (possibly long) compile.
     const spec = readModelSpec(options.modelDir);
-    const prompts = validatePrompts(readJsonFile(promptsFile), spec.vocabSize, promptsFile);
+    const prompts = validatePrompts(readJsonFile(promptsFile), spec.vocabSize, promptsFile, spec.maxPositions);
     const heads = headsFile ? readHeadsFile(headsFile, spec) : [];
     const rowMode = heads.length ? mode : 'none';
 

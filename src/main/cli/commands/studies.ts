@@ -2,6 +2,7 @@
 // export (the `run` output layout), resume (after Ctrl-C, a crash or a pause in the app), rename,
 // delete. Every subcommand takes --db (default: the app's database).
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
@@ -50,7 +51,10 @@ const command: CliCommand = {
     if (!sub) throw new UsageError('missing subcommand');
     const handler = SUBCOMMANDS[sub];
     if (!handler) throw new UsageError(`unknown subcommand "${sub}"`);
-    const dbPath = resolve(stringFlag(args, 'db') ?? defaultDbPath());
+    const dbFlag = stringFlag(args, 'db');
+    const dbPath = resolve(dbFlag ?? defaultDbPath());
+    // A new user's first `studies list`, before any run has made the default database.
+    if (sub === 'list' && dbFlag === undefined && !existsSync(dbPath)) return printNoStudies();
     // Managing studies never creates a database: a mistyped --db is an error, not a new empty file.
     return withStore(dbPath, { create: false }, (store) => handler(store, rest, args, dbPath));
   },
@@ -63,10 +67,7 @@ type Handler = (store: Store, positionals: string[], args: ParsedArgs, dbPath: s
 const SUBCOMMANDS: Record<string, Handler> = {
   async list(store) {
     const studies = listStudies(store);
-    if (studies.length === 0) {
-      console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
-      return 0;
-    }
+    if (studies.length === 0) return printNoStudies();
     const rows = studies.map((s) => [
       String(s.id),
       s.name,
@@ -156,6 +157,11 @@ const SUBCOMMANDS: Record<string, Handler> = {
     return 0;
   },
 };
+
+function printNoStudies(): number {
+  console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
+  return 0;
+}
 
 function describeTokens(tokens: { source: string; path?: string; id?: number }): string {
   if (tokens.source === 'file') return tokens.path!;
