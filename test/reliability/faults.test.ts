@@ -90,7 +90,7 @@ describe('kill -9 at seeded moments, then resume', () => {
     while (stored < TOTAL) {
       const remaining = (TOTAL - stored) / BATCH;
       const point = rand() < 0.5 ? 'batch-computed' : 'batch-stored';
-      const at = pick(1, Math.min(3, remaining));
+      const at = pick(1, Math.min(4, remaining));
       await kill(resume, `${point}@${at}`);
       const now = expectConsistentResults(db);
       expect(now).toBe(stored + BATCH * (point === 'batch-stored' ? at : at - 1));
