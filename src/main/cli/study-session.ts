@@ -6,12 +6,12 @@ import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { defaultDbPath, graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
-import { loadEngine } from '../engine/load-engine';
 import { exportStudy, type StudyExport } from '../export/export-study';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
 import { prepareOutputFolder } from '../output-paths';
 import type { Store } from '../store/db';
+import { loadEngineWithProgress } from './engine-progress';
 import { createStudy, getStudy, precheckStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
 import { withStore } from './with-store';
 
@@ -66,29 +66,9 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
   }
 }
 
-/** loadEngine with hash/compile/load progress on stderr (compile percentages updated in place on a terminal). */
+/** The study's engine, loaded with progress on stderr. */
 export function openEngineWithProgress(modelDir: string, provider: StudySpec['provider']): Promise<Engine> {
-  const tty = Boolean(process.stderr.isTTY);
-  let lastMessage = '';
-  let open = false;
-  return loadEngine({
-    modelDir,
-    cacheDir: graphCacheDir(),
-    provider,
-    onProgress: (e) => {
-      if (e.stage === 'hash' && e.fraction !== undefined && e.fraction < 1) return;
-      const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.round(e.fraction * 100)}%` : '';
-      const line = `[${e.stage}] ${e.message}`;
-      if (tty && pct) {
-        process.stderr.write(`\r${line}${pct}\x1b[K`);
-        open = true;
-      } else if (line !== lastMessage) {
-        process.stderr.write(`${open ? '\n' : ''}${line}\n`);
-        open = false;
-      }
-      lastMessage = line;
-    },
-  });
+  return loadEngineWithProgress({ modelDir, cacheDir: graphCacheDir(), provider });
 }
 
 /**

@@ -35,8 +35,8 @@ export function hasTextFont(): boolean {
 }
 
 /** Draws `spec` and returns PNG bytes. The spec is not modified. */
-export async function renderChartPng<T extends ChartType>(
-  spec: ChartConfiguration<T, any>,
+export async function renderChartPng<T extends ChartType, D>(
+  spec: ChartConfiguration<T, D>,
   options: PngOptions = {},
 ): Promise<Buffer> {
   prepareChartJs();
@@ -47,7 +47,7 @@ export async function renderChartPng<T extends ChartType>(
   const config = {
     ...spec,
     options: { ...spec.options, responsive: false, animation: false, devicePixelRatio: ratio, events: [] },
-  } as ChartConfiguration<T, any>;
+  } as ChartConfiguration<T, D>;
   // chart.js only needs a 2D context and the canvas size; napi-rs's canvas provides both.
   const chart = new Chart(canvas as unknown as ChartItem, config);
   try {
@@ -58,9 +58,9 @@ export async function renderChartPng<T extends ChartType>(
   }
 }
 
-export async function writeChartPng<T extends ChartType>(
+export async function writeChartPng<T extends ChartType, D>(
   path: string,
-  spec: ChartConfiguration<T, any>,
+  spec: ChartConfiguration<T, D>,
   options?: PngOptions,
 ): Promise<void> {
   // The folder exists (the export creates it); the file appears only once complete.

@@ -1,14 +1,17 @@
-// `induction`: computes every head's induction score (DESIGN.md §1) and writes the seed's score CSV
+// `induction`: computes every head's induction score (engine/induction.ts) and writes the seed's score CSV
 // (`layer,head,scores`, best first), which `run --induction_scores_csv` and the app can import.
 
 import { describeSpecialTokens, promptableIds, readModelVocabulary } from '../../engine/checkpoint/special-tokens';
-import { computeInductionScores, formatInductionCsv, validateSequences, type InductionSource } from '../../engine/induction';
 import { checkFiniteScores } from '../../engine/finite-outputs';
+import { computeInductionScores, validateSequences, type InductionSource } from '../../engine/induction';
 import { readModelSpec } from '../../engine/load-engine';
 import { prepareOutputFile } from '../../output-paths';
+import { writeScoreCsv } from '../../studies/import/score-csv';
 import { UsageError, type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag } from '../args';
-import { ENGINE_FLAGS, ENGINE_FLAGS_USAGE, engineOptionsFromFlags, loadEngineWithProgress, readJsonFile, requireFlag, writeOutput } from './probe';
+import { readJsonFile } from '../../json-file';
+import { loadEngineWithProgress } from '../engine-progress';
+import { ENGINE_FLAGS, ENGINE_FLAGS_USAGE, engineOptionsFromFlags, requireFlag } from './probe';
 
 const DEFAULT_SEQ_LEN = 50;
 const DEFAULT_COUNT = 20;
@@ -89,7 +92,7 @@ const command: CliCommand = {
         onProgress: (done, total) => console.error(`[induction] ${done}/${total} sequences`),
       });
       checkFiniteScores(result.scores, options.modelDir);
-      writeOutput(out, formatInductionCsv(result.scores));
+      writeScoreCsv(out, result.scores);
       console.log(`Method: ${JSON.stringify(result.method)}`);
       console.log(`Top ${Math.min(10, result.scores.length)} heads (layer, head, score):`);
       for (const s of result.scores.slice(0, 10)) console.log(`  L${s.layer} H${s.head}  ${s.score.toFixed(4)}`);

@@ -6,14 +6,16 @@ import fs from 'node:fs';
 import { InputError, quoteValue } from '../../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
 import { graphCacheDir } from '../../app-paths';
-import type { Engine, EngineOptions, EngineProgress } from '../../engine/engine-types';
+import type { EngineOptions } from '../../engine/engine-types';
 import { buildHeadControls, validateHeads } from '../../engine/head-controls';
 import { checkFiniteProbs } from '../../engine/finite-outputs';
-import { loadEngine, readModelSpec } from '../../engine/load-engine';
-import { readInputText } from '../../input-files';
+import { readModelSpec } from '../../engine/load-engine';
+import { readJsonFile } from '../../json-file';
 import { prepareOutputFile, prepareOutputFolder } from '../../output-paths';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { loadEngineWithProgress } from '../engine-progress';
+import { first } from '../../../shared/checked';
 
 /** More CPU threads than any machine has cores. */
 const MAX_THREADS = 1024;
@@ -49,29 +51,6 @@ export function engineOptionsFromFlags(args: ParsedArgs): Omit<EngineOptions, 'o
     // onnxruntime starts every thread it is asked for: a typo of 99999 would never finish starting.
     threads: intFlag(args, 'threads', 0, 0, MAX_THREADS),
   };
-}
-
-/** Loads the engine, printing progress to stderr. */
-export function loadEngineWithProgress(options: Omit<EngineOptions, 'onProgress'>): Promise<Engine> {
-  let last = '';
-  const report = (e: EngineProgress): void => {
-    // Hashing a small model is not news; compiles report in steps of 10%.
-    if (e.stage === 'hash' && e.fraction !== 1) return;
-    const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.floor(e.fraction * 10) * 10}%` : '';
-    const line = `[${e.stage}] ${e.message}${pct}`;
-    if (line !== last) console.error(line);
-    last = line;
-  };
-  return loadEngine({ ...options, onProgress: report });
-}
-
-export function readJsonFile(file: string): unknown {
-  const text = readInputText(file);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(file, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
 }
 
 /** Writes a result file checked earlier by prepareOutputFile: complete, or not at all. */
@@ -153,7 +132,7 @@ const command: CliCommand = {
 
     const engine = await loadEngineWithProgress(options);
     try {
-      const S = prompts[0].length;
+      const S = first(prompts).length; // validatePrompts: non-empty, equal lengths
       const probs: number[][] = [];
       for (let start = 0; start < prompts.length; start += batchSize) {
         const rows = prompts.slice(start, start + batchSize);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
+import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { formatTable, summaryTable } from '../../export/summary-table';
 import { folderModelName } from '../../models/resolve-model';
@@ -163,8 +164,8 @@ function printNoStudies(): number {
   return 0;
 }
 
-function describeTokens(tokens: { source: string; path?: string; id?: number }): string {
-  if (tokens.source === 'file') return tokens.path!;
+function describeTokens(tokens: StudySpec['tokens']): string {
+  if (tokens.source === 'file') return tokens.path;
   if (tokens.source === 'store') return `stored token set ${tokens.id}`;
   return 'the vocabulary';
 }

@@ -28,7 +28,7 @@ export interface CachedGraph {
 }
 
 /** Writes a complete graph at `outPath` (external data beside it, named after it). */
-export type GraphBuilder = (outPath: string) => Promise<void>;
+export type WriteGraphFile = (outPath: string) => Promise<void>;
 
 /** Temp folders older than this are leftovers of a crashed build (no build takes a day). */
 const STALE_TEMP_MS = 24 * 3600_000;
@@ -78,10 +78,10 @@ function removeStaleTemps(dir: string): void {
 }
 
 /**
- * Returns the cached graph for `key`, building it with `build` when absent. The builder writes into
+ * Returns the cached graph for `key`, building it with `build` when absent. `build` writes into
  * a temp folder inside the hash folder (same file system, so the renames are atomic).
  */
-export async function ensureGraph(key: GraphKey, build: GraphBuilder, onRebuild?: (why: string) => void): Promise<CachedGraph> {
+export async function ensureGraph(key: GraphKey, build: WriteGraphFile, onRebuild?: (why: string) => void): Promise<CachedGraph> {
   const target = graphPath(key);
   let rebuiltBecause: string | undefined;
   if (fs.existsSync(target)) {
@@ -94,7 +94,7 @@ export async function ensureGraph(key: GraphKey, build: GraphBuilder, onRebuild?
   return { ...(await buildGraph(target, build)), ...(rebuiltBecause ? { rebuiltBecause } : {}) };
 }
 
-async function buildGraph(target: string, build: GraphBuilder): Promise<CachedGraph> {
+async function buildGraph(target: string, build: WriteGraphFile): Promise<CachedGraph> {
   const dir = path.dirname(target);
   ensureFolder(dir, 'the compiled-graph cache');
   removeStaleTemps(dir);
