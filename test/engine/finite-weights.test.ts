@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint';
 import { nonFiniteScanner } from '../../src/main/engine/checkpoint/finite-weights';
 import { InputError } from '../../src/shared/errors';
-import { mulberry32, writeCheckpoint, type CheckpointTensors } from '../helpers/hf-checkpoint';
+import { mulberry32, writeCheckpoint, type CheckpointTensors } from '../../tools/fixtures/hf-checkpoint';
 
 const root = mkdtempSync(join(tmpdir(), 'finite-weights-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import Database from 'better-sqlite3';
 import { runCli } from '../../src/main/cli/cli';
-import { tinyLlama3, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 
 export interface CliOutput {
   code: number | null;

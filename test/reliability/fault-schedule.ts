@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { FAULT_ENV } from '../../src/main/fault-hook';
 import { spawnCli, type CliProcessResult } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 
 export const CONDITIONS = 5;
 export const TRIALS = 6;

@@ -8,7 +8,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../helpers/hf-checkpoint';
+import { mulberry32 } from '../../tools/fixtures/hf-checkpoint';
 import {
   BATCH,
   BATCHES,

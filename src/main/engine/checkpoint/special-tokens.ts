@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPlainObject, readJsonObject } from './json-file';
+import { isPlainObject, readJsonObject } from '../../json-file';
 import { loadTokenizer } from './tokenizer';
 
 export interface ModelVocabulary {
