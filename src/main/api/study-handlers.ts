@@ -60,7 +60,7 @@ export function studyHandlers(deps: ApiDeps): Domain<'studies'> {
       const report = (fraction: number | null, message: string) =>
         hub.emit('study.progress', { studyId: id, phase: 'exporting', done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction, message });
       const out = await exportStudy(store, study.id, resolve(outDir), { modelName, onProgress: report });
-      const written = [out.summary, out.provenance, ...out.tables, ...out.stats, ...out.heads, ...out.figures, out.trials, out.inductionScores];
+      const written = [out.summary, out.provenance, ...out.tables, ...out.stats, ...out.heads, ...out.figures, out.trials, out.scores];
       const files = written.flatMap((f) => (f ? [f.slice(out.outDir.length + 1)] : [])).sort();
       return { outDir: out.outDir, files };
     },

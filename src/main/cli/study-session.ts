@@ -3,24 +3,25 @@
 // progress line (Ctrl-C pauses), and the reports printed when a study stops early or finishes
 // (outputs written, metrics table, where things are).
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { StudySpec } from '../../shared/study/types';
 import { defaultDbPath } from '../app-paths';
-import { exportStudy, writeStudyScores, type StudyExport } from '../export/export-study';
-import { INDUCTION_SCORES_FILE } from '../export/file-names';
+import { exportStudy, type StudyExport } from '../export/export-study';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
+import { prepareOutputFolder } from '../output-paths';
 import type { Store } from '../store/db';
 import { runStudyJob, type JobProgress, type StudyJobOptions } from '../studies/study-job';
+import { getStudy, precheckStudy, registerStudy, type StudyStatus } from '../studies/study-service';
 import { stepPrinter } from './engine-progress';
-import { getStudy, registerStudy, type StudyStatus } from '../studies/study-service';
+import { withStore } from './with-store';
 
 export interface RunPlan {
   model: ResolvedModel;
   /** Raw spec (parseStudySpec validates it in registerStudy). */
   spec: Omit<StudySpec, 'name'> & { name?: string };
   outDir: string;
+  /** The flag that named outDir, for messages (`--output_dir`, `--out`). */
+  outFlag: string;
   dbPath: string;
   /** Things the user should know (ignored flags, dtype mapping, token source). */
   notes: string[];
@@ -34,6 +35,17 @@ export interface RunOutcome {
   output: StudyExport | null;
 }
 
+/**
+ * Runs a plan in the order that fails fastest and leaves least behind: inputs checked, then the
+ * output folder made and proved writable, then the database opened (created if new), then the
+ * engine loaded and the study created and run.
+ */
+export async function runPlan(plan: RunPlan): Promise<RunOutcome> {
+  precheckStudy(plan.spec);
+  prepareOutputFolder(plan.outDir, plan.outFlag);
+  return withStore(plan.dbPath, { create: true }, (store) => createAndRun(store, plan));
+}
+
 /** Creates the plan's study, runs it, and on completion writes the outputs and prints the report. */
 export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutcome> {
   console.error(plan.spec.scores.source === 'compute' ? 'Preparing the study (computing induction scores)...' : 'Preparing the study...');
@@ -42,8 +54,6 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
     onPrepared: (engine) => {
       const study = getStudy(store, studyId);
       console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
-      // The scores the heads were chosen by are saved before the long part, as the seed's CSV.
-      if (plan.spec.scores.source === 'compute') writeStudyScores(store, studyId, plan.outDir);
     },
   });
   if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
@@ -153,13 +163,12 @@ export async function reportDone(store: Store, studyId: number, outDir: string, 
   console.log(`\nStudy ${studyId} "${study.name}" done: ${study.permutations} trials, engine time ${formatDuration(runtime.runMs / 1000)} on ${runtime.provider} (${runtime.dtype}).\n`);
   console.log(summaryTable(out.studySummary));
   console.log('\nP(+1): probability of the token that followed the earlier occurrence of the repeated token.');
-  const scores = join(outDir, INDUCTION_SCORES_FILE);
   console.log(`\nOutputs in ${outDir}:`);
   console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group, dose-response`);
   console.log(`  tables/      ${out.tables.length} CSV: Lag,Mean Probability (the seed's tables)`);
   console.log(`  stats/       ${out.stats.length} CSV: + SD, SEM, 95% CI, N`);
   console.log(`  heads/       ${out.heads.length} JSON: heads ablated per condition`);
-  console.log(`  summary.csv  trials.json  provenance.json${existsSync(scores) ? '  induction_scores.csv' : ''}`);
+  console.log(`  summary.csv  trials.json  provenance.json${out.scores ? '  induction_scores.csv' : ''}`);
   const dose = out.figures.find((f) => f.endsWith('_dose_response.png'));
   if (dose) console.log(`Dose-response figure: ${dose}`);
   console.log(`Database: ${dbPath} (study ${studyId})`);

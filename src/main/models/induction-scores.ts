@@ -7,7 +7,8 @@ import type { HeadScore } from '../../shared/study/types';
 import type { Engine } from '../engine/engine-types';
 import { computeInductionScores } from '../engine/induction';
 import type { NewScoreSet } from '../store/score-sets-repo';
-import { usableTokenIds, vocabularyOf } from './checkpoint-info';
+import { promptableIds, readModelVocabulary } from '../engine/checkpoint/special-tokens';
+import { checkFiniteScores } from '../engine/finite-outputs';
 
 export interface InductionParams {
   /** Length T of each random sequence (the prompt is 2T); capped at half the model's positions. */
@@ -33,8 +34,9 @@ export async function computeScoreSet(
   const model = engine.info.spec;
   const seqLen = Math.min(params.seqLen ?? INDUCTION_DEFAULTS.seqLen, Math.floor(model.maxPositions / 2));
   const count = params.count ?? INDUCTION_DEFAULTS.count;
-  const pool = usableTokenIds(vocabularyOf(modelDir, model));
+  const pool = promptableIds(readModelVocabulary(modelDir, model.vocabSize));
   const result = await computeInductionScores(engine, { seqLen, count, seed: params.seed }, pool, { onProgress });
+  checkFiniteScores(result.scores, modelDir);
   const method = { ...result.method } as Record<string, unknown>;
   return { scores: result.scores, set: { method, source: 'computed', sourcePath: null, scores: result.scores } };
 }

@@ -13,7 +13,8 @@ import type { StudioContext } from '../app/context';
 import { countStudiesByModel, deleteModelRow, getModel, listModels, setModelHidden, upsertModel, type ModelRecord } from '../store/models-repo';
 import { listScoreSets } from '../store/score-sets-repo';
 import { insertThroughput, listThroughput } from '../store/throughput-repo';
-import { checkpointChecksum, usableTokenIds, vocabularyOf } from './checkpoint-info';
+import { promptableIds, readModelVocabulary } from '../engine/checkpoint/special-tokens';
+import { checkpointChecksum } from './checkpoint-info';
 import { summarizeCheckpoint, type CheckpointSummary } from './checkpoint-summary';
 import { folderModelName, listHfCacheCheckpoints, resolveModel } from './resolve-model';
 
@@ -144,7 +145,7 @@ export async function compileModel(
     const { spec } = engine.info;
     const S = Math.min(MEASURE_SEQ_LEN, spec.maxPositions);
     const B = STUDY_DEFAULTS.batchSize;
-    const pool = usableTokenIds(vocabularyOf(record.path, spec));
+    const pool = promptableIds(readModelVocabulary(record.path, spec.vocabSize));
     const inputIds = Array.from({ length: B * S }, (_, i) => pool[(i * 7919) % pool.length] ?? 0);
     const controls = { headKeep: new Float32Array(B * spec.nLayers * spec.nHeads).fill(1), headUniform: new Float32Array(B * spec.nLayers * spec.nHeads) };
     opts.onMeasure?.(`Measuring speed: ${B} prompts of ${S} tokens`);

@@ -9,11 +9,14 @@
 
 import { join, resolve } from 'node:path';
 import { ConflictError, InputError, NotFoundError } from '../../shared/errors';
-import { parseStudySpec } from '../../shared/study/spec';
+import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
+import { readModelVocabulary } from '../engine/checkpoint/special-tokens';
+import { readModelSpec } from '../engine/load-engine';
 import { graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
 import { checkpointChecksum } from '../models/checkpoint-info';
 import { computeScoreSet, INDUCTION_DEFAULTS, type InductionParams } from '../models/induction-scores';
+import { faultPoint } from '../fault-hook';
 import { inTransaction, type Store } from '../store/db';
 import { insertConditions, insertTrial, listConditions } from '../store/conditions-repo';
 import { getModel, upsertModel } from '../store/models-repo';
@@ -22,6 +25,8 @@ import { getStudyRecord, insertStudy, setStudyScoreSet } from '../store/studies-
 import { findTokenSet, getTokenSet, insertTokenSet } from '../store/token-sets-repo';
 import type { Condition, StudySpec } from '../../shared/study/types';
 import { openStudyEngine, type OpenEngine } from './engine-source';
+import { importScoreCsv } from './import/score-csv';
+import { importTokenSet } from './import/token-set';
 import { conditionsOf, planStudy, type StudyPlan } from './study-plan';
 
 export { INDUCTION_DEFAULTS, type InductionParams };
@@ -60,6 +65,21 @@ export async function createStudy(store: Store, rawSpec: unknown, deps: CreateSt
   } finally {
     if (!deps.engine) await engine.close();
   }
+}
+
+/**
+ * Everything about a study's inputs that can be checked without an engine or a database (the spec,
+ * the model's config, token and score files), so a bad input is reported before a long compile.
+ */
+export function precheckStudy(rawSpec: unknown): void {
+  const spec = parseStudySpec(rawSpec);
+  const model = readModelSpec(resolve(spec.model));
+  validateSpecAgainstModel(spec, model, null);
+  if (spec.tokens.source === 'file') {
+    const vocab = readModelVocabulary(resolve(spec.model), model.vocabSize);
+    importTokenSet(resolve(spec.tokens.path), vocab, { n: spec.tokenCount, seed: spec.seed });
+  }
+  if (spec.scores.source === 'csv') importScoreCsv(resolve(spec.scores.path), model);
 }
 
 /**
@@ -139,6 +159,7 @@ function writeStudy(store: Store, plan: StudyPlan, checksum: string, deps: Creat
       batchSize: spec.batchSize,
     });
     if (parts) writeParts(store, studyId, parts);
+    faultPoint('study-create');
     return studyId;
   });
 }

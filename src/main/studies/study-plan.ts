@@ -11,7 +11,8 @@ import { resolveConditions } from '../../shared/study/heads';
 import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
 import { trialPrompt } from '../../shared/study/trials';
 import type { Condition, HeadScore, StudySpec } from '../../shared/study/types';
-import { readModelSpec, usableTokenIds, vocabularyOf, type VocabInfo } from '../models/checkpoint-info';
+import { promptableIds, readModelVocabulary, type ModelVocabulary } from '../engine/checkpoint/special-tokens';
+import { readModelSpec } from '../engine/load-engine';
 import type { Store } from '../store/db';
 import { findModelByChecksum } from '../store/models-repo';
 import { getScoreSet, type NewScoreSet } from '../store/score-sets-repo';
@@ -54,7 +55,7 @@ export interface ScoreChoice {
 export interface StudyPlan {
   spec: StudySpec;
   model: ModelSpec;
-  vocab: VocabInfo;
+  vocab: ModelVocabulary;
   pool: PoolChoice;
   /** The N prompt tokens, ascending. */
   sample: number[];
@@ -68,7 +69,7 @@ export function planStudy(store: Store, rawSpec: unknown, checksum: string): Stu
   spec.model = resolve(spec.model);
   const model = readModelSpec(spec.model);
   validateSpecAgainstModel(spec, model, null);
-  const vocab = vocabularyOf(spec.model, model);
+  const vocab = readModelVocabulary(spec.model, model.vocabSize);
   const pool = tokenPool(store, spec, vocab);
   // Too small a pool is reported by selectTokenSet, naming the file (or stored set) it came from.
   const sample = selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
@@ -86,7 +87,7 @@ export function conditionsOf(plan: Pick<StudyPlan, 'spec' | 'model' | 'sample'>,
 }
 
 /** The pool prompts are sampled from: an imported file, a stored set, or the whole vocabulary. */
-function tokenPool(store: Store, spec: StudySpec, vocab: VocabInfo): PoolChoice {
+function tokenPool(store: Store, spec: StudySpec, vocab: ModelVocabulary): PoolChoice {
   const src = spec.tokens;
   if (src.source === 'file') {
     const path = resolve(src.path);
@@ -102,7 +103,7 @@ function tokenPool(store: Store, spec: StudySpec, vocab: VocabInfo): PoolChoice 
     const set = { name: stored.name, sourcePath: stored.sourcePath, tokens: Array.from(stored.tokens), droppedSpecial: stored.droppedSpecial };
     return { label: `token set ${src.id}`, id: stored.id, set };
   }
-  const tokens = usableTokenIds(vocab);
+  const tokens = promptableIds(vocab);
   const set = { name: `vocabulary of ${basename(spec.model)}`, sourcePath: null, tokens, droppedSpecial: vocab.specialTokenIds.length };
   return { label: `the vocabulary of ${spec.model}`, id: null, set };
 }

@@ -22,6 +22,7 @@ import { hasLiveRunner } from './active-runs';
 
 export {
   createStudy,
+  precheckStudy,
   registerStudy,
   prepareStudy,
   isPrepared,
@@ -93,7 +94,10 @@ export function annotateStudy(store: Store, studyId: number, notes: string): voi
 /** Deletes a study with its conditions, trials and results. Refused while a runner works on it. */
 export function deleteStudy(store: Store, studyId: number): void {
   const study = requireStudyRecord(store, studyId);
-  if (hasLiveRunner(store, study)) throw new ConflictError(`study ${studyId}`, 'is running; pause or cancel it before deleting it');
+  if (hasLiveRunner(store, study)) {
+    const where = study.runnerPid === null ? 'this process' : `process ${study.runnerPid}`;
+    throw new ConflictError(`study ${studyId}`, `is running; pause or cancel it before deleting it (it runs in ${where})`);
+  }
   deleteStudyRow(store, studyId);
 }
 

@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { TokenImportResult, TokenPreview, TokenSetView } from '../../shared/ipc/tokens';
 import type { StudioContext } from '../app/context';
-import { vocabularyOf } from '../models/checkpoint-info';
+import { readModelVocabulary } from '../engine/checkpoint/special-tokens';
 import { requestedModel } from '../models/model-service';
 import { inTransaction } from '../store/db';
 import { countStudiesByTokenSet, deleteTokenSetRow, findTokenSet, getTokenSet, insertTokenSet, listTokenSets, type TokenSetRecord } from '../store/token-sets-repo';
@@ -51,7 +51,7 @@ export function importTokenFile(ctx: StudioContext, path: string, opts: { modelI
 
 function modelVocabulary(ctx: StudioContext, modelId: number): VocabInfo {
   const model = requestedModel(ctx, modelId);
-  return vocabularyOf(model.path, model.spec);
+  return readModelVocabulary(model.path, model.spec.vocabSize);
 }
 
 /** The set's first ids (ascending) with their words from the model's tokenizer (else the demo model's). */
