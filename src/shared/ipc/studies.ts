@@ -157,6 +157,8 @@ export const exportViewSchema = z.strictObject({
   outDir: z.string(),
   /** Written files, relative to outDir. */
   files: z.array(z.string()),
+  /** For a partial export: the trials it holds, of the study's permutations (its files say so too). */
+  partial: z.strictObject({ trials: z.number().int(), permutations: z.number().int() }).nullable(),
 });
 export type ExportView = z.infer<typeof exportViewSchema>;
 
@@ -188,9 +190,18 @@ export const studyRequests = {
   'studies.duplicate': request(byId, studyDraftSchema),
   /** Deletes a study with all its results; refused while it runs. */
   'studies.delete': request(byId, nothing),
-  /** Writes the study folder (the same files as `studies export`) into `outDir` (progress: phase exporting). */
+  /**
+   * Writes the study folder (the same files as `studies export`) into `outDir` (progress: phase
+   * exporting). An unfinished study is refused (input error) unless `partial` asks for its complete
+   * trials, in files named and marked as partial.
+   */
   'studies.export': request(
-    z.strictObject({ id: idSchema, outDir: z.string().trim().min(1), modelName: z.string().trim().min(1).optional() }),
+    z.strictObject({
+      id: idSchema,
+      outDir: z.string().trim().min(1),
+      modelName: z.string().trim().min(1).optional(),
+      partial: z.boolean().optional(),
+    }),
     exportViewSchema,
   ),
 } as const;
