@@ -207,6 +207,7 @@ describe('studies', () => {
 
     const outDir = join(w.dir, 'export-app');
     const exported = await w.value('studies.export', { id: studyId, outDir });
+    expect(exported.partial).toBeNull();
     expect(exported.files).toContain('induction_scores.csv');
     expect(exported.files).toContain('summary.csv');
     expect(w.events.some((e) => e.name === 'study.progress' && (e.payload as { phase: string }).phase === 'exporting')).toBe(true);

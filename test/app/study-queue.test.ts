@@ -1,6 +1,7 @@
 // The queue through the contract: a small study's events from queued to done (phases in order,
 // rows monotone, one finished event), pause / resume / cancel / reorder, and a restart that finds
 // the queue as it was (the study running at shutdown first in line, the rest in their order).
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STUDY_PHASES } from '../../src/shared/ipc/studies';
 import type { StudyProgressEvent } from '../../src/shared/ipc/events';
@@ -67,22 +68,29 @@ describe('queue control', () => {
     const [a, b, c] = await runningAndTwoWaiting(['a', 'b', 'c']);
 
     const pausedA = w.next('study.finished', (e) => e.studyId === a);
+    const cDone = w.next('study.finished', (e) => e.studyId === c);
     const state = await w.value('queue.pause', { id: a });
-    expect(await pausedA).toEqual({ studyId: a, status: 'paused' });
     expect(state.waiting.map((e) => e.studyId)).toEqual([c, b]);
+    // c runs before b (the new order); b is cancelled while it waits.
+    expect((await w.value('queue.cancel', { id: b })).waiting.map((e) => e.studyId)).not.toContain(b);
+    expect(await pausedA).toEqual({ studyId: a, status: 'paused' });
     const stoppedAt = (await w.value('studies.summary', { id: a })).study.done;
     expect(stoppedAt).toBeGreaterThan(0);
     expect(stoppedAt).toBeLessThan(160);
-
-    // c runs before b (the new order); b is cancelled while it waits.
-    const cDone = w.next('study.finished', (e) => e.studyId === c);
-    expect((await w.value('queue.cancel', { id: b })).waiting.map((e) => e.studyId)).toEqual([]);
     await cDone;
     const started = w.events.filter((e) => e.name === 'study.progress').map((e) => (e.payload as StudyProgressEvent).studyId);
     expect(started).not.toContain(b);
     const queue = await w.value('queue.state');
     expect(queue.stopped.map((e) => e.studyId)).toContain(a);
     expect((await w.value('studies.summary', { id: b })).study.status).toBe('cancelled');
+
+    // An unfinished study is exported only when a partial export is asked for, and says so.
+    const outDir = join(w.dir, 'partial');
+    expect(await w.error('studies.export', { id: a, outDir })).toMatchObject({ kind: 'input', message: expect.stringMatching(/is not finished/) });
+    const partial = await w.value('studies.export', { id: a, outDir, partial: true });
+    expect(partial.partial).toMatchObject({ permutations: 40 });
+    expect(partial.partial?.trials).toBe(Math.floor(stoppedAt / 4));
+    expect(partial.files.some((f) => f.includes('partial'))).toBe(true);
 
     const aDone = w.next('study.finished', (e) => e.studyId === a && e.status === 'done');
     const mark = w.events.length;

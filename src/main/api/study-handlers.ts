@@ -54,15 +54,15 @@ export function studyHandlers(deps: ApiDeps): Domain<'studies'> {
       hub.emit('studies.changed', { studyId: id, change: 'deleted' });
       return null;
     },
-    'studies.export': async ({ id, outDir, modelName }) => {
+    'studies.export': async ({ id, outDir, modelName, partial }) => {
       if (!isAbsolute(outDir)) throw new InputError('outDir', `must be an absolute folder path, got ${JSON.stringify(outDir)}`);
       const study = requireStudyRecord(store, id);
       const report = (fraction: number | null, message: string) =>
         hub.emit('study.progress', { studyId: id, phase: 'exporting', done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction, message });
-      const out = await exportStudy(store, study.id, resolve(outDir), { modelName, onProgress: report });
+      const out = await exportStudy(store, study.id, resolve(outDir), { modelName, partial, onProgress: report });
       const written = [out.summary, out.provenance, ...out.tables, ...out.stats, ...out.heads, ...out.figures, out.trials, out.scores];
       const files = written.flatMap((f) => (f ? [f.slice(out.outDir.length + 1)] : [])).sort();
-      return { outDir: out.outDir, files };
+      return { outDir: out.outDir, files, partial: out.partial ? { trials: out.partial.trials, permutations: out.partial.permutations } : null };
     },
   };
 }
