@@ -3,17 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { demoTargets, formatDemoTargets } from '../../src/main/cli/demo-targets';
 import type { StudySummary } from '../../src/main/studies/study-results';
 
+/** A summary with only what the targets read: baseline P(+1) and peak, relative changes at k = 4. */
 function summary(base: number, peakLag: number, induction: number[], random: number[]): StudySummary {
   const cond = (headType: string, count: number, p: number, draw = 0) => ({
     condition: { headType, count, draw },
-    metrics: { pPlus1: { value: p }, peakLag: headType === 'none' ? peakLag : 1, deltaPlus1: headType === 'none' ? null : { value: p - base } },
+    metrics: {
+      pPlus1: { value: p },
+      peakLag: { lag: headType === 'none' ? peakLag : 1 },
+      vsBaseline: headType === 'none' ? null : { relativeChange: { value: p / base - 1 } },
+    },
   });
+  const relative = random.map((p) => p / base - 1);
   return {
-    conditions: [
-      cond('none', 0, base),
-      ...induction.map((p) => cond('induction', 4, p)),
-      ...random.map((p, d) => cond('random', 4, p, d)),
-    ],
+    conditions: [cond('none', 0, base), ...induction.map((p) => cond('induction', 4, p)), ...random.map((p, d) => cond('random', 4, p, d))],
+    statistics: {
+      drawSummaries: random.length
+        ? [{ count: 4, relativeChange: { value: relative.reduce((a, b) => a + b, 0) / relative.length, n: random.length } }]
+        : [],
+    },
   } as unknown as StudySummary;
 }
 
@@ -32,6 +39,6 @@ describe('demoTargets', () => {
   });
 
   it('says nothing without a baseline', () => {
-    expect(demoTargets({ conditions: [] } as unknown as StudySummary)).toEqual([]);
+    expect(demoTargets({ conditions: [], statistics: { drawSummaries: [] } } as unknown as StudySummary)).toEqual([]);
   });
 });

@@ -1,19 +1,24 @@
 // Export of a stored study (`studies export`, the end of `run` and `demo`): reads the study, its
-// summary (lag curves + metrics from the study service), trials and per-trial results from the
-// store and writes the output folder (write-outputs.ts).
+// summary (lag curves + statistics from the study service), trials and per-trial results from the
+// store, and the model's tokenizer for token texts, and writes the output folder (write-outputs.ts).
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Store } from '../store/db';
 import { loadTrials } from '../store/conditions-repo';
 import { getScoreSet } from '../store/score-sets-repo';
 import { getTokenSet } from '../store/token-sets-repo';
 import { getStudy, loadConditionResults, studySummary, type StudySummary } from '../studies/study-service';
-import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
+import type { LagCurve, StatsOptions } from '../../shared/study/types';
+import { loadTokenizer } from '../engine/checkpoint';
 import { folderModelName } from '../models/resolve-model';
 import { writeStudyOutputs, type OutputOptions, type WrittenOutputs } from './write-outputs';
 
 export interface ExportOptions extends OutputOptions {
   /** Name used in file names and titles (default: the model folder's, or its Hugging Face repo's, name). */
   modelName?: string;
+  /** Statistics settings other than the defaults (e.g. the contiguity lags). */
+  stats?: Partial<StatsOptions>;
 }
 
 export interface StudyExport extends WrittenOutputs {
@@ -24,13 +29,9 @@ export interface StudyExport extends WrittenOutputs {
 
 export async function exportStudy(store: Store, studyId: number, outDir: string, options: ExportOptions = {}): Promise<StudyExport> {
   const detail = getStudy(store, studyId);
-  const summary = studySummary(store, studyId);
+  const summary = studySummary(store, studyId, options.stats);
   const curves: Record<string, LagCurve> = {};
-  const metrics: Record<string, ConditionMetrics> = {};
-  for (const c of summary.conditions) {
-    if (c.curve) curves[c.condition.key] = c.curve;
-    if (c.metrics) metrics[c.condition.key] = c.metrics;
-  }
+  for (const c of summary.conditions) if (c.curve) curves[c.condition.key] = c.curve;
   const byKey = new Map(detail.conditions.map((c) => [c.key, c]));
   const trialsOf = new Map(summary.conditions.map((c) => [c.condition.key, c.trials]));
   const tokenSet = getTokenSet(store, detail.tokenSetId);
@@ -44,12 +45,15 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       spec: detail.spec,
       conditions: detail.conditions.map(({ id: _id, studyId: _s, idx: _i, ...c }) => c),
       curves,
-      metrics,
+      statistics: summary.statistics,
+      tokenText: tokenTexts(detail.model.path),
       loadTrials: () => loadTrials(store, studyId),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {
-        const r = loadConditionResults(store, studyId, byKey.get(key)!.id);
+        const id = byKey.get(key)?.id;
+        if (id === undefined) throw new Error(`study ${studyId} has no condition ${key}`);
+        const r = loadConditionResults(store, studyId, id);
         const n = Math.min(trialsOf.get(key) ?? 0, r.trials);
         return Array.from({ length: n }, (_, t) => r.probs.slice(t * r.seqLen, (t + 1) * r.seqLen));
       },
@@ -82,6 +86,18 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
     options,
   );
   return { ...out, studySummary: summary };
+}
+
+/** Token texts from the model folder's tokenizer.json; empty texts when it is gone or unreadable. */
+function tokenTexts(modelPath: string): (id: number) => string {
+  const path = join(modelPath, 'tokenizer.json');
+  if (!existsSync(path)) return () => '';
+  try {
+    const tokenizer = loadTokenizer(path);
+    return (id) => (id >= 0 && id < tokenizer.vocabSize ? tokenizer.decode(id) : '');
+  } catch {
+    return () => '';
+  }
 }
 
 function iso(ms: number | null): string | null {

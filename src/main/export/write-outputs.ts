@@ -1,19 +1,21 @@
 // Writes a finished (or partial) study's output folder in the seed's layout plus our additions:
 //   tables/*.csv  `Lag,Mean Probability` (seed)     stats/*.csv   + SD, SEM, CI, N
-//   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots + dose-response
-//   summary.csv   metrics per condition             trials.json   token orders + per-trial probs
-//   provenance.json  spec, engine, versions, the file list
+//   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots (linear, log) + dose-response
+//   summary.csv, comparisons.csv, random_draws.csv, peak_lag_shares.csv   the statistics (stats-csv.ts)
+//   trials.json, trials_long.csv.gz   token orders + per-trial probs     provenance.json  spec, versions, files
 // Pure on its inputs: the store adapter (export-study.ts) and the CLI `run` both call it.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Condition, ConditionGroup, ConditionMetrics, LagCurve, StudySpec } from '../../shared/study/types';
-import { lagStatsCsv, lagTableCsv, summaryCsv, type SummaryRow } from './csv';
+import type { Condition, ConditionGroup, ConditionMetrics, LagCurve, StudySpec, StudyStatistics } from '../../shared/study/types';
+import { lagStatsCsv, lagTableCsv } from './csv';
 import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
 import { writeChartPng } from './png';
+import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv } from './stats-csv';
 import { writeTrialsJson } from './trials-json';
+import { writeTrialsLong } from './trials-long';
 
 export interface StudyOutputData {
   studyId?: number;
@@ -21,15 +23,18 @@ export interface StudyOutputData {
   modelName: string;
   spec: StudySpec;
   conditions: Condition[];
-  /** Lag curve and metrics per condition key (conditions without results are skipped). */
+  /** Lag curve per condition key (conditions without results are skipped). */
   curves: Record<string, LagCurve>;
-  metrics: Record<string, ConditionMetrics>;
+  /** The study's statistics (shared/study/study-statistics.ts), conditions in `conditions` order. */
+  statistics: StudyStatistics;
   /** Every trial's prompt (S token ids), in trial order. */
   loadTrials: () => ArrayLike<number>[] | Promise<ArrayLike<number>[]>;
   /** A condition's probabilities, one Float32Array of S values per trial, in trial order. */
   loadProbs: (conditionKey: string) => Float32Array[] | Promise<Float32Array[]>;
   /** The study's provenance record (engine, versions, timings), written as is. */
   provenance: unknown;
+  /** A token id's text for trials_long.csv.gz (empty text when no tokenizer is at hand). */
+  tokenText?: (id: number) => string;
 }
 
 export interface OutputOptions {
@@ -37,6 +42,8 @@ export interface OutputOptions {
   figures?: boolean;
   /** Write trials.json (default true). */
   trialsJson?: boolean;
+  /** Write trials_long.csv.gz (default true). */
+  trialsLong?: boolean;
 }
 
 export interface WrittenOutputs {
@@ -46,7 +53,10 @@ export interface WrittenOutputs {
   heads: string[];
   figures: string[];
   summary: string;
+  /** comparisons.csv, random_draws.csv, peak_lag_shares.csv. */
+  statistics: string[];
   trials: string | null;
+  trialsLong: string | null;
   provenance: string;
 }
 
@@ -60,11 +70,12 @@ export function groupMembers(group: ConditionGroup, conditions: readonly Conditi
 }
 
 export async function writeStudyOutputs(outDir: string, data: StudyOutputData, options: OutputOptions = {}): Promise<WrittenOutputs> {
-  const { spec, conditions, curves, metrics } = data;
+  const { spec, conditions, curves, statistics } = data;
+  const metrics = metricsByKey(statistics);
   const model = data.modelName;
   const P = spec.permutations;
   for (const sub of ['tables', 'stats', 'heads', 'figures']) await mkdir(join(outDir, sub), { recursive: true });
-  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, provenance: '' };
+  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', statistics: [], trials: null, trialsLong: null, provenance: '' };
   const put = async (rel: string, text: string, list?: string[]) => {
     await writeFile(join(outDir, rel), text);
     list?.push(join(outDir, rel));
@@ -86,18 +97,23 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
       if (c.draw === 0) jobs.push(conditionFigure(ctx, c, curve, names.conditionFigureFile(stem)));
     }
     await put(names.headsFile(model, ref), headsJson(group, members), out.heads);
-    jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref)));
-    jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, ZOOM_LAGS), ZOOM_LAGS));
+    for (const lagWindow of [undefined, ZOOM_LAGS]) {
+      for (const logScale of [false, true]) {
+        jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, lagWindow, logScale), { lagWindow, logScale }));
+      }
+    }
   }
   jobs.push(doseFigure(ctx, conditions, metrics, spec.groups, names.doseResponseFile(model, P)));
 
-  const baseline = conditions.find((c) => c.headType === 'none');
-  const baselinePlus1 = baseline && metrics[baseline.key] ? metrics[baseline.key].pPlus1.value : null;
-  const rows: SummaryRow[] = conditions
-    .filter((c) => metrics[c.key])
-    .map((c) => ({ condition: c, metrics: metrics[c.key], trials: curves[c.key]?.n ?? 0, baselinePlus1 }));
-  await put(names.SUMMARY_FILE, summaryCsv(rows));
+  const summaryRows = conditions.flatMap((condition) => {
+    const m = metrics[condition.key];
+    return m ? [{ condition, metrics: m }] : [];
+  });
+  await put(names.SUMMARY_FILE, summaryCsv(summaryRows));
   out.summary = join(outDir, names.SUMMARY_FILE);
+  await put(names.COMPARISONS_FILE, comparisonsCsv(statistics.comparisons), out.statistics);
+  await put(names.RANDOM_DRAWS_FILE, randomDrawsCsv(statistics.drawSummaries), out.statistics);
+  await put(names.PEAK_SHARES_FILE, peakSharesCsv(statistics), out.statistics);
 
   if (options.figures ?? true) {
     // Drawing is synchronous; PNG encoding (most of the time) runs on libuv's thread pool, so a few
@@ -114,8 +130,8 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     out.figures.push(...jobs.map((job) => join(outDir, job.file)));
   }
 
+  const withResults = conditions.filter((c) => curves[c.key]);
   if (options.trialsJson ?? true) {
-    const withResults = conditions.filter((c) => curves[c.key]);
     out.trials = join(outDir, names.TRIALS_FILE);
     await writeTrialsJson(
       out.trials,
@@ -130,6 +146,12 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     );
   }
 
+  if (options.trialsLong ?? true) {
+    out.trialsLong = join(outDir, names.TRIALS_LONG_FILE);
+    const longConditions = withResults.map((condition) => ({ condition, loadProbs: () => data.loadProbs(condition.key) }));
+    await writeTrialsLong(out.trialsLong, await data.loadTrials(), longConditions, data.tokenText ?? (() => ''));
+  }
+
   out.provenance = join(outDir, names.PROVENANCE_FILE);
   const provenance = {
     app: 'Ablation Studio',
@@ -139,9 +161,17 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     spec,
     conditions: conditions.map((c) => ({ ...c, heads: c.heads.map((h) => [h.layer, h.head]) })),
     provenance: data.provenance,
+    // How the statistics were computed (README "Statistics"): level, contiguity lags, bootstrap.
+    statistics: statistics.options,
     files: relativeFiles(outDir, out),
   };
   await writeFile(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
+  return out;
+}
+
+function metricsByKey(statistics: StudyStatistics): Record<string, ConditionMetrics> {
+  const out: Record<string, ConditionMetrics> = {};
+  for (const { key, metrics } of statistics.conditions) if (metrics) out[key] = metrics;
   return out;
 }
 
@@ -171,6 +201,8 @@ function relativeFiles(outDir: string, out: WrittenOutputs): Record<string, stri
     heads: out.heads.map(rel),
     figures: out.figures.map(rel),
     summary: rel(out.summary),
+    statistics: out.statistics.map(rel),
     trials: out.trials ? rel(out.trials) : null,
+    trialsLong: out.trialsLong ? rel(out.trialsLong) : null,
   };
 }

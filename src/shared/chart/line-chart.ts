@@ -40,10 +40,10 @@ export function valueAxis(label: string, logScale: boolean | undefined): AxisOpt
 }
 
 /** Title, subtitle, legend and tooltip; the datasets in `bandIndices` (band edges) stay out of both. */
-export function lineChartPlugins(title: string, subtitle: string | undefined, bandIndices: ReadonlySet<number>): LineOptions['plugins'] {
+export function lineChartPlugins(title: string, subtitle: string | string[] | undefined, bandIndices: ReadonlySet<number>): LineOptions['plugins'] {
   return {
     title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
-    subtitle: { display: Boolean(subtitle), text: subtitle ?? '', padding: { bottom: 8 } },
+    subtitle: { display: Boolean(subtitle?.length), text: subtitle ?? '', padding: { bottom: 8 } },
     legend: {
       position: 'top',
       labels: {

@@ -13,6 +13,7 @@ import { openStore } from '../../store/db';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs, printUsage, wantsHelp } from '../args';
 import { createAndRun, type RunPlan } from '../study-session';
+import { checkStatsFlags, STATS_FLAGS, statsFlags } from '../stats-flags';
 
 const HEAD_TYPES = ['induction', 'random'] as const;
 
@@ -53,6 +54,7 @@ Our flags:
   --provider auto|cpu|cuda  execution provider (default auto)
   --name <text>             study name
   --db <file>               study database (default ${defaultDbPath()})
+  --contiguity_lags <k>     contiguity measure over lags 1..k vs -k..-1 (default 5)
 
 Ctrl-C pauses after the current batch; resume with \`npm run cli -- studies resume <id> --out <dir>\`.
 
@@ -83,6 +85,7 @@ export const RUN_FLAGS = {
   provider: { type: 'string' },
   name: { type: 'string' },
   db: { type: 'string' },
+  ...STATS_FLAGS,
 } as const;
 
 /** Flags -> what to run. Throws UsageError for bad flags, InputError for a model not found. */
@@ -121,6 +124,9 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
       : { source: 'vocab' };
   if (!tokensPath) notes.push(tokens.source === 'file' ? `tokens: the model's token set ${bundled}` : 'tokens: sampled from the vocabulary (special tokens excluded)');
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
+  const tokenCount = intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2);
+  const stats = statsFlags(args);
+  checkStatsFlags(stats, tokenCount + 1);
 
   return {
     model,
@@ -131,7 +137,7 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
       maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1),
       groups: headTypes.map((headType) => ({ headType, counts, mode, layerRange, draws: headType === 'random' ? draws : 1 })),
       tokens,
-      tokenCount: intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2),
+      tokenCount,
       scores: scoresCsv ? { source: 'csv', path: resolve(scoresCsv) } : { source: 'compute' },
       seed: intFlag(args, 'seed', STUDY_DEFAULTS.seed, 0),
       batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, 4096),
@@ -141,6 +147,7 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
     outDir: resolve(stringFlag(args, 'output_dir') ?? join('outputs', 'ablations', model.name)),
     dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
     notes,
+    stats,
   };
 }
 

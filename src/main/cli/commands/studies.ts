@@ -1,12 +1,17 @@
-// `studies`: the study database from the command line: list, show (spec, provenance, metrics),
-// export (the `run` output layout), resume (after Ctrl-C, a crash or a pause in the app), rename,
-// delete. Every subcommand takes --db (default: the app's database).
+// `studies`: the study database from the command line: list, show (spec, provenance, statistics),
+// export (the `run` output layout), compare (several studies in one table and figure), resume
+// (after Ctrl-C, a crash or a pause in the app), rename, delete. Every subcommand takes --db
+// (default: the app's database).
 
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
 import { defaultDbPath } from '../../app-paths';
-import { formatTable, summaryTable } from '../../export/summary-table';
+import { compareCsv, compareFigure, compareRows, compareTable } from '../../export/compare-studies';
+import { writeChartPng } from '../../export/png';
+import { summaryTable } from '../../export/summary-table';
+import { formatTable } from '../../export/text-format';
 import { folderModelName } from '../../models/resolve-model';
 import { openStore, type Store } from '../../store/db';
 import { deleteStudy, getStudy, listStudies, renameStudy, studySummary } from '../../studies/study-service';
@@ -14,25 +19,31 @@ import { exportStudy } from '../../export/export-study';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs, printUsage, wantsHelp } from '../args';
 import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from '../study-session';
+import { namingStatsFlags, STATS_FLAGS, STATS_USAGE, statsFlags } from '../stats-flags';
 
 const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
 
   list                          every study, newest first
   show <id>                     spec, provenance and the metrics table
-  export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv, trials.json
-          [--model_name <name>] and provenance.json (name used in file names: default the model's)
+  export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv and the other
+          [--model_name <name>] statistics tables, trials.json, trials_long.csv.gz, provenance.json
+                                (name used in file names: default the model's)
+  compare <id> <id>... --out <dir>  one table (compare.csv) and one figure (compare.png) over
+                                several studies: P(+1) change per head count, induction vs random
   resume <id> [--out <dir>]     run what is left of a paused, failed or interrupted study, then
           [--provider auto|cpu|cuda]  export to --out if given
   rename <id> <name>            change a study's name
   delete <id>                   delete a study with all its results
 
-  --db <file>                   study database (default ${defaultDbPath()})`;
+  --db <file>                   study database (default ${defaultDbPath()})
+${STATS_USAGE}`;
 
 const FLAGS = {
   db: { type: 'string' },
   out: { type: 'string' },
   model_name: { type: 'string' },
   provider: { type: 'string' },
+  ...STATS_FLAGS,
 } as const;
 
 const command: CliCommand = {
@@ -48,7 +59,7 @@ const command: CliCommand = {
     const dbPath = resolve(stringFlag(args, 'db') ?? defaultDbPath());
     const store = openStore(dbPath);
     try {
-      return await handler(store, rest, args, dbPath);
+      return await namingStatsFlags(() => handler(store, rest, args, dbPath));
     } finally {
       store.close();
     }
@@ -78,7 +89,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
     return 0;
   },
 
-  async show(store, [id]) {
+  async show(store, [id], args) {
     const s = getStudy(store, studyIdArg(id));
     const spec = s.spec;
     const p = s.provenance;
@@ -95,7 +106,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
       console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, --layer_abl ${g.layerRange} (${LAYER_RANGE_LABELS[g.layerRange]})${draws}`);
     }
     console.log(`\nRuntime: app ${p.appVersion ?? '—'}, onnxruntime ${p.ortVersion ?? '—'}, engine ${p.engineVersion ?? '—'}, ${p.provider ?? '—'} (${p.dtype ?? '—'}), compile ${p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000)}, run ${formatDuration(p.runMs / 1000)}`);
-    console.log(`\n${summaryTable(studySummary(store, s.id))}`);
+    console.log(`\n${summaryTable(studySummary(store, s.id, statsFlags(args)))}`);
     return 0;
   },
 
@@ -103,9 +114,29 @@ const SUBCOMMANDS: Record<string, Handler> = {
     const studyId = studyIdArg(id);
     const out = stringFlag(args, 'out');
     if (!out) throw new UsageError('export needs --out <dir>');
-    const result = await exportStudy(store, studyId, resolve(out), { modelName: stringFlag(args, 'model_name') });
-    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + 3;
+    const result = await exportStudy(store, studyId, resolve(out), { modelName: stringFlag(args, 'model_name'), stats: statsFlags(args) });
+    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + result.statistics.length + 4;
     console.log(`Exported study ${studyId} to ${result.outDir} (${files} files).`);
+    return 0;
+  },
+
+  async compare(store, ids, args) {
+    const out = stringFlag(args, 'out');
+    if (!out) throw new UsageError('compare needs --out <dir>');
+    if (ids.length === 0) throw new UsageError('compare needs at least one study id');
+    const stats = statsFlags(args);
+    const studies = ids.map((id) => {
+      const studyId = studyIdArg(id);
+      return { summary: studySummary(store, studyId, stats), model: folderModelName(getStudy(store, studyId).model.path) };
+    });
+    const rows = compareRows(studies);
+    const dir = resolve(out);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'compare.csv'), compareCsv(rows));
+    await writeChartPng(join(dir, 'compare.png'), compareFigure(rows));
+    console.log(compareTable(rows));
+    console.log(`\nChange: P(+1) relative to each study's own baseline. Induction − random: pooled over draws, paired over trials.`);
+    console.log(`Wrote ${join(dir, 'compare.csv')} and ${join(dir, 'compare.png')}.`);
     return 0;
   },
 
@@ -129,7 +160,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
       if (status !== 'done') return reportStopped(studyId, status, out ? resolve(out) : '<dir>', dbPath);
     }
     if (out) {
-      await reportDone(store, studyId, resolve(out), stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath);
+      await reportDone(store, studyId, resolve(out), stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath, statsFlags(args));
     } else {
       console.log(`Study ${studyId} is done. Export it with: npm run cli -- studies export ${studyId} --out <dir>`);
     }

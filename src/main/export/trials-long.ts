@@ -1,0 +1,83 @@
+// trials_long.csv.gz: every stored probability as one row (condition, trial, lag), the tidy long
+// format R and pandas read directly (`pd.read_csv('trials_long.csv.gz')`). Probabilities carry the
+// fewest digits that give back the stored float32 (np.float32(x) is exact). Streamed through gzip
+// into a temporary file that is renamed at the end, so a failed export leaves no half file.
+
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Condition } from '../../shared/study/types';
+import { lagOf } from '../../shared/study/trials';
+import { csvField } from './csv';
+import { float32Text } from './trials-json';
+
+export const TRIALS_LONG_HEADER = [
+  'condition', 'head_type', 'n_heads', 'draw', 'mode', 'layer_abl', 'trial', 'lag', 'position', 'token_id', 'token_text', 'probability',
+] as const;
+
+export interface TrialsLongCondition {
+  condition: Condition;
+  /** The condition's probabilities, one Float32Array of S values per trial, trials 0..n-1. */
+  loadProbs: () => Float32Array[] | Promise<Float32Array[]>;
+}
+
+/** Rows are joined into chunks of about this many characters before they go to gzip. */
+const CHUNK_CHARS = 1 << 20;
+
+async function* rowsText(
+  trials: readonly ArrayLike<number>[],
+  conditions: readonly TrialsLongCondition[],
+  tokenText: (id: number) => string,
+): AsyncGenerator<string> {
+  yield TRIALS_LONG_HEADER.join(',') + '\n';
+  const tokenCells = new Map<number, string>();
+  const tokenCell = (id: number) => {
+    let cell = tokenCells.get(id);
+    if (cell === undefined) {
+      cell = `${id},${csvField(tokenText(id))}`;
+      tokenCells.set(id, cell);
+    }
+    return cell;
+  };
+  let chunk: string[] = [];
+  let size = 0;
+  for (const { condition: c, loadProbs } of conditions) {
+    const none = c.headType === 'none';
+    const prefix = [c.key, c.headType, c.count, c.draw, none ? 'none' : c.mode, none ? 'none' : c.layerRange].map(csvField).join(',');
+    const probs = await loadProbs();
+    for (const [t, row] of probs.entries()) {
+      const prompt = trials[t];
+      if (!prompt || prompt.length !== row.length) throw new Error(`trial ${t} of ${c.key}: ${row.length} probabilities, prompt of ${prompt?.length ?? 0} tokens`);
+      for (const [s, p] of row.entries()) {
+        const line = `${prefix},${t},${lagOf(s, row.length)},${s},${tokenCell(prompt[s] ?? -1)},${float32Text(p)}\n`;
+        chunk.push(line);
+        size += line.length;
+      }
+      if (size >= CHUNK_CHARS) {
+        yield chunk.join('');
+        chunk = [];
+        size = 0;
+      }
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+}
+
+/** Writes `path` (gzip level 4: most of level 9's size at a third of its time). */
+export async function writeTrialsLong(
+  path: string,
+  trials: readonly ArrayLike<number>[],
+  conditions: readonly TrialsLongCondition[],
+  tokenText: (id: number) => string,
+): Promise<void> {
+  const partial = `${path}.partial`;
+  try {
+    await pipeline(Readable.from(rowsText(trials, conditions, tokenText)), createGzip({ level: 4 }), createWriteStream(partial));
+    await rename(partial, path);
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+}
