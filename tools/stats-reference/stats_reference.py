@@ -227,12 +227,12 @@ def _random_tables(conditions, rows, base_p1, level):
         row = {"mode": cell[0], "layer_abl": cell[1], "n_heads": cell[2], "n_draws": len(ds),
                "conditions": ";".join(d["key"] for d in ds), "ci_level": level, **triple("p_plus1", mean_ci(np.array(means), level))}
         if base_p1 is not None:
-            rel = []
+            logs = []
             for d in ds:
                 p = _at(rows[d["key"]], 1)
                 m = min(len(p), len(base_p1))
-                rel.append(np.mean(p[:m]) / np.mean(base_p1[:m]) - 1)
-            row.update(triple("relative_change", mean_ci(np.array(rel), level)))
+                logs.append(np.log(np.mean(p[:m]) / np.mean(base_p1[:m])))
+            row.update(triple("relative_change", np.exp(mean_ci(np.array(logs), level)) - 1))
         draws_rows.append(row)
     comparisons = []
     for cell in _cells(conditions, "induction"):

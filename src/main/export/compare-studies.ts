@@ -1,8 +1,8 @@
 // Several studies side by side (`studies compare <id> <id>...`): one row per study and matched head
 // count with P(+1) and its change from the study's own baseline for induction and random heads,
-// and the induction-vs-random test; one figure of the relative change against the number of heads
-// (one colour per study, induction solid, random dashed). Baselines differ between models, so the
-// relative change is what compares across them.
+// and the induction-vs-random test; one figure of P(+1) as a fraction of the baseline's against the
+// number of heads, on a log axis (one colour per study, induction solid, random dashed). Baselines
+// differ between models, so the fraction of the baseline is what compares across them.
 
 import { doseResponseSpec, paletteColor, type DoseSeries, type LineChartSpec } from '../../shared/chart';
 import { countOf } from '../../shared/study/labels';
@@ -120,7 +120,7 @@ export function compareTable(rows: readonly CompareRow[]): string {
   );
 }
 
-/** Relative change of P(+1) (%) against heads ablated: a line per study and head type, from 0 at k = 0. */
+/** P(+1) / baseline P(+1) against heads ablated (log axis): a line per study and head type, from 1 at k = 0. */
 export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
   const studies = [...new Set(rows.map((r) => r.study))];
   const series: DoseSeries[] = [];
@@ -132,7 +132,7 @@ export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
         const points = own.flatMap((r) => {
           const change = r[type]?.relativeChange;
           if (!change || `${r.mode}|${r.layerRange}` !== variant) return [];
-          return [{ count: r.count, value: 100 * change.value, low: 100 * change.ciLow, high: 100 * change.ciHigh }];
+          return [{ count: r.count, value: 1 + change.value, low: 1 + change.ciLow, high: 1 + change.ciHigh }];
         });
         const draws = own[0]?.[type]?.draws ?? 1;
         const [mode, range] = variant.split('|');
@@ -141,7 +141,7 @@ export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
           label,
           color: paletteColor(i),
           dash: type === 'random' ? [6, 4] : undefined,
-          points: [{ count: 0, value: 0, low: 0, high: 0 }, ...points],
+          points: [{ count: 0, value: 1, low: 1, high: 1 }, ...points],
           band: draws > 1 ? `95% CI over ${countOf(draws, 'draw')}` : '95% CI over trials',
         });
       }
@@ -149,8 +149,9 @@ export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
   });
   return doseResponseSpec({
     series,
-    title: 'Change in P(lag +1) from each study’s baseline vs heads ablated',
-    subtitle: ['induction heads solid, random heads dashed', 'bands: 95% CI (one draw: over trials; several draws: over draws)'],
-    yLabel: 'Change in P(lag +1) from baseline (%)',
+    title: 'P(lag +1) as a fraction of each study’s baseline vs heads ablated',
+    subtitle: ['induction heads solid, random heads dashed; 1 = no change, 0.01 = -99%', 'bands: 95% CI (one draw: over trials; several draws: over draws)'],
+    yLabel: 'P(lag +1) / baseline P(lag +1)',
+    logScale: true,
   });
 }

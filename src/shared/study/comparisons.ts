@@ -3,7 +3,7 @@
 // plus a summary over draws that shows how much the answer depends on which heads were drawn. Also
 // each random group's P(+1) summarized over its draws (the dose-response band, the printout).
 
-import { at, betweenDrawsEstimate, exponentiated, holmAdjust, mean, pairedContrast, ratioOfMeans } from './estimates';
+import { at, betweenDrawsEstimate, exponentiated, holmAdjust, mean, pairedContrast, ratioOfMeans, relativeChangeOf } from './estimates';
 import { probabilitiesAtLag } from './metrics';
 import type { AblationMode, Condition, DrawSummary, InductionVsRandom, LayerRange } from './types';
 
@@ -40,20 +40,21 @@ function cellsOf(items: readonly ConditionRows[], type: 'induction' | 'random'):
   return [...seen.values()];
 }
 
-/** Each random group's P(+1) and relative change over its draws (t over draws). */
+/** Each random group's P(+1) (mean over draws) and relative change (geometric mean of ratios - 1), t over draws. */
 export function drawSummaries(items: readonly ConditionRows[], baselineRows: readonly ArrayLike<number>[] | null, level: number): DrawSummary[] {
   const baselinePlus1 = baselineRows && baselineRows.length > 0 ? probabilitiesAtLag(baselineRows, 1) : null;
   return cellsOf(items, 'random').flatMap((cell) => {
     const draws = membersOf(items, 'random', cell);
     if (draws.length === 0) return [];
     const plus1 = draws.map(({ rows }) => probabilitiesAtLag(rows, 1));
-    const relative = baselinePlus1 ? plus1.map((p) => ratioOfMeans(p, baselinePlus1, level).ratio.value - 1) : null;
+    // On the ln scale, so the interval stays above -100% however few the draws.
+    const logRatios = baselinePlus1 ? plus1.map((p) => ratioOfMeans(p, baselinePlus1, level).logRatio.value) : null;
     return [
       {
         ...cell,
         conditionKeys: draws.map(({ condition }) => condition.key),
         pPlus1: betweenDrawsEstimate(plus1.map(mean), 'probability', level),
-        relativeChange: relative ? betweenDrawsEstimate(relative, 'relative-change', level) : null,
+        relativeChange: logRatios ? relativeChangeOf(exponentiated(betweenDrawsEstimate(logRatios, 'log-ratio', level))) : null,
       },
     ];
   });

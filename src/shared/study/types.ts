@@ -208,7 +208,10 @@ export interface DrawSummary {
   conditionKeys: string[];
   /** Mean over draws of each draw's mean P(+1) ('t-between-draws'; no interval with one draw). */
   pPlus1: Estimate;
-  /** Mean over draws of each draw's relative change vs baseline ('t-between-draws'). */
+  /**
+   * exp(mean over draws of ln(P(+1) draw / P(+1) baseline)) - 1: the geometric mean of the draws'
+   * ratios to the baseline, minus 1, with a t interval over draws on the ln scale (never below -100%).
+   */
   relativeChange: Estimate | null;
 }
 
