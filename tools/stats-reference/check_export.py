@@ -77,7 +77,9 @@ def compare(name, expected, exported):
                 continue
             d = abs(have - want)
             rel = d / abs(want) if want != 0 else (0.0 if d == 0 else math.inf)
-            worst_abs, worst_rel = max(worst_abs, d), max(worst_rel, min(rel, d / ABS_TOL if d > ABS_TOL else 0.0))
+            worst_abs = max(worst_abs, d)
+            if d > ABS_TOL:
+                worst_rel = max(worst_rel, rel)
             if d > ABS_TOL and rel > REL_TOL:
                 problems.append(f"{name} {k} {col}: {have} vs reference {want} (rel {rel:.2e})")
     if len(exported) != len(expected):

@@ -5,7 +5,7 @@
 
 import { InputError } from '../errors';
 import { at, meanEstimate, pairedContrast, relativeChangeOf } from './estimates';
-import { peakLagEstimate } from './peak-lag';
+import { peakLagEstimate, type BootstrapResamples } from './peak-lag';
 import { rowLength } from './stats';
 import { lagOf, positionOfLag } from './trials';
 import type { BaselineContrast, ConditionMetrics, ContiguityContrast, StatsOptions } from './types';
@@ -78,12 +78,13 @@ export function baselineContrast(
 
 /**
  * Metrics of one condition. rows[i] and baselineRows[i] must both be trial i (trials are paired);
- * pass null as baselineRows for the baseline itself.
+ * pass null as baselineRows for the baseline itself. `shared`: bootstrap resamples drawn already.
  */
 export function conditionMetrics(
   rows: readonly ArrayLike<number>[],
   baselineRows: readonly ArrayLike<number>[] | null,
   options: StatsOptions,
+  shared?: BootstrapResamples,
 ): ConditionMetrics {
   const { level } = options;
   const plus1 = probabilitiesAtLag(rows, 1);
@@ -101,6 +102,7 @@ export function conditionMetrics(
       resamples: options.bootstrapResamples,
       seed: options.bootstrapSeed,
       level,
+      shared,
     }),
     vsBaseline: baselineRows === null ? null : baselineContrast(rows, baselineRows, level),
   };

@@ -16,10 +16,12 @@ export interface PeakOptions {
   seed: number;
   /** Coverage of the confidence set (0.95). */
   level: number;
+  /** Resample counts drawn already for this (seed, resamples, trials), to share between conditions. */
+  shared?: BootstrapResamples;
 }
 
 /** How many times each trial 0..n-1 occurs in bootstrap resample `resample` (written into `into`). */
-export function resampleCounts(seed: number, resample: number, n: number, into = new Float64Array(n)): Float64Array {
+export function resampleCounts(seed: number, resample: number, n: number, into: Float64Array = new Float64Array(n)): Float64Array {
   const rng = createRng(seed, RNG_DOMAIN.bootstrap, resample);
   into.fill(0);
   for (let t = 0; t < n; t++) {
@@ -27,6 +29,32 @@ export function resampleCounts(seed: number, resample: number, n: number, into =
     into[j] = (into[j] ?? NaN) + 1;
   }
   return into;
+}
+
+/**
+ * The resample counts of one (seed, resamples, n), drawn once and shared by every condition with n
+ * trials (drawing them costs about as much as a sharp curve's whole bootstrap). Kept as 16-bit
+ * counts when n < 65536 and they fit in 16 MB; otherwise drawn again on every use.
+ */
+export class BootstrapResamples {
+  private readonly stored: Uint16Array | null;
+
+  constructor(
+    readonly seed: number,
+    readonly resamples: number,
+    readonly n: number,
+  ) {
+    this.stored = n < 65536 && resamples * n <= 1 << 23 ? new Uint16Array(resamples * n) : null;
+    const counts = new Float64Array(n);
+    for (let b = 0; this.stored && b < resamples; b++) this.stored.set(resampleCounts(seed, b, n, counts), b * n);
+  }
+
+  /** Resample b's counts, written into `into` (length n). */
+  counts(b: number, into: Float64Array): Float64Array {
+    if (!this.stored) return resampleCounts(this.seed, b, this.n, into);
+    into.set(this.stored.subarray(b * this.n, (b + 1) * this.n));
+    return into;
+  }
 }
 
 /** Positions a peak may be at: all but the last (the lag-0 token again) and, if asked, lag 0. */
@@ -78,13 +106,22 @@ function argmax(values: ArrayLike<number>): number {
  * (Cauchy-Schwarz), so a position whose mean + κ·SD is below the best found so far is never computed.
  * `order` lists positions by mean descending; `tailSd[i]` is the largest SD from order[i] on.
  */
-function resamplePeak(cols: Columns, counts: Float64Array, order: Int32Array, tailSd: Float64Array): number {
+function resamplePeak(cols: Columns, counts: Float64Array, order: Int32Array, tailSd: Float64Array, drawn: Int32Array, weights: Float64Array): number {
   // Typed arrays read directly (not through at()): this loop is where the bootstrap spends its time,
   // and V8 keeps it fast only while every read here sees one array type.
   const { means, sds, values } = cols;
   const n = counts.length;
   let dev2 = 0;
-  for (let t = 0; t < n; t++) dev2 += ((counts[t] ?? NaN) - 1) ** 2;
+  // The trials drawn at least once (about 63% of them), with their counts: the sums skip the rest.
+  let m = 0;
+  for (let t = 0; t < n; t++) {
+    const c = counts[t] ?? NaN;
+    dev2 += (c - 1) ** 2;
+    if (c > 0) {
+      drawn[m] = t;
+      weights[m++] = c;
+    }
+  }
   const kappa = (Math.sqrt(dev2) * Math.sqrt(n - 1)) / n;
   let best = -Infinity;
   let bestE = -1;
@@ -97,7 +134,7 @@ function resamplePeak(cols: Columns, counts: Float64Array, order: Int32Array, ta
     if (mean + kappa * (sds[e] ?? NaN) + slack < best) continue;
     let sum = 0;
     const offset = e * n;
-    for (let t = 0; t < n; t++) sum += (counts[t] ?? NaN) * (values[offset + t] ?? NaN);
+    for (let j = 0; j < m; j++) sum += (weights[j] ?? NaN) * (values[offset + (drawn[j] ?? 0)] ?? NaN);
     const value = sum / n;
     if (value > best || (value === best && e < bestE)) {
       best = value;
@@ -120,10 +157,13 @@ export function peakLagEstimate(rows: readonly ArrayLike<number>[], o: PeakOptio
     max = Math.max(max, at(cols.sds, at(order, i)));
     tailSd[i] = max;
   }
+  const shared = o.shared?.seed === o.seed && o.shared.resamples === o.resamples && o.shared.n === n ? o.shared : null;
   const wins = new Map<number, number>();
   const counts = new Float64Array(n);
+  const scratch = { drawn: new Int32Array(n), weights: new Float64Array(n) };
   for (let b = 0; b < o.resamples; b++) {
-    const e = resamplePeak(cols, resampleCounts(o.seed, b, n, counts), order, tailSd);
+    const drawnCounts = shared ? shared.counts(b, counts) : resampleCounts(o.seed, b, n, counts);
+    const e = resamplePeak(cols, drawnCounts, order, tailSd, scratch.drawn, scratch.weights);
     wins.set(e, (wins.get(e) ?? 0) + 1);
   }
   const ranked = [...wins].sort(([e1, w1], [e2, w2]) => w2 - w1 || e1 - e2);

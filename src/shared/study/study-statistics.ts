@@ -6,6 +6,7 @@
 import { InputError } from '../errors';
 import { drawSummaries, inductionVsRandom, type ConditionRows, type StatsCondition } from './comparisons';
 import { conditionMetrics } from './metrics';
+import { BootstrapResamples } from './peak-lag';
 import { CI_LEVEL } from './stats';
 import type { StatsOptions, StudyStatistics } from './types';
 
@@ -57,12 +58,19 @@ export function studyStatistics(input: StudyStatisticsInput, overrides: Partial<
   const items: ConditionRows[] = input.conditions.map((condition, i) => ({ condition, rows: input.rows[i] ?? [] }));
   const baseline = items.find(({ condition, rows }) => condition.headType === 'none' && rows.length > 0) ?? null;
   const baselineRows = baseline?.rows ?? null;
+  // One set of resamples per trial count: conditions with the same trials share them.
+  const resamples = new Map<number, BootstrapResamples>();
+  const sharedFor = (n: number) => {
+    let shared = resamples.get(n);
+    if (!shared) resamples.set(n, (shared = new BootstrapResamples(options.bootstrapSeed, options.bootstrapResamples, n)));
+    return shared;
+  };
   return {
     options,
     conditions: items.map((item) => ({
       key: item.condition.key,
       trials: item.rows.length,
-      metrics: item.rows.length === 0 ? null : conditionMetrics(item.rows, item === baseline ? null : baselineRows, options),
+      metrics: item.rows.length === 0 ? null : conditionMetrics(item.rows, item === baseline ? null : baselineRows, options, sharedFor(item.rows.length)),
     })),
     drawSummaries: drawSummaries(items, baselineRows, options.level),
     comparisons: inductionVsRandom(items, options.level),
