@@ -26,6 +26,15 @@ export interface TrialsLongCondition {
 /** Rows are joined into chunks of about this many characters before they go to gzip. */
 const CHUNK_CHARS = 1 << 20;
 
+const lagColumns = new Map<number, string[]>();
+
+/** "lag,position" of every position of an S-token prompt (made once per S). */
+function lagAndPosition(seqLen: number): string[] {
+  let cells = lagColumns.get(seqLen);
+  if (!cells) lagColumns.set(seqLen, (cells = Array.from({ length: seqLen }, (_, s) => `${lagOf(s, seqLen)},${s}`)));
+  return cells;
+}
+
 async function* rowsText(
   trials: readonly ArrayLike<number>[],
   conditions: readonly TrialsLongCondition[],
@@ -50,8 +59,10 @@ async function* rowsText(
     for (const [t, row] of probs.entries()) {
       const prompt = trials[t];
       if (!prompt || prompt.length !== row.length) throw new Error(`trial ${t} of ${c.key}: ${row.length} probabilities, prompt of ${prompt?.length ?? 0} tokens`);
+      const head = `${prefix},${t},`;
+      const positions = lagAndPosition(row.length);
       for (const [s, p] of row.entries()) {
-        const line = `${prefix},${t},${lagOf(s, row.length)},${s},${tokenCell(prompt[s] ?? -1)},${float32Text(p)}\n`;
+        const line = `${head}${positions[s] ?? ''},${tokenCell(prompt[s] ?? -1)},${float32Text(p)}\n`;
         chunk.push(line);
         size += line.length;
       }
@@ -65,7 +76,7 @@ async function* rowsText(
   if (chunk.length > 0) yield chunk.join('');
 }
 
-/** Writes `path` (gzip level 4: most of level 9's size at a third of its time). */
+/** Writes `path`. Gzip level 1: the demo's file is 4% larger than at level 4, in 40% less time. */
 export async function writeTrialsLong(
   path: string,
   trials: readonly ArrayLike<number>[],
@@ -74,7 +85,7 @@ export async function writeTrialsLong(
 ): Promise<void> {
   const partial = `${path}.partial`;
   try {
-    await pipeline(Readable.from(rowsText(trials, conditions, tokenText)), createGzip({ level: 4 }), createWriteStream(partial));
+    await pipeline(Readable.from(rowsText(trials, conditions, tokenText)), createGzip({ level: 1 }), createWriteStream(partial));
     await rename(partial, path);
   } catch (err) {
     await rm(partial, { force: true });
