@@ -42,6 +42,7 @@ function contrastOf(a: number, b: number): PairedContrast {
     a: 'A',
     b: 'B',
     means: { a, b },
+    ratioRelativeSe: 0.05,
     difference: { ...estimateOf(a - b, a - b - 0.01, a - b + 0.01, 'difference'), method: 't-paired', pValue: 0.01 },
     ratio: { ...estimateOf(a / b, (a / b) * 0.9, (a / b) * 1.1, 'ratio'), method: 'delta-log-ratio' },
     logRatio: { ...estimateOf(Math.log(a / b), Math.log(a / b) - 0.1, Math.log(a / b) + 0.1, 'log-ratio'), method: 'delta-log-ratio' },

@@ -111,10 +111,15 @@ def difference_columns(name, a, b, level):
     return {**triple(name, (m, lo, hi)), f"{name}_p": p}
 
 
+def rel_se(a, b):
+    """max over the two means of SE / mean (the delta method's accuracy diagnostic)."""
+    return max(np.std(x, ddof=1) / np.sqrt(len(x)) / abs(np.mean(x)) for x in (a, b))
+
+
 def ratio_columns(name, a, b, level):
-    """`{name}_ratio` (exponentiated interval) and `{name}_log_ratio`."""
+    """`{name}_ratio` (exponentiated interval), `{name}_log_ratio` and `{name}_ratio_rel_se`."""
     lr = log_ratio_ci(a, b, level)
-    return {**triple(f"{name}_ratio", np.exp(lr)), **triple(f"{name}_log_ratio", lr)}
+    return {**triple(f"{name}_ratio", np.exp(lr)), **triple(f"{name}_log_ratio", lr), f"{name}_ratio_rel_se": rel_se(a, b)}
 
 
 def lag_position(lag, S):
@@ -188,6 +193,7 @@ def tables(conditions, rows, options):
             lr = log_ratio_ci(p1[:m], base_p1[:m], level)
             row.update({"n_paired": m, **difference_columns("delta_p_plus1", p1[:m], base_p1[:m], level)})
             row.update(triple("relative_change", np.exp(lr) - 1))
+            row["relative_change_rel_se"] = rel_se(p1[:m], base_p1[:m])
         summary.append(row)
         for l, sh in lag_shares:
             shares.append({"condition": c["key"], "lag": l, "share": sh, "is_peak": int(l == lag), "in_set": int(l in conf), "resamples": B})
@@ -256,7 +262,7 @@ def _random_tables(conditions, rows, base_p1, level):
             group.append({**common, "scope": "between_draws", "draw": None, "random_conditions": pooled["random_conditions"],
                           "n": len(ds), "df": len(ds) - 1, "induction_p_plus1": pooled["induction_p_plus1"],
                           "random_p_plus1": pooled["random_p_plus1"], **triple("difference", (m, lo, hi)), "difference_p": p,
-                          **triple("ratio", np.exp(lr)), **triple("log_ratio", lr)})
+                          **triple("ratio", np.exp(lr)), **triple("log_ratio", lr), "ratio_rel_se": None})
         comparisons.append(group)
     for scope in ("pooled", "between_draws"):
         picked = [next((g for g in group if g["scope"] == scope), None) for group in comparisons]
@@ -272,4 +278,4 @@ def _comparison(common, scope, draw, keys, a, b, level):
     lr = log_ratio_ci(a, b, level)
     return {**common, "scope": scope, "draw": draw, "random_conditions": ";".join(keys), "n": len(a), "df": len(a) - 1,
             "induction_p_plus1": np.mean(a), "random_p_plus1": np.mean(b), **triple("difference", (m, lo, hi)),
-            "difference_p": p, **triple("ratio", np.exp(lr)), **triple("log_ratio", lr)}
+            "difference_p": p, **triple("ratio", np.exp(lr)), **triple("log_ratio", lr), "ratio_rel_se": rel_se(a, b)}

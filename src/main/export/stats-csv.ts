@@ -61,12 +61,14 @@ const SUMMARY_COLUMNS: Column<SummaryCsvRow>[] = [
   ...estimate<SummaryCsvRow>('asym_diff', (r) => r.metrics.asymmetry.difference, true),
   ...estimate<SummaryCsvRow>('asym_ratio', (r) => r.metrics.asymmetry.ratio),
   ...estimate<SummaryCsvRow>('asym_log_ratio', (r) => r.metrics.asymmetry.logRatio),
+  { name: 'asym_ratio_rel_se', cell: (r) => float(r.metrics.asymmetry.ratioRelativeSe) },
   { name: 'contiguity_lags', cell: (r) => r.metrics.contiguity.lags },
   ...estimate<SummaryCsvRow>('forward_mass', (r) => r.metrics.contiguity.forward),
   ...estimate<SummaryCsvRow>('backward_mass', (r) => r.metrics.contiguity.backward),
   ...estimate<SummaryCsvRow>('contiguity_diff', (r) => r.metrics.contiguity.difference, true),
   ...estimate<SummaryCsvRow>('contiguity_ratio', (r) => r.metrics.contiguity.ratio),
   ...estimate<SummaryCsvRow>('contiguity_log_ratio', (r) => r.metrics.contiguity.logRatio),
+  { name: 'contiguity_ratio_rel_se', cell: (r) => float(r.metrics.contiguity.ratioRelativeSe) },
   { name: 'peak_lag', cell: (r) => r.metrics.peakLag.lag },
   { name: 'peak_lag_share', cell: (r) => float(r.metrics.peakLag.share) },
   { name: 'peak_lag_set', cell: (r) => r.metrics.peakLag.confidenceSet.join(';') },
@@ -77,6 +79,7 @@ const SUMMARY_COLUMNS: Column<SummaryCsvRow>[] = [
   { name: 'n_paired', cell: (r) => r.metrics.vsBaseline?.difference.n ?? null },
   ...estimate<SummaryCsvRow>('delta_p_plus1', (r) => r.metrics.vsBaseline?.difference, true),
   ...estimate<SummaryCsvRow>('relative_change', (r) => r.metrics.vsBaseline?.relativeChange),
+  { name: 'relative_change_rel_se', cell: (r) => float(r.metrics.vsBaseline?.ratioRelativeSe) },
 ];
 
 export const SUMMARY_HEADER = SUMMARY_COLUMNS.map((c) => c.name);
@@ -98,6 +101,8 @@ interface ComparisonCsvRow {
   difference: Estimate;
   ratio: Estimate;
   logRatio: Estimate;
+  /** Null between draws (their ratio interval is a t interval over draws, not a delta method). */
+  ratioRelativeSe: number | null;
   pHolm: number | null;
 }
 
@@ -113,13 +118,28 @@ function comparisonRows(c: InductionVsRandom): ComparisonCsvRow[] {
     difference: d.contrast.difference,
     ratio: d.contrast.ratio,
     logRatio: d.contrast.logRatio,
+    ratioRelativeSe: d.contrast.ratioRelativeSe,
     pHolm: null,
   }));
   const p = c.pooled;
-  rows.push({ c, scope: 'pooled', draw: null, random: c.randomKeys, n: p.difference.n, df: p.difference.df, means: p.means, difference: p.difference, ratio: p.ratio, logRatio: p.logRatio, pHolm: c.holm.pooled });
+  rows.push({
+    c,
+    scope: 'pooled',
+    draw: null,
+    random: c.randomKeys,
+    n: p.difference.n,
+    df: p.difference.df,
+    means: p.means,
+    difference: p.difference,
+    ratio: p.ratio,
+    logRatio: p.logRatio,
+    ratioRelativeSe: p.ratioRelativeSe,
+    pHolm: c.holm.pooled,
+  });
   const b = c.betweenDraws;
   if (b) {
-    rows.push({ c, scope: 'between_draws', draw: null, random: c.randomKeys, n: b.difference.n, df: b.difference.df, means: p.means, ...b, pHolm: c.holm.betweenDraws });
+    const n = b.difference.n;
+    rows.push({ c, scope: 'between_draws', draw: null, random: c.randomKeys, n, df: n - 1, means: p.means, ...b, ratioRelativeSe: null, pHolm: c.holm.betweenDraws });
   }
   return rows;
 }
@@ -141,6 +161,7 @@ const COMPARISON_COLUMNS: Column<ComparisonCsvRow>[] = [
   { name: 'difference_p_holm', cell: (r) => float(r.pHolm) },
   ...estimate<ComparisonCsvRow>('ratio', (r) => r.ratio),
   ...estimate<ComparisonCsvRow>('log_ratio', (r) => r.logRatio),
+  { name: 'ratio_rel_se', cell: (r) => float(r.ratioRelativeSe) },
   { name: 'method', cell: (r) => `${r.difference.method}; ${r.ratio.method}` },
 ];
 

@@ -12,6 +12,8 @@ import {
   formatProbability,
   formatRatioInterval,
   formatTable,
+  ROUGH_RATIO_NOTE,
+  roughMark,
   shortConditionName,
   variantSuffix,
 } from './text-format';
@@ -29,7 +31,7 @@ export function plus1Table(summary: StudySummary): string {
       formatInterval(m.pPlus1),
       vs ? formatInterval(vs.difference, true) : '',
       vs ? formatP(vs.difference.pValue) : '',
-      vs ? formatPercentInterval(vs.relativeChange) : '',
+      vs ? formatPercentInterval(vs.relativeChange) + roughMark(vs) : '',
     ];
   });
   return formatTable(['condition', 'trials', 'P(+1) [95% CI]', 'Δ vs baseline [95% CI]', 'p', 'change vs baseline [95% CI]'], rows);
@@ -47,9 +49,9 @@ export function shapeTable(summary: StudySummary): string {
       [
         shortConditionName(condition, all),
         formatInterval(m.asymmetry.difference, true),
-        formatRatioInterval(m.asymmetry.ratio),
+        formatRatioInterval(m.asymmetry.ratio) + roughMark(m.asymmetry),
         formatInterval(m.contiguity.difference, true),
-        formatRatioInterval(m.contiguity.ratio),
+        formatRatioInterval(m.contiguity.ratio) + roughMark(m.contiguity),
         `${peak.lag > 0 ? '+' : ''}${peak.lag} (${Math.round(peak.share * 100)}%${set})`,
       ],
     ];
@@ -74,7 +76,7 @@ export function comparisonTable(summary: StudySummary): string {
       formatPHolm(c.pooled.difference, c.holm.pooled),
       b ? formatInterval(b.difference, true) : '—',
       b ? formatPHolm(b.difference, c.holm.betweenDraws) : '—',
-      formatRatioInterval(c.pooled.ratio),
+      formatRatioInterval(c.pooled.ratio) + roughMark(c.pooled),
     ];
   });
   return formatTable(
@@ -101,6 +103,8 @@ export function summaryTable(summary: StudySummary): string {
       comparisonTable(summary),
     );
   }
+  const contrasts = summary.conditions.flatMap(({ metrics: m }) => (m ? [m.asymmetry, m.contiguity, ...(m.vsBaseline ? [m.vsBaseline] : [])] : []));
+  if ([...contrasts, ...summary.statistics.comparisons.map((c) => c.pooled)].some((c) => roughMark(c))) parts.push(`\n${ROUGH_RATIO_NOTE}`);
   return parts.join('\n');
 }
 

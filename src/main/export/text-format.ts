@@ -2,7 +2,8 @@
 // over decades, signed differences, ratios, percentages with as many decimals as it takes to tell
 // an interval's ends apart, p-values, and plain column-aligned tables.
 
-import type { Condition, Estimate, Interval } from '../../shared/study/types';
+import { RATIO_RELATIVE_SE_LIMIT } from '../../shared/study/estimates';
+import type { Condition, Estimate, Interval, PairedContrast } from '../../shared/study/types';
 
 /** Probabilities span decades: 4 decimals down to 1e-3, then 3 significant digits. */
 export function formatProbability(x: number): string {
@@ -40,6 +41,17 @@ export function formatRatioInterval(i: Interval): string {
   const ci = Number.isFinite(i.ciLow) ? ` [${formatRatio(i.ciLow)}, ${formatRatio(i.ciHigh)}]` : '';
   return `${formatRatio(i.value)}${ci}`;
 }
+
+/** Marks a ratio whose delta-method interval is rough (a mean's relative SE above the limit). */
+export const ROUGH_RATIO_MARK = '†';
+
+export function roughMark(contrast: Pick<PairedContrast, 'ratioRelativeSe'>): string {
+  return contrast.ratioRelativeSe > RATIO_RELATIVE_SE_LIMIT ? ` ${ROUGH_RATIO_MARK}` : '';
+}
+
+export const ROUGH_RATIO_NOTE =
+  `${ROUGH_RATIO_MARK} a mean in this ratio has a relative SE above ${RATIO_RELATIVE_SE_LIMIT * 100}%: ` +
+  'its delta-method interval is only a rough guide; read the difference next to it.';
 
 /** p-values: 3 decimals, then 2 significant digits; below what float64 holds, "<1e-300". */
 export function formatP(p: number | null): string {

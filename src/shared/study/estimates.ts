@@ -17,6 +17,12 @@ export const ESTIMATE_METHODS: Readonly<Record<EstimateMethod, string>> = {
   't-between-draws': 'mean over random draws; t interval (df = draws - 1); p: two-sided one-sample t-test',
 };
 
+/**
+ * Above this relative SE of either mean, a delta-method ratio interval is only a rough guide (its
+ * first-order expansion of ln(mean) is no longer accurate); tables flag such ratios.
+ */
+export const RATIO_RELATIVE_SE_LIMIT = 0.2;
+
 /** x[i] where i is in range by construction; NaN otherwise, so a slip shows up in the result. */
 export function at(x: ArrayLike<number>, i: number): number {
   return x[i] ?? NaN;
@@ -121,8 +127,11 @@ export function ratioOfMeans(a: ArrayLike<number>, b: ArrayLike<number>, level =
 /** A and B on the same trials: their difference (paired t) and their ratio (delta method). */
 export function pairedContrast(a: ArrayLike<number>, b: ArrayLike<number>, names: { a: string; b: string }, level = CI_LEVEL): PairedContrast {
   const n = Math.min(a.length, b.length);
-  const means = { a: mean(firstN(a, n)), b: mean(firstN(b, n)) };
-  return { ...names, means, difference: pairedDifference(a, b, level), ...ratioOfMeans(a, b, level) };
+  const [x, y] = [firstN(a, n), firstN(b, n)];
+  const means = { a: mean(x), b: mean(y) };
+  const relativeSe = (v: ArrayLike<number>, m: number) => Math.sqrt(covariance(v, m, v, m) / n) / Math.abs(m);
+  const ratioRelativeSe = Math.max(relativeSe(x, means.a), relativeSe(y, means.b));
+  return { ...names, means, ratioRelativeSe, difference: pairedDifference(a, b, level), ...ratioOfMeans(a, b, level) };
 }
 
 /** A ratio estimate minus 1: the relative change, with the same interval shifted. */

@@ -128,6 +128,11 @@ export interface PairedContrast {
   b: string;
   /** mean(A) and mean(B) over the paired trials. */
   means: { a: number; b: number };
+  /**
+   * The larger relative standard error of the two means, max(SE/mean). The ratio's interval is a
+   * first-order (delta-method) approximation: trustworthy while this is small (below ~0.2).
+   */
+  ratioRelativeSe: number;
   /** mean(A - B) over trials ('t-paired', with its p-value). */
   difference: Estimate;
   /** mean(A) / mean(B): CI from the log ratio ('delta-log-ratio'); always positive. */
