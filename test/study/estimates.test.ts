@@ -13,13 +13,8 @@ import {
   relativeChangeOf,
   twoSidedP,
 } from '../../src/shared/study/estimates';
-import { createRng, type Rng } from '../../src/shared/study/prng';
-
-function gaussian(rng: Rng): number {
-  const u = 1 - rng.nextFloat();
-  const v = rng.nextFloat();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+import { createRng } from '../../src/shared/study/prng';
+import { gaussian } from '../helpers/gaussian';
 
 describe('p-values and t intervals', () => {
   it('matches scipy: 2·t.sf(|t|, df), down to the far tail', () => {

@@ -4,15 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkContiguityLags, conditionMetrics, massOverLags, probabilitiesAtLag, promptMasses } from '../../src/shared/study/metrics';
 import { resolveStatsOptions } from '../../src/shared/study/study-statistics';
-import { createRng, type Rng } from '../../src/shared/study/prng';
+import { createRng } from '../../src/shared/study/prng';
+import { gaussian } from '../helpers/gaussian';
 import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
-
-function gaussian(rng: Rng): number {
-  // Box-Muller on two (0, 1] uniforms.
-  const u = 1 - rng.nextFloat();
-  const v = rng.nextFloat();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
 
 describe('summarize and lagCurve', () => {
   it('computes mean, SD (n-1), SEM and the t interval of a hand-checked sample', () => {
