@@ -1,5 +1,6 @@
 // Domain vocabulary of a study (../DESIGN.md §1): the words used in code, UI, database and docs.
-// Pure types; validation lives in spec.ts, selection in heads.ts, statistics in stats.ts.
+// Pure types; validation lives in spec.ts, selection in heads.ts, statistics in study-statistics.ts
+// (and the modules it calls): every estimate below carries its interval, method and sample size.
 
 import type { HeadRef } from '../model-spec';
 
