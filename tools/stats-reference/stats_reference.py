@@ -197,7 +197,13 @@ def tables(conditions, rows, options):
         summary.append(row)
         for l, sh in lag_shares:
             shares.append({"condition": c["key"], "lag": l, "share": sh, "is_peak": int(l == lag), "in_set": int(l in conf), "resamples": B})
-    return {"summary": summary, "peak_lag_shares": shares, **_random_tables(conditions, rows, base_p1, level)}
+    random_tables = _random_tables(conditions, rows, base_p1, level)
+    for row in summary:
+        pooled = next((g for g in random_tables["comparisons"] if g["scope"] == "pooled" and g["induction_condition"] == row["condition"]), None)
+        if pooled:
+            row["vs_random_draws"] = len(pooled["random_conditions"].split(";"))
+            row.update({f"vs_random_{k}": v for k, v in pooled.items() if k.startswith("difference") or (k.startswith("ratio") and k != "ratio_rel_se")})
+    return {"summary": summary, "peak_lag_shares": shares, **random_tables}
 
 
 def _cells(conditions, head_type):

@@ -38,6 +38,8 @@ export function tableCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): 
 export interface SummaryCsvRow {
   condition: Condition;
   metrics: ConditionMetrics;
+  /** For an induction condition: its comparison with the random draws at the same count, if any. */
+  vsRandom?: InductionVsRandom | null;
 }
 
 /** The baseline has no mode or layer range of its own. */
@@ -80,6 +82,11 @@ const SUMMARY_COLUMNS: Column<SummaryCsvRow>[] = [
   ...estimate<SummaryCsvRow>('delta_p_plus1', (r) => r.metrics.vsBaseline?.difference, true),
   ...estimate<SummaryCsvRow>('relative_change', (r) => r.metrics.vsBaseline?.relativeChange),
   { name: 'relative_change_rel_se', cell: (r) => float(r.metrics.vsBaseline?.ratioRelativeSe) },
+  // The claim itself, on the induction rows (comparisons.csv has it per draw and between draws too).
+  { name: 'vs_random_draws', cell: (r) => r.vsRandom?.randomKeys.length ?? null },
+  ...estimate<SummaryCsvRow>('vs_random_difference', (r) => r.vsRandom?.pooled.difference, true),
+  { name: 'vs_random_difference_p_holm', cell: (r) => float(r.vsRandom?.holm.pooled) },
+  ...estimate<SummaryCsvRow>('vs_random_ratio', (r) => r.vsRandom?.pooled.ratio),
 ];
 
 export const SUMMARY_HEADER = SUMMARY_COLUMNS.map((c) => c.name);
@@ -87,6 +94,15 @@ export const SUMMARY_HEADER = SUMMARY_COLUMNS.map((c) => c.name);
 /** One row per condition with results, every metric with its interval. */
 export function summaryCsv(rows: readonly SummaryCsvRow[]): string {
   return tableCsv(SUMMARY_COLUMNS, rows);
+}
+
+/** summary.csv's rows from a study's conditions and statistics (conditions without results left out). */
+export function summaryRows(conditions: readonly Condition[], statistics: StudyStatistics): SummaryCsvRow[] {
+  return conditions.flatMap((condition) => {
+    const metrics = statistics.conditions.find((c) => c.key === condition.key)?.metrics;
+    const vsRandom = statistics.comparisons.find((c) => c.inductionKey === condition.key) ?? null;
+    return metrics ? [{ condition, metrics, vsRandom }] : [];
+  });
 }
 
 /** A comparison seen at one scope: one random draw, all draws pooled per trial, or over draws. */

@@ -13,7 +13,7 @@ import { lagStatsCsv, lagTableCsv } from './csv';
 import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
 import { writeChartPng } from './png';
-import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv } from './stats-csv';
+import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv, summaryRows } from './stats-csv';
 import { writeTrialsJson } from './trials-json';
 import { writeTrialsLong } from './trials-long';
 
@@ -105,11 +105,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
   }
   jobs.push(doseFigure(ctx, conditions, metrics, spec.groups, names.doseResponseFile(model, P)));
 
-  const summaryRows = conditions.flatMap((condition) => {
-    const m = metrics[condition.key];
-    return m ? [{ condition, metrics: m }] : [];
-  });
-  await put(names.SUMMARY_FILE, summaryCsv(summaryRows));
+  await put(names.SUMMARY_FILE, summaryCsv(summaryRows(conditions, statistics)));
   out.summary = join(outDir, names.SUMMARY_FILE);
   await put(names.COMPARISONS_FILE, comparisonsCsv(statistics.comparisons), out.statistics);
   await put(names.RANDOM_DRAWS_FILE, randomDrawsCsv(statistics.drawSummaries), out.statistics);
