@@ -2,8 +2,8 @@
 // samples: t-based intervals must cover the true mean 95% of the time even with 5 trials.
 
 import { describe, expect, it } from 'vitest';
-import { checkContiguityLags, conditionMetrics, massOverLags, probabilitiesAtLag, promptMasses } from '../../src/shared/study/metrics';
-import { resolveStatsOptions } from '../../src/shared/study/study-statistics';
+import { checkContiguityLags, conditionMetrics, massOverLags, maxContiguityLags, probabilitiesAtLag, promptMasses } from '../../src/shared/study/metrics';
+import { resolveStatsOptions, studyStatistics } from '../../src/shared/study/study-statistics';
 import { createRng } from '../../src/shared/study/prng';
 import { gaussian } from '../helpers/gaussian';
 import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
@@ -86,9 +86,9 @@ describe('conditionMetrics', () => {
     expect(m.asymmetry.ratio.value).toBeCloseTo(4, 6);
     expect(m.asymmetry.logRatio.value).toBeCloseTo(Math.log(4), 6);
     // Lags 1..2 against -2..-1.
-    expect(m.contiguity.forward.value).toBeCloseTo((0.55 + 0.31) / 2, 7);
-    expect(m.contiguity.backward.value).toBeCloseTo((0.11 + 0.12) / 2, 7);
-    expect(m.contiguity.lags).toBe(2);
+    expect(m.contiguity?.forward.value).toBeCloseTo((0.55 + 0.31) / 2, 7);
+    expect(m.contiguity?.backward.value).toBeCloseTo((0.11 + 0.12) / 2, 7);
+    expect(m.contiguity?.lags).toBe(2);
     expect(m.peakLag.lag).toBe(1);
     // Positions 0..7 only: the last one is the lag-0 token again.
     const masses = promptMasses(rows);
@@ -135,5 +135,27 @@ describe('conditionMetrics', () => {
       'stats.contiguityLags: must be an integer from 1 to 3 for prompts of 9 tokens (lags -4..3 besides the repeated last token), got 4',
     );
     expect(() => checkContiguityLags(3, 9)).not.toThrow();
+  });
+});
+
+describe('contiguity lags and prompt length', () => {
+  const conditions = [{ key: 'baseline', headType: 'none', mode: 'zero', layerRange: 'full', count: 0, draw: 0 }] as const;
+  const rowsOf = (seqLen: number) => [[Float32Array.from({ length: seqLen }, (_, s) => 0.01 + s / 100), Float32Array.from({ length: seqLen }, () => 0.02)]];
+
+  it('shrinks the default k to what short prompts allow, and has none for 2-token prompts', () => {
+    const short = studyStatistics({ conditions, rows: rowsOf(9), seed: 1 }, { bootstrapResamples: 10 });
+    expect(short.options.contiguityLags).toBe(3);
+    expect(short.conditions[0]?.metrics?.contiguity?.lags).toBe(3);
+    expect(maxContiguityLags(501)).toBe(249);
+    const tiny = studyStatistics({ conditions, rows: rowsOf(3), seed: 1 }, { bootstrapResamples: 10 });
+    expect(tiny.options.contiguityLags).toBe(0);
+    expect(tiny.conditions[0]?.metrics?.contiguity).toBeNull();
+  });
+
+  it('refuses a k that was asked for and does not fit, naming the setting', () => {
+    expect(() => studyStatistics({ conditions, rows: rowsOf(9), seed: 1 }, { contiguityLags: 5 })).toThrow(
+      'stats.contiguityLags: must be an integer from 1 to 3 for prompts of 9 tokens',
+    );
+    expect(() => resolveStatsOptions(1, { contiguityLags: 0 })).toThrow('stats.contiguityLags: must be a positive integer, got 0');
   });
 });

@@ -147,6 +147,14 @@ def peak(rows, level, resamples, seed, exclude_lag0, counts):
     return int(lags[point]), wins[point] / resamples, conf, shares
 
 
+def contiguity_columns(k, fwd, bwd, level):
+    """k = 0: the prompts are too short for any contiguity lag; the columns stay empty."""
+    if k == 0:
+        return {"contiguity_lags": None}
+    return {"contiguity_lags": k, **triple("forward_mass", mean_ci(fwd, level)), **triple("backward_mass", mean_ci(bwd, level)),
+            **difference_columns("contiguity_diff", fwd, bwd, level), **ratio_columns("contiguity", fwd, bwd, level)}
+
+
 def _at(rows, lag):
     return rows[:, lag_position(lag, rows.shape[1])]
 
@@ -172,7 +180,7 @@ def tables(conditions, rows, options):
         n, S = R.shape
         none = c["headType"] == "none"
         p1, m1 = _at(R, 1), _at(R, -1)
-        fwd, bwd = _lag_sum(R, 1, k), _lag_sum(R, -k, -1)
+        fwd, bwd = (_lag_sum(R, 1, k), _lag_sum(R, -k, -1)) if k > 0 else (None, None)
         if n not in counts_for:
             counts_for[n] = resample_counts(seed, B, n)
         lag, share, conf, lag_shares = peak(R, level, B, seed, excl, counts_for[n])
@@ -183,8 +191,7 @@ def tables(conditions, rows, options):
             **triple("p_plus1", mean_ci(p1, level)), **triple("p_minus1", mean_ci(m1, level)),
             **triple("p_lag0", mean_ci(_at(R, 0), level)), **triple("prompt_mass", mean_ci(R[:, : S - 1].sum(axis=1), level)),
             **difference_columns("asym_diff", p1, m1, level), **ratio_columns("asym", p1, m1, level),
-            "contiguity_lags": k, **triple("forward_mass", mean_ci(fwd, level)), **triple("backward_mass", mean_ci(bwd, level)),
-            **difference_columns("contiguity_diff", fwd, bwd, level), **ratio_columns("contiguity", fwd, bwd, level),
+            **contiguity_columns(k, fwd, bwd, level),
             "peak_lag": lag, "peak_lag_share": share, "peak_lag_set": ";".join(map(str, conf)), "peak_lag_set_size": len(conf),
             "peak_excludes_lag0": int(excl), "bootstrap_resamples": B, "bootstrap_seed": seed,
         }

@@ -50,8 +50,8 @@ export function shapeTable(summary: StudySummary): string {
         shortConditionName(condition, all),
         formatInterval(m.asymmetry.difference, true),
         formatRatioInterval(m.asymmetry.ratio) + roughMark(m.asymmetry),
-        formatInterval(m.contiguity.difference, true),
-        formatRatioInterval(m.contiguity.ratio) + roughMark(m.contiguity),
+        m.contiguity ? formatInterval(m.contiguity.difference, true) : '—',
+        m.contiguity ? formatRatioInterval(m.contiguity.ratio) + roughMark(m.contiguity) : '—',
         `${peak.lag > 0 ? '+' : ''}${peak.lag} (${Math.round(peak.share * 100)}%${set})`,
       ],
     ];
@@ -103,8 +103,8 @@ export function summaryTable(summary: StudySummary): string {
       comparisonTable(summary),
     );
   }
-  const contrasts = summary.conditions.flatMap(({ metrics: m }) => (m ? [m.asymmetry, m.contiguity, ...(m.vsBaseline ? [m.vsBaseline] : [])] : []));
-  if ([...contrasts, ...summary.statistics.comparisons.map((c) => c.pooled)].some((c) => roughMark(c))) parts.push(`\n${ROUGH_RATIO_NOTE}`);
+  const contrasts = summary.conditions.flatMap(({ metrics: m }) => (m ? [m.asymmetry, m.contiguity, m.vsBaseline] : []));
+  if ([...contrasts, ...summary.statistics.comparisons.map((c) => c.pooled)].some((c) => c && roughMark(c))) parts.push(`\n${ROUGH_RATIO_NOTE}`);
   return parts.join('\n');
 }
 

@@ -37,19 +37,17 @@ export function promptMasses(rows: readonly ArrayLike<number>[]): Float64Array {
   return massOverLags(rows, lagOf(0, seqLen), lagOf(seqLen - 2, seqLen));
 }
 
-/**
- * Checks that lags -k..+k exist in prompts of S tokens without reaching the last position (the
- * lag-0 token again). Throws InputError naming `stats.contiguityLags`.
- */
+/** The largest k with lags -k..+k in prompts of S tokens, short of the last position (the lag-0 token again). */
+export function maxContiguityLags(seqLen: number): number {
+  return Math.max(0, Math.min(-lagOf(0, seqLen), lagOf(seqLen - 2, seqLen)));
+}
+
+/** Checks that k fits prompts of S tokens (maxContiguityLags); InputError naming `stats.contiguityLags`. */
 export function checkContiguityLags(k: number, seqLen: number): void {
-  const lowest = lagOf(0, seqLen);
-  const highest = lagOf(seqLen - 2, seqLen);
-  const most = Math.min(-lowest, highest);
+  const most = maxContiguityLags(seqLen);
   if (!Number.isInteger(k) || k < 1 || k > most) {
-    throw new InputError(
-      'stats.contiguityLags',
-      `must be an integer from 1 to ${most} for prompts of ${seqLen} tokens (lags ${lowest}..${highest} besides the repeated last token), got ${k}`,
-    );
+    const range = `lags ${lagOf(0, seqLen)}..${lagOf(seqLen - 2, seqLen)} besides the repeated last token`;
+    throw new InputError('stats.contiguityLags', `must be an integer from 1 to ${most} for prompts of ${seqLen} tokens (${range}), got ${k}`);
   }
 }
 
@@ -96,7 +94,8 @@ export function conditionMetrics(
     pZero: meanEstimate(probabilitiesAtLag(rows, 0), level),
     promptMass: meanEstimate(promptMasses(rows), level),
     asymmetry: pairedContrast(plus1, minus1, { a: 'P(+1)', b: 'P(-1)' }, level),
-    contiguity: contiguity(rows, options.contiguityLags, level),
+    // k = 0: prompts too short for any (2 tokens), see studyStatistics.
+    contiguity: options.contiguityLags > 0 ? contiguity(rows, options.contiguityLags, level) : null,
     peakLag: peakLagEstimate(rows, {
       excludeLagZero: options.peakExcludesLagZero,
       resamples: options.bootstrapResamples,

@@ -5,7 +5,7 @@
 
 import { InputError } from '../errors';
 import { drawSummaries, inductionVsRandom, type ConditionRows, type StatsCondition } from './comparisons';
-import { conditionMetrics } from './metrics';
+import { conditionMetrics, maxContiguityLags } from './metrics';
 import { BootstrapResamples } from './peak-lag';
 import { CI_LEVEL } from './stats';
 import type { StatsOptions, StudyStatistics } from './types';
@@ -54,8 +54,13 @@ export function studyStatistics(input: StudyStatisticsInput, overrides: Partial<
   if (input.rows.length !== input.conditions.length) {
     throw new RangeError(`${input.conditions.length} conditions but rows for ${input.rows.length}`);
   }
-  const options = resolveStatsOptions(input.seed, overrides);
   const items: ConditionRows[] = input.conditions.map((condition, i) => ({ condition, rows: input.rows[i] ?? [] }));
+  const options = resolveStatsOptions(input.seed, overrides);
+  // The default k shrinks to what short prompts allow; a k that was asked for is checked as given.
+  const seqLen = items.find(({ rows }) => rows.length > 0)?.rows[0]?.length;
+  if (overrides.contiguityLags === undefined && seqLen !== undefined) {
+    options.contiguityLags = Math.min(options.contiguityLags, maxContiguityLags(seqLen));
+  }
   const baseline = items.find(({ condition, rows }) => condition.headType === 'none' && rows.length > 0) ?? null;
   const baselineRows = baseline?.rows ?? null;
   // One set of resamples per trial count: conditions with the same trials share them.

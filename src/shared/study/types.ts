@@ -184,8 +184,8 @@ export interface ConditionMetrics {
   promptMass: Estimate;
   /** P(+1) vs P(-1): difference and ratio, both with CIs. */
   asymmetry: PairedContrast;
-  /** Mass on lags +1..+k vs -1..-k. */
-  contiguity: ContiguityContrast;
+  /** Mass on lags +1..+k vs -k..-1; null when the prompts are too short for k = 1 (2 tokens). */
+  contiguity: ContiguityContrast | null;
   peakLag: PeakLagEstimate;
   /** P(+1) vs the baseline's P(+1), paired over the trials both have; null for the baseline. */
   vsBaseline: BaselineContrast | null;
@@ -195,7 +195,10 @@ export interface ConditionMetrics {
 export interface StatsOptions {
   /** Confidence level of every interval (0.95). */
   level: number;
-  /** k of the forward/backward contiguity measure: lags 1..k against -1..-k (5). */
+  /**
+   * k of the forward/backward contiguity measure: lags 1..k against -1..-k. Default 5, or the most
+   * the prompts allow when they are shorter (0: none fits); a value given that does not fit is an error.
+   */
   contiguityLags: number;
   /** Bootstrap resamples for the peak lag (2000). */
   bootstrapResamples: number;
