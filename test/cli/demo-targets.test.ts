@@ -28,7 +28,7 @@ describe('demoTargets', () => {
   it('reports every target met for a model with a strong, induction-specific peak', () => {
     const t = demoTargets(summary(0.4, 1, [0.1], [0.38, 0.4, 0.36, 0.42, 0.39]));
     expect(t.map((x) => x.met)).toEqual([true, true, true]);
-    expect(formatDemoTargets(t)).toMatch(/\[met\] 4 random heads lower P\(\+1\) by <= 20% \(mean of 5 draws\): 2\.5%/);
+    expect(formatDemoTargets(t)).toMatch(/\[met\] 4 random heads lower P\(\+1\) by <= 20% \(geometric mean of 5 draws\): 2\.5%/);
   });
 
   it('flags each miss at its threshold', () => {

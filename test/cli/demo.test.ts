@@ -36,7 +36,7 @@ describe('demo', () => {
     for (const row of ['baseline', 'induction k=1', 'induction k=8', 'random k=4 #5']) expect(r.stdout).toContain(row);
     expect(r.stdout).toContain('Relative drop at 4 heads:');
     expect(r.stdout).toMatch(/k=4 induction heads: P\(\+1\) [+-]\d+\.\d+% \[[+-]\d+\.\d+%, [+-]\d+\.\d+%\] relative to baseline \(95% CI\)/);
-    expect(r.stdout).toMatch(/k=4 random heads: P\(\+1\) [+-]\d+\.\d+% \[[+-]\d+\.\d+%, [+-]\d+\.\d+%\] relative to baseline \(mean of 5 draws, 95% CI over draws\)/);
+    expect(r.stdout).toMatch(/k=4 random heads: P\(\+1\) [+-]\d+\.\d+% \[[+-]\d+\.\d+%, [+-]\d+\.\d+%\] relative to baseline \(geometric mean of 5 draws, 95% CI over draws\)/);
     // The three tables: P(+1) vs baseline, the curve's shape, induction vs random at each k.
     for (const header of ['change vs baseline [95% CI]', 'P(+1) / P(−1) [95% CI]', 'fwd − bwd, lags 1..5 [95% CI]', 'peak lag (bootstrap share)', 'induction − random [95% CI]']) {
       expect(r.stdout).toContain(header);

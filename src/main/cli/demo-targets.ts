@@ -13,7 +13,7 @@ const fmt = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /**
  * Baseline P(+1) >= 0.3 at the peak (lag 0 aside); top-4 induction drop >= 50%; 4 random heads:
- * mean drop <= 20% (the mean over draws of each draw's relative change, as the summary reports it).
+ * mean drop <= 20% (over draws: the geometric mean of the draws' P(+1) ratios, as the summary reports it).
  */
 export function demoTargets(summary: StudySummary, count = 4): DemoTarget[] {
   const baseline = summary.conditions.find((c) => c.condition.headType === 'none')?.metrics;
@@ -36,7 +36,7 @@ export function demoTargets(summary: StudySummary, count = 4): DemoTarget[] {
     const drop = -random.value;
     const draws = random.n;
     targets.push({
-      label: `${count} random heads lower P(+1) by <= 20% (mean of ${draws} draw${draws === 1 ? '' : 's'})`,
+      label: `${count} random heads lower P(+1) by <= 20% (${draws === 1 ? '1 draw' : `geometric mean of ${draws} draws`})`,
       value: fmt(drop),
       met: drop <= 0.2,
     });

@@ -112,7 +112,7 @@ function drawLine(s: DrawSummary): string {
   const d = s.conditionKeys.length;
   const rel = s.relativeChange;
   if (!rel) return '';
-  const what = d === 1 ? '1 draw' : `mean of ${d} draws, 95% CI over draws`;
+  const what = d === 1 ? '1 draw' : `geometric mean of ${d} draws, 95% CI over draws`;
   return `k=${s.count} random heads: P(+1) ${formatPercentInterval(rel)} relative to baseline (${what})`;
 }
 
