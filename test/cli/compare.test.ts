@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPARE_HEADER } from '../../src/main/export/compare-studies';
 import { csvRows } from '../helpers/csv-rows';
 import { runCli } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 
 let root: string;
 const db = () => path.join(root, 'db.sqlite');

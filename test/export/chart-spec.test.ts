@@ -12,6 +12,7 @@ import {
   withAlpha,
 } from '../../src/shared/chart';
 import { condition, metricsFor, syntheticCurve } from './fixtures';
+import { at, entry } from '../../src/shared/checked';
 
 describe('lagChartSpec', () => {
   const base = syntheticCurve(21, 0.4);
@@ -31,14 +32,14 @@ describe('lagChartSpec', () => {
     expect(ds).toHaveLength(6);
     // [high edge, low edge filling to it, mean line] per condition.
     expect(ds.map((d) => d.fill)).toEqual([false, '-1', false, false, '-1', false]);
-    expect(ds[2].label).toBe('baseline');
-    expect(ds[2].borderColor).toBe(BASELINE_COLOR);
-    expect(ds[5].borderColor).toBe(PALETTE[1]);
-    expect(ds[4].backgroundColor).toBe(withAlpha(PALETTE[1], 0.18));
-    expect(ds[2].data.map((p) => p.x)).toEqual(base.lags);
-    expect(ds[2].data.map((p) => p.y)).toEqual(base.mean);
-    expect(ds[1].data.map((p) => p.y)).toEqual(base.ciLow);
-    expect(ds[0].data.map((p) => p.y)).toEqual(base.ciHigh);
+    expect(at(ds, 2).label).toBe('baseline');
+    expect(at(ds, 2).borderColor).toBe(BASELINE_COLOR);
+    expect(at(ds, 5).borderColor).toBe(PALETTE[1]);
+    expect(at(ds, 4).backgroundColor).toBe(withAlpha(at(PALETTE, 1), 0.18));
+    expect(at(ds, 2).data.map((p) => p.x)).toEqual(base.lags);
+    expect(at(ds, 2).data.map((p) => p.y)).toEqual(base.mean);
+    expect(at(ds, 1).data.map((p) => p.y)).toEqual(base.ciLow);
+    expect(at(ds, 0).data.map((p) => p.y)).toEqual(base.ciHigh);
     expect(spec.options?.plugins?.title?.text).toBe('T');
     expect(spec.options?.plugins?.subtitle?.text).toBe('S');
     // Legend and tooltips hide the band edges.
@@ -49,7 +50,7 @@ describe('lagChartSpec', () => {
 
   it('keeps only lags inside the window and fixes the x range', () => {
     const spec = lagChartSpec({ curves: [{ label: 'a', curve: base }], title: 'T', lagWindow: 3 });
-    expect(spec.data.datasets[2].data.map((p) => p.x)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+    expect(at(spec.data.datasets, 2).data.map((p) => p.x)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
     const x = spec.options?.scales?.x as { min?: number; max?: number };
     expect([x.min, x.max]).toEqual([-3, 3]);
   });
@@ -58,7 +59,7 @@ describe('lagChartSpec', () => {
     const curve = { ...base, ciLow: base.ciLow.map(() => -0.5) };
     const spec = lagChartSpec({ curves: [{ label: 'a', curve }], title: 'T', logScale: true, bands: true });
     expect(spec.options?.scales?.y?.type).toBe('logarithmic');
-    expect(new Set(spec.data.datasets[1].data.map((p) => p.y))).toEqual(new Set([0.001]));
+    expect(new Set(at(spec.data.datasets, 1).data.map((p) => p.y))).toEqual(new Set([0.001]));
   });
 
   it('omits bands and background on request', () => {
@@ -84,23 +85,23 @@ describe('doseSeriesFromConditions / doseResponseSpec', () => {
     baseline: 0.5, 'ind-1': 0.3, 'ind-4': 0.05, 'rnd-1-d0': 0.49, 'rnd-1-d1': 0.47, 'rnd-4-d0': 0.45, 'rnd-4-d1': 0.41,
   };
   const metrics = Object.fromEntries(
-    conditions.map((c) => [c.key, metricsFor(syntheticCurve(S, peaks[c.key]), c.key === 'baseline' ? null : baseCurve)]),
+    conditions.map((c) => [c.key, metricsFor(syntheticCurve(S, entry(peaks, c.key)), c.key === 'baseline' ? null : baseCurve)]),
   );
 
   it('starts every group at the baseline; random draws give their mean, a 95% CI over draws and dots', () => {
     const series = doseSeriesFromConditions(conditions, metrics);
     expect(series.map((s) => s.label)).toEqual(['induction heads', 'random heads (mean of 2 draws)']);
     expect(series.map((s) => s.band)).toEqual(['95% CI over trials', '95% CI over draws']);
-    expect(series[0].color).toBe(GROUP_COLORS.induction);
-    expect(series[1].color).toBe(GROUP_COLORS.random);
-    expect(series[0].points.map((p) => [p.count, p.value])).toEqual([[0, 0.5], [1, 0.3], [4, 0.05]]);
-    const r4 = series[1].points[2];
+    expect(at(series, 0).color).toBe(GROUP_COLORS.induction);
+    expect(at(series, 1).color).toBe(GROUP_COLORS.random);
+    expect(at(series, 0).points.map((p) => [p.count, p.value])).toEqual([[0, 0.5], [1, 0.3], [4, 0.05]]);
+    const r4 = at(at(series, 1).points, 2);
     expect(r4.count).toBe(4);
     expect(r4.value).toBeCloseTo(0.43, 12);
     // Two draws 0.45 and 0.41: mean 0.43 ± t(0.975, 1) · SD/√2 = 12.706 · 0.02.
     expect(r4.low).toBeCloseTo(0.43 - 12.706204736174694 * 0.02, 10);
     expect(r4.high).toBeCloseTo(0.43 + 12.706204736174694 * 0.02, 10);
-    expect(series[1].drawPoints).toEqual([
+    expect(at(series, 1).drawPoints).toEqual([
       { count: 1, value: 0.49 },
       { count: 1, value: 0.47 },
       { count: 4, value: 0.45 },
@@ -108,11 +109,12 @@ describe('doseSeriesFromConditions / doseResponseSpec', () => {
     ]);
     // Or the plain range over draws, on request.
     const ranged = doseSeriesFromConditions(conditions, metrics, undefined, { drawBand: 'range' });
-    expect([ranged[1].points[2].low, ranged[1].points[2].high]).toEqual([0.41, 0.45]);
-    expect(ranged[1].band).toBe('range over draws');
+    const rangedR4 = at(at(ranged, 1).points, 2);
+    expect([rangedR4.low, rangedR4.high]).toEqual([0.41, 0.45]);
+    expect(at(ranged, 1).band).toBe('range over draws');
     // Induction (one draw): the band is the CI.
-    const i1 = series[0].points[1];
-    expect([i1.low, i1.high]).toEqual([metrics['ind-1'].pPlus1.ciLow, metrics['ind-1'].pPlus1.ciHigh]);
+    const i1 = at(at(series, 0).points, 1);
+    expect([i1.low, i1.high]).toEqual([metrics['ind-1']?.pPlus1.ciLow, metrics['ind-1']?.pPlus1.ciHigh]);
     expect(bandNote(series)).toBe('bands: induction heads, 95% CI over trials; random heads (mean of 2 draws), 95% CI over draws; dots: single draws');
   });
 
@@ -122,7 +124,7 @@ describe('doseSeriesFromConditions / doseResponseSpec', () => {
     expect(lines.map((d) => d.data.map((p) => p.x))).toEqual([[0, 1, 4], [0, 1, 4]]);
     // [high edge, low edge, line] per group; the random group adds its draws as dots (no line).
     expect(spec.data.datasets.map((d) => d.fill)).toEqual([false, '-1', false, false, '-1', false, false]);
-    const dots = spec.data.datasets[6];
+    const dots = at(spec.data.datasets, 6);
     expect(dots.showLine).toBe(false);
     expect(dots.data).toHaveLength(4);
     const filter = spec.options?.plugins?.legend?.labels?.filter as (item: { datasetIndex: number }) => boolean;

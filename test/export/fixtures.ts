@@ -2,6 +2,7 @@
 // tests do not depend on the statistics module or an engine run.
 
 import type { Condition, ConditionMetrics, Estimate, LagCurve, PairedContrast } from '../../src/shared/study/types';
+import { at } from '../../src/shared/checked';
 
 /** A lag curve over S positions whose lag +1 holds `peak` and every other lag `floor`. */
 export function syntheticCurve(S: number, peak: number, floor = 0.01, n = 6): LagCurve {
@@ -13,8 +14,8 @@ export function syntheticCurve(S: number, peak: number, floor = 0.01, n = 6): La
     mean,
     sd: sem.map((s) => s * Math.sqrt(n)),
     sem,
-    ciLow: mean.map((m, i) => m - 1.96 * sem[i]),
-    ciHigh: mean.map((m, i) => m + 1.96 * sem[i]),
+    ciLow: mean.map((m, i) => m - 1.96 * at(sem, i)),
+    ciHigh: mean.map((m, i) => m + 1.96 * at(sem, i)),
     n,
   };
 }
@@ -51,20 +52,20 @@ function contrastOf(a: number, b: number): PairedContrast {
 
 /** Hand-made metrics read off the curve (peak at +1 with every resample, a ±0.01 paired delta). */
 export function metricsFor(curve: LagCurve, baseline: LagCurve | null): ConditionMetrics {
-  const at = (lag: number) => {
+  const atLag = (lag: number) => {
     const i = curve.lags.indexOf(lag);
-    return estimateOf(curve.mean[i], curve.ciLow[i], curve.ciHigh[i]);
+    return estimateOf(at(curve.mean, i), at(curve.ciLow, i), at(curve.ciHigh, i));
   };
-  const p1 = at(1);
-  const b1 = baseline ? baseline.mean[baseline.lags.indexOf(1)] : 0;
+  const p1 = atLag(1);
+  const b1 = baseline ? at(baseline.mean, baseline.lags.indexOf(1)) : 0;
   const vs = contrastOf(p1.value, b1);
   return {
     trials: curve.n,
     pPlus1: p1,
-    pMinus1: at(-1),
-    pZero: at(0),
+    pMinus1: atLag(-1),
+    pZero: atLag(0),
     promptMass: estimateOf(curve.mean.reduce((a, b) => a + b, 0), 0, 1),
-    asymmetry: contrastOf(p1.value, at(-1).value),
+    asymmetry: contrastOf(p1.value, atLag(-1).value),
     contiguity: { ...contrastOf(p1.value + 0.02, 0.03), lags: 5, forward: estimateOf(p1.value + 0.02, 0, 1), backward: estimateOf(0.03, 0, 1) },
     peakLag: { lag: 1, excludesLagZero: true, share: 1, shares: [{ lag: 1, share: 1 }], confidenceSet: [1], level: 0.95, resamples: 100, seed: 1 },
     vsBaseline: baseline ? { ...vs, relativeChange: { ...vs.ratio, scale: 'relative-change', value: vs.ratio.value - 1 } } : null,

@@ -15,6 +15,7 @@ import { studyStatistics } from '../../src/shared/study/study-statistics';
 import type { StudySpec } from '../../src/shared/study/types';
 import { csvRows } from '../helpers/csv-rows';
 import { condition, syntheticCurve } from './fixtures';
+import { at } from '../../src/shared/checked';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -47,7 +48,7 @@ const conditions = [
   condition('random-zero-full-k2-d1', 'random', 2, 1),
 ];
 const peaks = [0.5, 0.3, 0.1, 0.45, 0.47];
-const curves = Object.fromEntries(conditions.map((c, i) => [c.key, syntheticCurve(S, peaks[i], 0.01, 3)]));
+const curves = Object.fromEntries(conditions.map((c, i) => [c.key, syntheticCurve(S, at(peaks, i), 0.01, 3)]));
 const trials = [0, 1, 2].map((t) => Array.from({ length: S }, (_, i) => 100 + ((i * 7 + t) % S)));
 const probsOf = (key: string) =>
   trials.map((_, t) => Float32Array.from({ length: S }, (_, i) => (conditions.findIndex((c) => c.key === key) + 1) / (10 + i + t)));
@@ -92,7 +93,7 @@ describe('writeStudyOutputs', () => {
     expect(heads.head_type).toBe('random');
     expect(heads.layer_abl).toBe('full');
     expect(heads.mode).toBe('zero');
-    expect(heads.heads).toEqual(conditions[3].heads.map((h) => [h.layer, h.head]));
+    expect(heads.heads).toEqual(at(conditions, 3).heads.map((h) => [h.layer, h.head]));
     expect(heads.draws).toHaveLength(2);
     expect(heads.conditions.map((c: { key: string }) => c.key)).toEqual(['random-zero-full-k2-d0', 'random-zero-full-k2-d1']);
     expect(existsSync(join(dir, 'heads', 'tiny_model_induction_full_zero.json'))).toBe(true);
@@ -131,7 +132,7 @@ describe('writeStudyOutputs', () => {
       const c = conditions.findIndex((x) => x.key === r.condition);
       const t = Number(r.trial);
       const s = Number(r.position);
-      expect(Math.fround(Number(r.probability))).toBe(probsOf(r.condition)[t]?.[s]);
+      expect(Math.fround(Number(r.probability))).toBe(probsOf(r.condition ?? '')[t]?.[s]);
       expect(Number(r.lag)).toBe(s - 4);
       expect(Number(r.token_id)).toBe(trials[t]?.[s]);
       expect(r.token_text).toBe(r.token_id === '101' ? 'say "hi", then' : `w${r.token_id}`);

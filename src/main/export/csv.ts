@@ -3,6 +3,7 @@
 // number formatting every CSV shares (the statistics tables are in stats-csv.ts).
 
 import type { LagCurve } from '../../shared/study/types';
+import { at } from '../../shared/checked';
 
 /**
  * A float as Python's repr (and so pandas' to_csv) writes it: shortest round-trip digits, fixed
@@ -39,7 +40,7 @@ export const LAG_STATS_HEADER = ['Lag', 'Mean Probability', 'SD', 'SEM', 'CI Low
 
 /** The seed's table: one row per lag, the mean probability over trials. */
 export function lagTableCsv(curve: LagCurve): string {
-  return csvText(LAG_TABLE_HEADER, curve.lags.map((lag, i) => [lag, floatCell(curve.mean[i])]));
+  return csvText(LAG_TABLE_HEADER, curve.lags.map((lag, i) => [lag, floatCell(at(curve.mean, i))]));
 }
 
 /** Our table: the seed's columns plus SD, SEM, the 95% CI and the number of trials. */
@@ -48,11 +49,11 @@ export function lagStatsCsv(curve: LagCurve): string {
     LAG_STATS_HEADER,
     curve.lags.map((lag, i) => [
       lag,
-      floatCell(curve.mean[i]),
-      floatCell(curve.sd[i]),
-      floatCell(curve.sem[i]),
-      floatCell(curve.ciLow[i]),
-      floatCell(curve.ciHigh[i]),
+      floatCell(at(curve.mean, i)),
+      floatCell(at(curve.sd, i)),
+      floatCell(at(curve.sem, i)),
+      floatCell(at(curve.ciLow, i)),
+      floatCell(at(curve.ciHigh, i)),
       curve.n,
     ]),
   );

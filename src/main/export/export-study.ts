@@ -13,6 +13,7 @@ import type { LagCurve, StatsOptions } from '../../shared/study/types';
 import { loadTokenizer } from '../engine/checkpoint';
 import { folderModelName } from '../models/resolve-model';
 import { writeStudyOutputs, type OutputOptions, type WrittenOutputs } from './write-outputs';
+import { required } from '../../shared/checked';
 
 export interface ExportOptions extends OutputOptions {
   /** Name used in file names and titles (default: the model folder's, or its Hugging Face repo's, name). */
@@ -51,9 +52,7 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {
-        const id = byKey.get(key)?.id;
-        if (id === undefined) throw new Error(`study ${studyId} has no condition ${key}`);
-        const r = loadConditionResults(store, studyId, id);
+        const r = loadConditionResults(store, studyId, required(byKey, key).id);
         const n = Math.min(trialsOf.get(key) ?? 0, r.trials);
         return Array.from({ length: n }, (_, t) => r.probs.slice(t * r.seqLen, (t + 1) * r.seqLen));
       },

@@ -12,14 +12,14 @@ import {
   studyTitle,
   type LagSeries,
 } from '../../shared/chart';
+import type { LineChartSpec } from '../../shared/chart/line-chart';
 import type { Condition, ConditionGroup, ConditionMetrics, LagCurve } from '../../shared/study/types';
 import { countOf, LAYER_RANGE_LABELS } from '../../shared/study/labels';
-import { writeChartPng } from './png';
 
 export interface FigureJob {
   /** Path relative to the output folder. */
   file: string;
-  spec: Parameters<typeof writeChartPng>[1];
+  spec: LineChartSpec;
 }
 
 export interface FigureContext {

@@ -16,6 +16,7 @@ import { writeChartPng } from './png';
 import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv, summaryRows } from './stats-csv';
 import { writeTrialsJson } from './trials-json';
 import { writeTrialsLong } from './trials-long';
+import { at } from '../../shared/checked';
 
 export interface StudyOutputData {
   studyId?: number;
@@ -118,7 +119,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
-        const job = jobs[next++];
+        const job = at(jobs, next++);
         await writeChartPng(join(outDir, job.file), job.spec);
       }
     };
@@ -175,6 +176,7 @@ function metricsByKey(statistics: StudyStatistics): Record<string, ConditionMetr
 function headsJson(group: ConditionGroup, members: readonly Condition[]): string {
   const own = members.filter((c) => c.headType !== 'none');
   const pairs = (c: Condition) => c.heads.map((h) => [h.layer, h.head]);
+  const pairsOf = (c: Condition | undefined) => (c ? pairs(c) : []);
   const largest = (draw: number) => own.filter((c) => c.draw === draw).sort((a, b) => b.count - a.count)[0];
   const draws = [...new Set(own.map((c) => c.draw))].sort((a, b) => a - b);
   const body: Record<string, unknown> = {
@@ -182,9 +184,9 @@ function headsJson(group: ConditionGroup, members: readonly Condition[]): string
     layer_abl: group.layerRange,
     mode: group.mode,
     // The seed lists max_heads_abl heads; ours lists the heads of the largest count run (counts are nested).
-    heads: largest(0) ? pairs(largest(0)) : [],
+    heads: pairsOf(largest(0)),
   };
-  if (draws.length > 1) body.draws = draws.map((d) => pairs(largest(d)));
+  if (draws.length > 1) body.draws = draws.map((d) => pairsOf(largest(d)));
   body.conditions = own.map((c) => ({ key: c.key, label: c.label, count: c.count, draw: c.draw, heads: pairs(c) }));
   return JSON.stringify(body, null, 2) + '\n';
 }

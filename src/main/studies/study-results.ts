@@ -10,7 +10,7 @@ import type { ConditionMetrics, LagCurve, StatsOptions, StudyStatistics } from '
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
 import { loadResults } from '../store/results-repo';
-import { getStudyRecord, type StudyRecord } from '../store/studies-repo';
+import { requireStudyRecord, type StudyStatus } from '../store/studies-repo';
 
 export interface ConditionResults {
   /** Trials with a result. */
@@ -33,7 +33,7 @@ export interface ConditionSummary {
 export interface StudySummary {
   studyId: number;
   name: string;
-  status: StudyRecord['status'];
+  status: StudyStatus;
   seqLen: number;
   permutations: number;
   conditions: ConditionSummary[];
@@ -42,7 +42,7 @@ export interface StudySummary {
 }
 
 export function loadConditionResults(store: Store, studyId: number, conditionId: number): ConditionResults {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   if (!listConditions(store, studyId).some((c) => c.id === conditionId)) {
     throw new InputError(`study ${studyId}`, `has no condition ${conditionId}`);
   }
@@ -51,18 +51,17 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
 
 /** Lag curves and statistics of every condition (paired with the baseline, the condition with count 0). */
 export function studySummary(store: Store, studyId: number, stats: Partial<StatsOptions> = {}): StudySummary {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  const rowsOf = conditions.map((c) => contiguousPrefix(loadResults(store, c.id)));
-  const statistics = studyStatistics({ conditions, rows: rowsOf, seed: study.seed }, stats);
+  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)) }));
+  const statistics = studyStatistics({ conditions, rows: results.map((r) => r.rows), seed: study.seed }, stats);
   return {
     studyId,
     name: study.name,
     status: study.status,
     seqLen: study.seqLen,
     permutations: study.permutations,
-    conditions: conditions.map((condition, i) => {
-      const rows = rowsOf[i] ?? [];
+    conditions: results.map(({ condition, rows }, i) => {
       const metrics = statistics.conditions[i]?.metrics ?? null;
       return { condition, trials: rows.length, curve: rows.length === 0 ? null : lagCurve(rows), metrics };
     }),
@@ -89,8 +88,3 @@ function packRows(seqLen: number, results: { trialIdx: number; probs: Float32Arr
   return { trials: results.length, seqLen, trialIndices: Int32Array.from(results, (r) => r.trialIdx), probs };
 }
 
-function requireStudy(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw new InputError(`study ${studyId}`, 'no such study in the database');
-  return study;
-}

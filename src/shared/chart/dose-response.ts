@@ -135,8 +135,8 @@ export function doseSeriesFromConditions(
 
   return ablated
     .filter((c, i) => ablated.findIndex((x) => groupKey(x) === groupKey(c)) === i)
-    .map((first, i) => {
-      const members = ablated.filter((c) => groupKey(c) === groupKey(first));
+    .map((lead, i) => {
+      const members = ablated.filter((c) => groupKey(c) === groupKey(lead));
       const draws = new Set(members.map((c) => c.draw)).size;
       const points: DosePoint[] = [];
       const drawPoints: { count: number; value: number }[] = [];
@@ -161,12 +161,12 @@ export function doseSeriesFromConditions(
         points.push({ count, value: overDraws.value, low, high });
         drawPoints.push(...v.map((value) => ({ count, value })));
       }
-      let label = headTypeLabel(first.headType);
-      if (modes.size > 1) label += `, ${modeLabel(first.mode)}`;
-      if (ranges.size > 1) label += `, ${layerRangeLabel(first.layerRange)}`;
+      let label = headTypeLabel(lead.headType);
+      if (modes.size > 1) label += `, ${modeLabel(lead.mode)}`;
+      if (ranges.size > 1) label += `, ${layerRangeLabel(lead.layerRange)}`;
       if (draws > 1) label += ` (mean of ${countOf(draws, 'draw')})`;
       const band = draws > 1 ? (options.drawBand === 'range' ? 'range over draws' : '95% CI over draws') : '95% CI over trials';
-      const type = first.headType as 'induction' | 'random';
+      const type = lead.headType as 'induction' | 'random';
       const color = typeCounts.get(type) === 1 ? GROUP_COLORS[type] : paletteColor(i);
       return { label, color, points, band, ...(drawPoints.length ? { drawPoints } : {}) };
     });

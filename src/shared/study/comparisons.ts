@@ -3,7 +3,8 @@
 // plus a summary over draws that shows how much the answer depends on which heads were drawn. Also
 // each random group's P(+1) summarized over its draws (the dose-response band, the printout).
 
-import { at, betweenDrawsEstimate, exponentiated, holmAdjust, mean, pairedContrast, ratioOfMeans, relativeChangeOf } from './estimates';
+import { at } from '../checked';
+import { betweenDrawsEstimate, exponentiated, holmAdjust, mean, pairedContrast, ratioOfMeans, relativeChangeOf } from './estimates';
 import { probabilitiesAtLag } from './metrics';
 import type { AblationMode, Condition, DrawSummary, InductionVsRandom, LayerRange } from './types';
 

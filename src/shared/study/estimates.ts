@@ -3,6 +3,7 @@
 // (delta method on the log ratio, so the interval can never cross 0), a mean over random draws
 // (t over draws) and Holm's adjustment. Sums run in float64 and SDs in two passes.
 
+import { at } from '../checked';
 import { tCdf } from './distributions';
 import { CI_LEVEL, tMultiplier } from './stats';
 import type { Estimate, EstimateMethod, EstimateScale, PairedContrast } from './types';
@@ -22,11 +23,6 @@ export const ESTIMATE_METHODS: Readonly<Record<EstimateMethod, string>> = {
  * first-order expansion of ln(mean) is no longer accurate); tables flag such ratios.
  */
 export const RATIO_RELATIVE_SE_LIMIT = 0.2;
-
-/** x[i] where i is in range by construction; NaN otherwise, so a slip shows up in the result. */
-export function at(x: ArrayLike<number>, i: number): number {
-  return x[i] ?? NaN;
-}
 
 export function mean(values: ArrayLike<number>): number {
   let sum = 0;

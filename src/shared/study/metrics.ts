@@ -1,10 +1,11 @@
-// Per-condition metrics (DESIGN.md §1) from its probabilities rows[trial][position]: P(+1), P(-1),
+// Per-condition metrics (README: Statistics) from its probabilities rows[trial][position]: P(+1), P(-1),
 // P(0) and prompt mass with t intervals; asymmetry and forward/backward contiguity as paired
 // contrasts (difference and ratio); the peak lag with bootstrap shares; and the paired contrast
 // with the baseline (same trial index in both). Nothing assumes the curve peaks at +1.
 
 import { InputError } from '../errors';
-import { at, meanEstimate, pairedContrast, relativeChangeOf } from './estimates';
+import { at } from '../checked';
+import { meanEstimate, pairedContrast, relativeChangeOf } from './estimates';
 import { peakLagEstimate, type BootstrapResamples } from './peak-lag';
 import { rowLength } from './stats';
 import { lagOf, positionOfLag } from './trials';

@@ -4,7 +4,7 @@
 // each from createRng(seed, RNG_DOMAIN.bootstrap, b), so every condition of a study sees the same
 // resamples and anyone with the seed can redo them (prng.ts documents the generator).
 
-import { at } from './estimates';
+import { at } from '../checked';
 import { createRng, randomInt, RNG_DOMAIN } from './prng';
 import { rowLength } from './stats';
 import { lagOf, positionOfLag } from './trials';

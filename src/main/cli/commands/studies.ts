@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
+import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { compareCsv, compareFigure, compareRows, compareTable } from '../../export/compare-studies';
 import { writeChartPng } from '../../export/png';
@@ -184,8 +185,8 @@ const SUBCOMMANDS: Record<string, Handler> = {
   },
 };
 
-function describeTokens(tokens: { source: string; path?: string; id?: number }): string {
-  if (tokens.source === 'file') return tokens.path!;
+function describeTokens(tokens: StudySpec['tokens']): string {
+  if (tokens.source === 'file') return tokens.path;
   if (tokens.source === 'store') return `stored token set ${tokens.id}`;
   return 'the vocabulary';
 }
