@@ -3,70 +3,30 @@
 Written from the README's description of each method, not from the TypeScript: t quantiles and
 tails come from scipy, covariances from np.cov, bootstrap means from a matrix product, and the
 seeded generator (xoshiro128** seeded by MurmurHash3, src/shared/study/prng.ts) is re-implemented
-here. Each table is returned as rows keyed by the exported CSV's column names, so the same code
-checks the test fixture and a real export.
+in tools/golden/prng_golden.py. Each table is returned as rows keyed by the exported CSV's column
+names, so the same code checks the test fixture and a real export.
 """
+
+import os
+import sys
 
 import numpy as np
 from scipy import stats as sps
 
-M32 = 0xFFFFFFFF
-LANES = (0x9E3779B9, 0x7F4A7C15, 0xF39CC060, 0x5CED1A6F)
-BOOTSTRAP_DOMAIN = 0x626F6F74  # 'boot'
+# The study generator's independent Python transcription (xoshiro128** seeded by MurmurHash3, as
+# src/shared/study/prng.ts), shared with the golden values of the generator's own tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
+from prng_golden import create_rng, random_int  # noqa: E402
 
-
-def _rotl(x, k):
-    return ((x << k) | (x >> (32 - k))) & M32
-
-
-def _murmur3(words, seed):
-    h = seed & M32
-    for w in words:
-        k = (w * 0xCC9E2D51) & M32
-        k = (_rotl(k, 15) * 0x1B873593) & M32
-        h = _rotl(h ^ k, 13)
-        h = (h * 5 + 0xE6546B64) & M32
-    h ^= 4 * len(words)
-    h ^= h >> 16
-    h = (h * 0x85EBCA6B) & M32
-    h ^= h >> 13
-    h = (h * 0xC2B2AE35) & M32
-    return h ^ (h >> 16)
-
-
-class Xoshiro128ss:
-    def __init__(self, *parts):
-        words = [w for p in parts for w in (p % 2**32, p // 2**32)]
-        self.s = [_murmur3(words, lane) for lane in LANES]
-        if not any(self.s):
-            self.s[0] = 1
-
-    def next_u32(self):
-        s = self.s
-        result = (_rotl((s[1] * 5) & M32, 7) * 9) & M32
-        t = (s[1] << 9) & M32
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = _rotl(s[3], 11)
-        return result
-
-    def below(self, n):
-        limit = 2**32 - (2**32 % n)
-        while True:
-            x = self.next_u32()
-            if x < limit:
-                return x % n
+BOOTSTRAP_DOMAIN = 0x626F6F74  # 'boot', RNG_DOMAIN.bootstrap
 
 
 def resample_counts(seed, resamples, n):
     """[B, n]: how often trial t is drawn in resample b (n draws with replacement)."""
     out = np.zeros((resamples, n))
     for b in range(resamples):
-        rng = Xoshiro128ss(seed, BOOTSTRAP_DOMAIN, b)
-        out[b] = np.bincount([rng.below(n) for _ in range(n)], minlength=n)
+        rng = create_rng(seed, BOOTSTRAP_DOMAIN, b)
+        out[b] = np.bincount([random_int(rng, n) for _ in range(n)], minlength=n)
     return out
 
 
