@@ -1,14 +1,18 @@
 // Export of a stored study (`studies export`, the end of `run` and `demo`): reads the study, its
 // summary (lag curves + statistics from the study service), trials and per-trial results from the
 // store, and the model's tokenizer for token texts, and writes the output folder (write-outputs.ts).
+// A study that has not finished is refused unless a partial export is asked for; that one holds the
+// trials every condition has, and says so.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { loadTrials } from '../store/conditions-repo';
 import { getScoreSet } from '../store/score-sets-repo';
 import { getTokenSet } from '../store/token-sets-repo';
-import { getStudy, loadConditionResults, studySummary, type StudySummary } from '../studies/study-service';
+import { getStudy, loadConditionResults, studySummary, type StudyDetail, type StudySummary } from '../studies/study-service';
+import { completeTrials } from '../studies/study-results';
 import type { LagCurve, StatsOptions } from '../../shared/study/types';
 import { loadTokenizer } from '../engine/checkpoint';
 import { folderModelName } from '../models/resolve-model';
@@ -20,6 +24,8 @@ export interface ExportOptions extends OutputOptions {
   modelName?: string;
   /** Statistics settings other than the defaults (e.g. the contiguity lags). */
   stats?: Partial<StatsOptions>;
+  /** Export a study that has not finished, marked as partial (otherwise such a study is refused). */
+  partial?: boolean;
 }
 
 export interface StudyExport extends WrittenOutputs {
@@ -30,7 +36,13 @@ export interface StudyExport extends WrittenOutputs {
 
 export async function exportStudy(store: Store, studyId: number, outDir: string, options: ExportOptions = {}): Promise<StudyExport> {
   const detail = getStudy(store, studyId);
-  const summary = studySummary(store, studyId, options.stats);
+  const finished = detail.status === 'done' && detail.done === detail.total;
+  if (!finished && !options.partial) throw unfinished(detail);
+  const partialTrials = finished ? undefined : completeTrials(studySummary(store, studyId));
+  if (partialTrials === 0) {
+    throw new InputError(`study ${studyId}`, `has no complete trial yet (${detail.done} of ${detail.total} results); there is nothing to export`);
+  }
+  const summary = studySummary(store, studyId, { maxTrials: partialTrials, stats: options.stats });
   const curves: Record<string, LagCurve> = {};
   for (const c of summary.conditions) if (c.curve) curves[c.condition.key] = c.curve;
   const byKey = new Map(detail.conditions.map((c) => [c.key, c]));
@@ -48,7 +60,8 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       curves,
       statistics: summary.statistics,
       tokenText: tokenTexts(detail.model.path),
-      loadTrials: () => loadTrials(store, studyId),
+      // A partial export lists the trials it holds, not the ones still to run.
+      loadTrials: () => loadTrials(store, studyId).slice(0, partialTrials),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {
@@ -81,10 +94,21 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
         batchSize: detail.batchSize,
         inductionScores: scoreSet ? { id: scoreSet.id, source: scoreSet.source, sourcePath: scoreSet.sourcePath, method: scoreSet.method } : null,
       },
+      scores: scoreSet?.scores,
+      partial: partialTrials === undefined ? undefined : { trials: partialTrials, permutations: detail.permutations, status: detail.interrupted ? 'interrupted' : detail.status },
     },
     options,
   );
   return { ...out, studySummary: summary };
+}
+
+function unfinished(detail: StudyDetail): InputError {
+  const status = detail.interrupted ? 'interrupted' : detail.status;
+  return new InputError(
+    `study ${detail.id}`,
+    `is not finished (${status}, ${detail.done} of ${detail.total} results): resume it first (studies resume ${detail.id}), ` +
+      'or ask for a partial export (--partial), whose files are named and marked as partial',
+  );
 }
 
 /** Token texts from the model folder's tokenizer.json; empty texts when it is gone or unreadable. */

@@ -1,16 +1,18 @@
 // trials_long.csv.gz: every stored probability as one row (condition, trial, lag), the tidy long
 // format R and pandas read directly (`pd.read_csv('trials_long.csv.gz')`). Probabilities carry the
 // fewest digits that give back the stored float32 (np.float32(x) is exact). Streamed through gzip
-// into a temporary file that is renamed at the end, so a failed export leaves no half file.
+// into a temporary file renamed when complete (output-files.ts), so a failed export leaves no half file.
 
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Condition } from '../../shared/study/types';
 import { lagOf } from '../../shared/study/trials';
+import { faultPoint } from '../fault-hook';
 import { csvField } from './csv';
+import { commitFile, exportWriteError, temporaryName } from './output-files';
 import { float32Text } from './trials-json';
 
 export const TRIALS_LONG_HEADER = [
@@ -39,8 +41,10 @@ async function* rowsText(
   trials: readonly ArrayLike<number>[],
   conditions: readonly TrialsLongCondition[],
   tokenText: (id: number) => string,
+  note: string | undefined,
 ): AsyncGenerator<string> {
-  yield TRIALS_LONG_HEADER.join(',') + '\n';
+  // A partial export says so on a first comment line (pandas: read_csv(..., comment='#')).
+  yield (note === undefined ? '' : `# ${note}\n`) + TRIALS_LONG_HEADER.join(',') + '\n';
   const tokenCells = new Map<number, string>();
   const tokenCell = (id: number) => {
     let cell = tokenCells.get(id);
@@ -70,25 +74,30 @@ async function* rowsText(
         yield chunk.join('');
         chunk = [];
         size = 0;
+        faultPoint('export-chunk');
       }
     }
   }
   if (chunk.length > 0) yield chunk.join('');
 }
 
-/** Writes `path`. Gzip level 1: the demo's file is 4% larger than at level 4, in 40% less time. */
+/**
+ * Writes `path`; `note` (a partial export's) goes on a first `#` line. Gzip level 1: the demo's file
+ * is 4% larger than at level 4, in 40% less time.
+ */
 export async function writeTrialsLong(
   path: string,
   trials: readonly ArrayLike<number>[],
   conditions: readonly TrialsLongCondition[],
   tokenText: (id: number) => string,
+  note?: string,
 ): Promise<void> {
-  const partial = `${path}.partial`;
+  const temp = temporaryName(path);
   try {
-    await pipeline(Readable.from(rowsText(trials, conditions, tokenText)), createGzip({ level: 1 }), createWriteStream(partial));
-    await rename(partial, path);
+    await pipeline(Readable.from(rowsText(trials, conditions, tokenText, note)), createGzip({ level: 1 }), createWriteStream(temp));
   } catch (err) {
-    await rm(partial, { force: true });
-    throw err;
+    await rm(temp, { force: true });
+    throw exportWriteError(path, err);
   }
+  await commitFile(temp, path);
 }

@@ -2,16 +2,21 @@
 //   tables/*.csv  `Lag,Mean Probability` (seed)     stats/*.csv   + SD, SEM, CI, N
 //   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots (linear, log) + dose-response
 //   summary.csv, comparisons.csv, random_draws.csv, peak_lag_shares.csv   the statistics (stats-csv.ts)
-//   trials.json, trials_long.csv.gz   token orders + per-trial probs     provenance.json  spec, versions, files
-// Pure on its inputs: the store adapter (export-study.ts) and the CLI `run` both call it.
+//   trials.json, trials_long.csv.gz   token orders + per-trial probs
+//   induction_scores.csv  the head scores used      provenance.json  spec, engine, versions, file list
+// Every file appears whole or not at all (output-files.ts); provenance.json is written last. A
+// partial export marks every file, in its name and inside. Pure on its inputs: the store adapter
+// (export-study.ts) calls it.
 
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Condition, ConditionGroup, ConditionMetrics, LagCurve, StudySpec, StudyStatistics } from '../../shared/study/types';
+import type { Condition, ConditionGroup, ConditionMetrics, HeadScore, LagCurve, StudySpec, StudyStatistics } from '../../shared/study/types';
+import { ensureFolder } from '../output-paths';
+import { formatScoreCsv } from '../studies/import/score-csv';
 import { lagStatsCsv, lagTableCsv } from './csv';
 import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
+import { markCsv, partialFileName, partialNote, sweepTemporaryFiles, writeFileAtomic, type PartialMark } from './output-files';
 import { writeChartPng } from './png';
 import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv, summaryRows } from './stats-csv';
 import { writeTrialsJson } from './trials-json';
@@ -36,6 +41,10 @@ export interface StudyOutputData {
   provenance: unknown;
   /** A token id's text for trials_long.csv.gz (empty text when no tokenizer is at hand). */
   tokenText?: (id: number) => string;
+  /** The head scores the study used (induction_scores.csv); none for studies without scores. */
+  scores?: readonly HeadScore[];
+  /** Set for a study exported before it finished: what the files hold. */
+  partial?: PartialMark;
 }
 
 export interface OutputOptions {
@@ -58,7 +67,10 @@ export interface WrittenOutputs {
   statistics: string[];
   trials: string | null;
   trialsLong: string | null;
+  scores: string | null;
   provenance: string;
+  /** Set when the files are a partial export. */
+  partial: PartialMark | null;
 }
 
 /** The conditions of a group: the shared baseline, then the group's ablations by count and draw. */
@@ -74,15 +86,36 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
   const { spec, conditions, curves, statistics } = data;
   const metrics = metricsByKey(statistics);
   const model = data.modelName;
-  const P = spec.permutations;
-  for (const sub of ['tables', 'stats', 'heads', 'figures']) await mkdir(join(outDir, sub), { recursive: true });
-  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', statistics: [], trials: null, trialsLong: null, provenance: '' };
+  const mark = data.partial ?? null;
+  const P = names.permLabel(spec.permutations, mark?.trials);
+  const folders = [outDir, ...['tables', 'stats', 'heads', 'figures'].map((sub) => join(outDir, sub))];
+  for (const folder of folders) ensureFolder(folder, 'the export');
+  sweepTemporaryFiles(folders);
+  const out: WrittenOutputs = {
+    outDir,
+    tables: [],
+    stats: [],
+    heads: [],
+    figures: [],
+    summary: '',
+    statistics: [],
+    trials: null,
+    trialsLong: null,
+    scores: null,
+    provenance: '',
+    partial: mark,
+  };
   const put = async (rel: string, text: string, list?: string[]) => {
-    await writeFile(join(outDir, rel), text);
+    await writeFileAtomic(join(outDir, rel), text);
     list?.push(join(outDir, rel));
   };
 
-  const ctx: FigureContext = { model, trials: P, seed: spec.seed };
+  const ctx: FigureContext = {
+    // Titles have little room: the short form of the mark.
+    model: mark ? `PARTIAL (${mark.trials} of ${mark.permutations} trials) ${model}` : model,
+    trials: mark?.trials ?? spec.permutations,
+    seed: spec.seed,
+  };
   const jobs: FigureJob[] = [];
   for (const group of spec.groups) {
     const ref = { ...group, draws: group.headType === 'random' ? group.draws : 1 };
@@ -92,12 +125,12 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
       const curve = curves[c.key];
       if (!curve) continue;
       const stem = names.conditionStem(model, P, ref, c);
-      await put(names.tableFile(stem), lagTableCsv(curve), out.tables);
-      await put(names.statsFile(stem), lagStatsCsv(curve), out.stats);
+      await put(names.tableFile(stem), markCsv(lagTableCsv(curve), mark), out.tables);
+      await put(names.statsFile(stem), markCsv(lagStatsCsv(curve), mark), out.stats);
       // One figure per count as the seed draws; further random draws are in the tables and the dose-response band.
       if (c.draw === 0) jobs.push(conditionFigure(ctx, c, curve, names.conditionFigureFile(stem)));
     }
-    await put(names.headsFile(model, ref), headsJson(group, members), out.heads);
+    await put(names.headsFile(model, ref, mark !== null), headsJson(group, members, mark), out.heads);
     for (const lagWindow of [undefined, ZOOM_LAGS]) {
       for (const logScale of [false, true]) {
         jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, lagWindow, logScale), { lagWindow, logScale }));
@@ -106,11 +139,21 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
   }
   jobs.push(doseFigure(ctx, conditions, metrics, spec.groups, names.doseResponseFile(model, P)));
 
-  await put(names.SUMMARY_FILE, summaryCsv(summaryRows(conditions, statistics)));
-  out.summary = join(outDir, names.SUMMARY_FILE);
-  await put(names.COMPARISONS_FILE, comparisonsCsv(statistics.comparisons), out.statistics);
-  await put(names.RANDOM_DRAWS_FILE, randomDrawsCsv(statistics.drawSummaries), out.statistics);
-  await put(names.PEAK_SHARES_FILE, peakSharesCsv(statistics), out.statistics);
+  const summaryName = partialFileName(names.SUMMARY_FILE, mark);
+  await put(summaryName, markCsv(summaryCsv(summaryRows(conditions, statistics)), mark));
+  out.summary = join(outDir, summaryName);
+  const statisticsFiles: [string, string][] = [
+    [names.COMPARISONS_FILE, comparisonsCsv(statistics.comparisons)],
+    [names.RANDOM_DRAWS_FILE, randomDrawsCsv(statistics.drawSummaries)],
+    [names.PEAK_SHARES_FILE, peakSharesCsv(statistics)],
+  ];
+  for (const [name, text] of statisticsFiles) await put(partialFileName(name, mark), markCsv(text, mark), out.statistics);
+
+  if (data.scores && data.scores.length > 0) {
+    const scoresName = partialFileName(names.INDUCTION_SCORES_FILE, mark);
+    await put(scoresName, markCsv(formatScoreCsv(data.scores), mark));
+    out.scores = join(outDir, scoresName);
+  }
 
   if (options.figures ?? true) {
     // Drawing is synchronous; PNG encoding (most of the time) runs on libuv's thread pool, so a few
@@ -129,7 +172,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
 
   const withResults = conditions.filter((c) => curves[c.key]);
   if (options.trialsJson ?? true) {
-    out.trials = join(outDir, names.TRIALS_FILE);
+    out.trials = join(outDir, partialFileName(names.TRIALS_FILE, mark));
     await writeTrialsJson(
       out.trials,
       await data.loadTrials(),
@@ -140,17 +183,21 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
         mode: c.headType === 'none' ? 'none' : c.mode,
         loadProbs: () => data.loadProbs(c.key),
       })),
+      mark ? partialJson(mark) : undefined,
     );
   }
 
   if (options.trialsLong ?? true) {
-    out.trialsLong = join(outDir, names.TRIALS_LONG_FILE);
+    out.trialsLong = join(outDir, names.trialsLongFile(mark !== null));
     const longConditions = withResults.map((condition) => ({ condition, loadProbs: () => data.loadProbs(condition.key) }));
-    await writeTrialsLong(out.trialsLong, await data.loadTrials(), longConditions, data.tokenText ?? (() => ''));
+    const note = mark ? partialNote(mark) : undefined;
+    await writeTrialsLong(out.trialsLong, await data.loadTrials(), longConditions, data.tokenText ?? (() => ''), note);
   }
 
-  out.provenance = join(outDir, names.PROVENANCE_FILE);
+  // Last: a provenance file means the export is complete.
+  out.provenance = join(outDir, partialFileName(names.PROVENANCE_FILE, mark));
   const provenance = {
+    ...(mark ? { partial: partialJson(mark) } : {}),
     app: 'Ablation Studio',
     exportedAt: new Date().toISOString(),
     studyId: data.studyId ?? null,
@@ -162,7 +209,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     statistics: statistics.options,
     files: relativeFiles(outDir, out),
   };
-  await writeFile(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
+  await writeFileAtomic(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
   return out;
 }
 
@@ -172,14 +219,19 @@ function metricsByKey(statistics: StudyStatistics): Record<string, ConditionMetr
   return out;
 }
 
+function partialJson(mark: PartialMark): Record<string, unknown> {
+  return { note: partialNote(mark), trials: mark.trials, permutations: mark.permutations, status: mark.status };
+}
+
 /** The seed's heads file (head_type, layer_abl, mode, heads) plus every condition's own list. */
-function headsJson(group: ConditionGroup, members: readonly Condition[]): string {
+function headsJson(group: ConditionGroup, members: readonly Condition[], mark: PartialMark | null): string {
   const own = members.filter((c) => c.headType !== 'none');
   const pairs = (c: Condition) => c.heads.map((h) => [h.layer, h.head]);
   const pairsOf = (c: Condition | undefined) => (c ? pairs(c) : []);
   const largest = (draw: number) => own.filter((c) => c.draw === draw).sort((a, b) => b.count - a.count)[0];
   const draws = [...new Set(own.map((c) => c.draw))].sort((a, b) => a - b);
   const body: Record<string, unknown> = {
+    ...(mark ? { partial: partialJson(mark) } : {}),
     head_type: group.headType,
     layer_abl: group.layerRange,
     mode: group.mode,
@@ -202,5 +254,6 @@ function relativeFiles(outDir: string, out: WrittenOutputs): Record<string, stri
     statistics: out.statistics.map(rel),
     trials: out.trials ? rel(out.trials) : null,
     trialsLong: out.trialsLong ? rel(out.trialsLong) : null,
+    scores: out.scores ? rel(out.scores) : null,
   };
 }

@@ -49,12 +49,22 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
   return packRows(study.seqLen, loadResults(store, conditionId));
 }
 
-/** Lag curves and statistics of every condition (paired with the baseline, the condition with count 0). */
-export function studySummary(store: Store, studyId: number, stats: Partial<StatsOptions> = {}): StudySummary {
+export interface SummaryOptions {
+  /** Only the first `maxTrials` trials of each condition (a partial export's complete trials). */
+  maxTrials?: number;
+  /** Statistics settings other than the defaults (e.g. the contiguity lags). */
+  stats?: Partial<StatsOptions>;
+}
+
+/**
+ * Lag curves and statistics of every condition (paired with the baseline, the condition with count
+ * 0), over each condition's stored trials, or only the first `maxTrials` of them.
+ */
+export function studySummary(store: Store, studyId: number, options: SummaryOptions = {}): StudySummary {
   const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)) }));
-  const statistics = studyStatistics({ conditions, rows: results.map((r) => r.rows), seed: study.seed }, stats);
+  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)).slice(0, options.maxTrials) }));
+  const statistics = studyStatistics({ conditions, rows: results.map((r) => r.rows), seed: study.seed }, options.stats);
   return {
     studyId,
     name: study.name,
@@ -67,6 +77,11 @@ export function studySummary(store: Store, studyId: number, stats: Partial<Stats
     }),
     statistics,
   };
+}
+
+/** Trials 0..n-1 that every condition has (a partly run study's complete trials). */
+export function completeTrials(summary: StudySummary): number {
+  return Math.min(...summary.conditions.map((c) => c.trials));
 }
 
 /** Rows of trials 0, 1, 2, ... up to the first gap, so row i is always trial i (pairing). */

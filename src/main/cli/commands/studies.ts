@@ -3,22 +3,26 @@
 // (after Ctrl-C, a crash or a pause in the app), rename, delete. Every subcommand takes --db
 // (default: the app's database).
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { compareCsv, compareFigure, compareRows, compareTable } from '../../export/compare-studies';
+import { writeFileAtomic } from '../../export/output-files';
 import { writeChartPng } from '../../export/png';
 import { summaryTable } from '../../export/summary-table';
 import { formatTable } from '../../export/text-format';
 import { folderModelName } from '../../models/resolve-model';
-import { openStore, type Store } from '../../store/db';
+import { prepareOutputFolder } from '../../output-paths';
+import type { Store } from '../../store/db';
 import { deleteStudy, getStudy, listStudies, renameStudy, studySummary } from '../../studies/study-service';
 import { exportStudy } from '../../export/export-study';
+import { hasLiveRunner, studyBusyError } from '../../studies/active-runs';
 import { UsageError, type CliCommand } from '../command';
-import { choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs, printUsage, wantsHelp } from '../args';
+import { boolFlag, choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs } from '../args';
+import { withStore } from '../with-store';
 import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from '../study-session';
 import { namingStatsFlags, STATS_FLAGS, STATS_USAGE, statsFlags } from '../stats-flags';
 
@@ -29,6 +33,8 @@ const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
   export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv and the other
           [--model_name <name>] statistics tables, trials.json, trials_long.csv.gz, provenance.json
                                 (name used in file names: default the model's)
+          [--partial]           export a study that has not finished: its complete trials, every
+                                file named and marked as partial
   compare <id> <id>... --out <dir>  one table (compare.csv) and one figure (compare.png) over
                                 several studies: P(+1) change per head count, induction vs random
   resume <id> [--out <dir>]     run what is left of a paused, failed or interrupted study, then
@@ -44,6 +50,7 @@ const FLAGS = {
   out: { type: 'string' },
   model_name: { type: 'string' },
   provider: { type: 'string' },
+  partial: { type: 'boolean' },
   ...STATS_FLAGS,
 } as const;
 
@@ -51,19 +58,17 @@ const command: CliCommand = {
   summary: 'list, show, export, resume, rename or delete stored studies',
   usage: USAGE,
   async run(argv) {
-    if (wantsHelp(argv)) return printUsage(USAGE);
     const args = parseFlags(argv, FLAGS, true);
     const [sub, ...rest] = args.positionals;
     if (!sub) throw new UsageError('missing subcommand');
     const handler = SUBCOMMANDS[sub];
     if (!handler) throw new UsageError(`unknown subcommand "${sub}"`);
-    const dbPath = resolve(stringFlag(args, 'db') ?? defaultDbPath());
-    const store = openStore(dbPath);
-    try {
-      return await namingStatsFlags(() => handler(store, rest, args, dbPath));
-    } finally {
-      store.close();
-    }
+    const dbFlag = stringFlag(args, 'db');
+    const dbPath = resolve(dbFlag ?? defaultDbPath());
+    // A new user's first `studies list`, before any run has made the default database.
+    if (sub === 'list' && dbFlag === undefined && !existsSync(dbPath)) return printNoStudies();
+    // Managing studies never creates a database: a mistyped --db is an error, not a new empty file.
+    return withStore(dbPath, { create: false }, (store) => namingStatsFlags(() => handler(store, rest, args, dbPath)));
   },
 };
 
@@ -74,10 +79,7 @@ type Handler = (store: Store, positionals: string[], args: ParsedArgs, dbPath: s
 const SUBCOMMANDS: Record<string, Handler> = {
   async list(store) {
     const studies = listStudies(store);
-    if (studies.length === 0) {
-      console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
-      return 0;
-    }
+    if (studies.length === 0) return printNoStudies();
     const rows = studies.map((s) => [
       String(s.id),
       s.name,
@@ -107,7 +109,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
       console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, --layer_abl ${g.layerRange} (${LAYER_RANGE_LABELS[g.layerRange]})${draws}`);
     }
     console.log(`\nRuntime: app ${p.appVersion ?? '—'}, onnxruntime ${p.ortVersion ?? '—'}, engine ${p.engineVersion ?? '—'}, ${p.provider ?? '—'} (${p.dtype ?? '—'}), compile ${p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000)}, run ${formatDuration(p.runMs / 1000)}`);
-    console.log(`\n${summaryTable(studySummary(store, s.id, statsFlags(args)))}`);
+    console.log(`\n${summaryTable(studySummary(store, s.id, { stats: statsFlags(args) }))}`);
     return 0;
   },
 
@@ -115,9 +117,14 @@ const SUBCOMMANDS: Record<string, Handler> = {
     const studyId = studyIdArg(id);
     const out = stringFlag(args, 'out');
     if (!out) throw new UsageError('export needs --out <dir>');
-    const result = await exportStudy(store, studyId, resolve(out), { modelName: stringFlag(args, 'model_name'), stats: statsFlags(args) });
-    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + result.statistics.length + 4;
-    console.log(`Exported study ${studyId} to ${result.outDir} (${files} files).`);
+    getStudy(store, studyId);
+    const outDir = prepareOutputFolder(out, '--out');
+    const result = await exportStudy(store, studyId, outDir, { modelName: stringFlag(args, 'model_name'), partial: boolFlag(args, 'partial'), stats: statsFlags(args) });
+    // + summary.csv, trials.json, trials_long.csv.gz, provenance.json (and induction_scores.csv)
+    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + result.statistics.length + (result.scores ? 5 : 4);
+    const mark = result.partial;
+    const what = mark ? `study ${studyId} PARTIALLY (${mark.trials} of ${mark.permutations} trials; every file marked partial)` : `study ${studyId}`;
+    console.log(`Exported ${what} to ${result.outDir} (${files} files).`);
     return 0;
   },
 
@@ -128,12 +135,11 @@ const SUBCOMMANDS: Record<string, Handler> = {
     const stats = statsFlags(args);
     const studies = ids.map((id) => {
       const studyId = studyIdArg(id);
-      return { summary: studySummary(store, studyId, stats), model: folderModelName(getStudy(store, studyId).model.path) };
+      return { summary: studySummary(store, studyId, { stats }), model: folderModelName(getStudy(store, studyId).model.path) };
     });
     const rows = compareRows(studies);
-    const dir = resolve(out);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'compare.csv'), compareCsv(rows));
+    const dir = prepareOutputFolder(out, '--out');
+    await writeFileAtomic(join(dir, 'compare.csv'), compareCsv(rows));
     await writeChartPng(join(dir, 'compare.png'), compareFigure(rows));
     console.log(compareTable(rows));
     console.log(`\nChange: P(+1) relative to each study's own baseline. Induction − random: pooled over draws, paired over trials.`);
@@ -144,11 +150,10 @@ const SUBCOMMANDS: Record<string, Handler> = {
   async resume(store, [id], args, dbPath) {
     const studyId = studyIdArg(id);
     const s = getStudy(store, studyId);
-    if (s.status === 'running' && !s.interrupted) {
-      console.error(`error: study ${studyId} is running in another process (${s.runnerPid ?? 'unknown'}); pause it there first`);
-      return 1;
-    }
-    const out = stringFlag(args, 'out');
+    if (hasLiveRunner(store, s)) throw studyBusyError(s);
+    const outFlag = stringFlag(args, 'out');
+    // Checked before the run, not found unwritable after it.
+    const out = outFlag === undefined ? undefined : prepareOutputFolder(outFlag, '--out');
     let status = s.status;
     if (status !== 'done') {
       const provider = choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, s.spec.provider);
@@ -158,10 +163,10 @@ const SUBCOMMANDS: Record<string, Handler> = {
       } finally {
         await engine.close();
       }
-      if (status !== 'done') return reportStopped(studyId, status, out ? resolve(out) : '<dir>', dbPath);
+      if (status !== 'done') return reportStopped(studyId, status, out ?? '<dir>', dbPath);
     }
     if (out) {
-      await reportDone(store, studyId, resolve(out), stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath, statsFlags(args));
+      await reportDone(store, studyId, out, stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath, statsFlags(args));
     } else {
       console.log(`Study ${studyId} is done. Export it with: npm run cli -- studies export ${studyId} --out <dir>`);
     }
@@ -184,6 +189,11 @@ const SUBCOMMANDS: Record<string, Handler> = {
     return 0;
   },
 };
+
+function printNoStudies(): number {
+  console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
+  return 0;
+}
 
 function describeTokens(tokens: StudySpec['tokens']): string {
   if (tokens.source === 'file') return tokens.path;
