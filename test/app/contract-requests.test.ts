@@ -186,7 +186,7 @@ describe('studies', () => {
     expect(summary.study).toMatchObject({ status: 'done', prepared: true, done: 24, total: 24 });
     expect(summary.conditions).toHaveLength(4);
     expect(summary.conditions[0]?.curve?.lags).toHaveLength(41);
-    expect(summary.conditions[1]?.metrics?.deltaPlus1).not.toBeNull();
+    expect(summary.conditions[1]?.metrics?.vsBaseline).not.toBeNull();
     expect(summary.conditions[1]?.condition.heads).toHaveLength(1);
     expect(summary.provenance).toMatchObject({ provider: 'cpu', dtype: 'float32' });
     expect(summary.scoreSet?.method).toMatchObject({ kind: 'repeated-random', seqLen: 8, count: 4, seed: 11 });
