@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { HeadRef } from '../model-spec';
-import type { Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatus } from '../study/types';
+import type { Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatistics, StudyStatus } from '../study/types';
 import { byId, epochMs, idSchema, nothing, request, shared } from './define';
 import { studioErrorSchema } from './errors';
 
@@ -89,6 +89,11 @@ export const studySummaryViewSchema = z.strictObject({
   provenance: provenanceViewSchema,
   /** Baseline first, then the spec's groups in order (empty until prepared). */
   conditions: z.array(conditionViewSchema),
+  /**
+   * The study's statistics (shared/study/types.ts): every condition's estimates, random groups over
+   * their draws, induction vs random at matched counts, and the settings used.
+   */
+  statistics: shared<StudyStatistics>(),
 });
 export type StudySummaryView = z.infer<typeof studySummaryViewSchema>;
 
