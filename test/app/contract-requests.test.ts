@@ -187,6 +187,7 @@ describe('studies', () => {
     expect(summary.conditions).toHaveLength(4);
     expect(summary.conditions[0]?.curve?.lags).toHaveLength(41);
     expect(summary.conditions[1]?.metrics?.vsBaseline).not.toBeNull();
+    expect(summary.statistics.conditions.map((c) => c.key)).toEqual(summary.conditions.map((c) => c.condition.key));
     expect(summary.conditions[1]?.condition.heads).toHaveLength(1);
     expect(summary.provenance).toMatchObject({ provider: 'cpu', dtype: 'float32' });
     expect(summary.scoreSet?.method).toMatchObject({ kind: 'repeated-random', seqLen: 8, count: 4, seed: 11 });

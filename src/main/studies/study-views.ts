@@ -96,6 +96,7 @@ export function studySummaryView(store: Store, studyId: number): StudySummaryVie
     batchSize: study.batchSize,
     provenance: study.provenance,
     conditions: summary.conditions.map((c) => ({ condition: plainCondition(c.condition), trials: c.trials, curve: c.curve, metrics: c.metrics })),
+    statistics: summary.statistics,
   };
 }
 
