@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   run: () => import('./commands/run'),
   studies: () => import('./commands/studies'),
   demo: () => import('./commands/demo'),
+  models: () => import('./commands/models'),
+  tokens: () => import('./commands/tokens'),
 };
 
 async function printHelp(): Promise<void> {
