@@ -189,7 +189,8 @@ export async function startHubServer(repos: HubRepoFixture[], users: Record<stri
     res.writeHead(status, out);
     if (fault?.kind === 'drop' || fault?.kind === 'stall') {
       res.write(body.subarray(0, fault.afterBytes), () => {
-        if (fault.kind === 'drop') return void res.socket?.destroy();
+        // FIN, not RST: the client keeps every byte sent before the connection closed.
+        if (fault.kind === 'drop') return void res.socket?.end();
         if (res.socket) stalled.add(res.socket);
         fault.onStall?.();
       });

@@ -4,6 +4,7 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../shared/errors';
+import { formatBytes } from '../../shared/format-bytes';
 
 /** Free bytes for this user on the file system of `dir` (or of its nearest existing parent). */
 export function freeBytes(dir: string): number {
@@ -24,16 +25,4 @@ export function checkFreeSpace(dir: string, needed: number, what: string): void 
         'Free some space, or point HF_HUB_CACHE (or HF_HOME) at a disk with room, then download again.',
     );
   }
-}
-
-/** 1.5 GB, 312 MB, 4.1 kB, 12 B (decimal units, as the hub shows file sizes). */
-export function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = n;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
 }

@@ -9,6 +9,7 @@ import { open, rm, stat } from 'node:fs/promises';
 import { InputError } from '../../shared/errors';
 import type { RepoFile } from './hub-client';
 import { hubRefusalError, refusalOf, unreachableError, type HubRequestContext } from './hub-errors';
+import { formatBytes } from '../../shared/format-bytes';
 import { contentHasher, hashFileInto, type ContentHasher } from './file-hash';
 
 export interface TransferOptions {
@@ -79,9 +80,7 @@ export async function transferFile(opts: TransferOptions): Promise<void> {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (err instanceof LostConnection) offset = err.offset;
       else if (err instanceof HubRefusal ? !err.retryable : !(err instanceof TypeError)) throw unwrap(err);
-      if (offset === before && ++failuresInARow >= (opts.retries ?? 5)) {
-        throw err instanceof HubRefusal ? err.error : unreachableError(err instanceof LostConnection ? err.cause : err, opts.ctx);
-      }
+      if (offset === before && ++failuresInARow >= (opts.retries ?? 5)) throw gaveUp(err, opts, failuresInARow, offset);
       await pause(opts.retryDelayMs ?? 1000, opts.signal);
     }
     if (offset > before) failuresInARow = 0;
@@ -169,6 +168,17 @@ class LostConnection extends Error {
   ) {
     super('connection lost mid-file');
   }
+}
+
+/** The error after `tries` attempts in a row brought nothing. */
+function gaveUp(err: unknown, opts: TransferOptions, tries: number, offset: number): unknown {
+  if (err instanceof HubRefusal) return err.error;
+  if (!(err instanceof LostConnection)) return unreachableError(err, opts.ctx);
+  return new InputError(
+    opts.ctx.repoId,
+    `the connection to ${opts.ctx.endpoint} broke ${tries} times in a row while downloading ${opts.file.path}, with no progress. ` +
+      `Finished files and the ${formatBytes(offset)} received of this one are kept: download again to resume.`,
+  );
 }
 
 function unwrap(err: unknown): unknown {

@@ -3,7 +3,7 @@
 // app's Models screen calls); this file parses flags and prints progress.
 
 import { appDataDir } from '../../app-paths';
-import { formatBytes } from '../../hub/disk-space';
+import { formatBytes } from '../../../shared/format-bytes';
 import { downloadModel } from '../../hub/download-model';
 import type { DownloadProgress } from '../../hub/download-progress';
 import { hubEndpoint } from '../../hub/hub-repo';
