@@ -9,7 +9,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { InputError, isInputError } from '../../shared/errors';
 import { readJsonFile, readJsonObject } from '../engine/checkpoint/json-file';
-import { resolveFamily, supportedModelTypes } from '../engine/families/registry';
+import type { FamilyModule } from '../engine/families/family';
+import { resolveFamily } from '../engine/families/registry';
 import { downloadCacheDir, linkPointer, repoCache, writeRef, type RepoCache } from './cache-layout';
 import { checkFreeSpace } from './disk-space';
 import { lockRepoDownload } from './download-lock';
@@ -153,17 +154,20 @@ function bytesStillNeeded(cache: RepoCache, files: RepoFile[]): number {
   return needed;
 }
 
-/** The engine's own family check on the repo's config, with what to do instead. */
+/** The engine's own family and config checks on the repo's config, with what to do instead. */
 function checkArchitecture(config: Record<string, unknown>, label: string): void {
+  let family: FamilyModule;
   try {
-    const family = resolveFamily(config, label);
-    if (Object.keys(config).length > 1) family.parseConfig(config, label);
+    family = resolveFamily(config, label);
   } catch (err) {
     if (!isInputError(err)) throw err;
-    throw new InputError(
-      err.file,
-      `${err.problem}. Ablation Studio compiles only these model types (${supportedModelTypes().join(', ')}): ` +
-        'choose a model of one of them (e.g. meta-llama/Llama-3.2-1B, Qwen/Qwen2.5-7B, google/gemma-2-9b, gpt2).',
-    );
+    throw new InputError(err.file, `${err.problem}. Choose a model of one of these types (e.g. meta-llama/Llama-3.2-1B, Qwen/Qwen2.5-7B, google/gemma-2-9b, gpt2).`);
+  }
+  if (Object.keys(config).length === 1) return; // the hub's summary has model_type only
+  try {
+    family.parseConfig(config, label);
+  } catch (err) {
+    if (!isInputError(err)) throw err;
+    throw new InputError(err.file, `${err.problem}. The engine cannot run this checkpoint as it is: choose another model or revision.`);
   }
 }

@@ -53,13 +53,13 @@ export function hubRefusalError(r: HubRefusal, ctx: HubRequestContext): InputErr
     if (!ctx.tokenSource) {
       return new InputError(
         repoId,
-        `is a gated model: its files are only for signed-in users who accepted its licence. ` +
+        `this model is gated: its files are only for signed-in users who accepted its licence. ` +
           `1) Open ${page}, sign in and accept the licence; 2) ${howToToken}; 3) download again.${hubSays}`,
       );
     }
     return new InputError(
       repoId,
-      `is a gated model and the account of the token from ${ctx.tokenSource} has no access yet. ` +
+      `this model is gated and the account of the token from ${ctx.tokenSource} has no access yet. ` +
         `Open ${page} with that account and accept the licence (some authors approve requests by hand: ` +
         `wait for the e-mail), then download again.${hubSays}`,
     );
