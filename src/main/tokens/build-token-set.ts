@@ -56,9 +56,12 @@ export function buildTokenSet(req: BuildTokenSetRequest): TokenSetBuild {
   const count = found.tokens.length;
   if (count === 0 || (req.n !== undefined && count < req.n)) {
     throw new InputError(
-      words.sourcePath ?? words.label,
+      words.sourcePath ?? 'pasted text',
       `only ${count} of its ${words.words.length} words are a single token of ${model.name}'s tokenizer` +
-        `${req.n !== undefined ? `, fewer than the ${req.n} asked for` : ''}; add words (common short words work best) or ask for fewer`,
+        `${req.n !== undefined ? `, fewer than the ${req.n} asked for` : ''}; ` +
+        (req.words.kind === 'bundled' && req.words.list !== 'english-short'
+          ? 'use the bundled list of short English words (15,238 words), or ask for fewer'
+          : 'add words (common short words work best) or ask for fewer'),
     );
   }
   const vocab = { vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds };

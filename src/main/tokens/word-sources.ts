@@ -1,13 +1,20 @@
-// Where the words of a token set come from: the bundled English word list (2,000 common lower-case
-// words, resources/word-lists/english-words.txt), text pasted into the app, or a word file. All
-// three go through one rule: words are separated by white space, punctuation around a word is
-// dropped ("(cat)," -> "cat"), case is kept (tokenizers are case-sensitive), repeats are dropped.
+// Where the words of a token set come from: a bundled English word list (resources/word-lists: the
+// 2,000 words of the demo model's vocabulary, or 15,238 short words that real models' tokenizers
+// keep whole), text pasted into the app, or a word file. All go through one rule: words are
+// separated by white space, punctuation around a word is dropped ("(cat)," -> "cat"), case is kept
+// (tokenizers are case-sensitive), repeats are dropped.
 
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../shared/errors';
 
-export type WordSource = { kind: 'bundled' } | { kind: 'text'; text: string } | { kind: 'file'; path: string };
+export const BUNDLED_LISTS = {
+  english: { file: 'english-words.txt', label: 'the bundled English word list (2,000 words)' },
+  'english-short': { file: 'english-short-words.txt', label: 'the bundled list of short English words (15,238 words)' },
+} as const;
+export type BundledList = keyof typeof BUNDLED_LISTS;
+
+export type WordSource = { kind: 'bundled'; list?: BundledList } | { kind: 'text'; text: string } | { kind: 'file'; path: string };
 
 export interface Words {
   words: string[];
@@ -20,8 +27,8 @@ export interface Words {
 /** Word files larger than this are almost certainly not word lists (a corpus, a binary). */
 const MAX_WORD_FILE_BYTES = 64 * 1024 * 1024;
 
-export function bundledWordListPath(): string {
-  return fileURLToPath(new URL('../../../resources/word-lists/english-words.txt', import.meta.url));
+export function bundledWordListPath(list: BundledList = 'english'): string {
+  return fileURLToPath(new URL(`../../../resources/word-lists/${BUNDLED_LISTS[list].file}`, import.meta.url));
 }
 
 /** The distinct words of a text, in order of first appearance. */
@@ -40,10 +47,10 @@ export function readWords(source: WordSource): Words {
     if (words.length === 0) throw new InputError('pasted text', 'contains no words');
     return { words, label: 'the pasted text', sourcePath: null };
   }
-  const path = source.kind === 'bundled' ? bundledWordListPath() : source.path;
+  const path = source.kind === 'bundled' ? bundledWordListPath(source.list) : source.path;
   const words = wordsFromText(readTextFile(path));
   if (words.length === 0) throw new InputError(path, 'contains no words (expected words separated by spaces or new lines)');
-  return { words, label: source.kind === 'bundled' ? 'the bundled English word list' : path, sourcePath: path };
+  return { words, label: source.kind === 'bundled' ? BUNDLED_LISTS[source.list ?? 'english'].label : path, sourcePath: path };
 }
 
 function readTextFile(path: string): string {

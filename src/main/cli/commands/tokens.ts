@@ -8,7 +8,7 @@ import { openStore, type Store } from '../../store/db';
 import { getTokenSet, listTokenSets } from '../../store/token-sets-repo';
 import { buildTokenSet, saveTokenSet, type TokenSetBuild } from '../../tokens/build-token-set';
 import { writeTokenFile } from '../../tokens/token-set-files';
-import type { WordSource } from '../../tokens/word-sources';
+import { BUNDLED_LISTS, type BundledList, type WordSource } from '../../tokens/word-sources';
 import { choiceFlag, intFlag, parseFlags, printUsage, stringFlag, studyIdArg, wantsHelp, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { requireFlag } from './probe';
@@ -20,7 +20,9 @@ const USAGE = `Usage: npm run cli -- tokens <subcommand> [flags]
         without a leading space), sample N of the unique ids with the seed, save the set in the
         database and, with --out, write it as the seed's pickle (.pkl) or as JSON (.json).
         --model     a checkpoint folder, demo, or a repo id / name in the Hugging Face cache
-        --words     a text file of words (default: the bundled list of 2,000 English words)
+        --words     english (default: the 2,000 words of the demo model), english-short (15,238
+                    short words, for real models: Llama-2/Mistral keep ~3,700 of them whole), or a
+                    text file of words
         --text      the words themselves, e.g. "cat dog house"
         --n         how many tokens to keep (default: all single-token words)
         --seed      sampling seed (default 42)
@@ -65,7 +67,11 @@ const SUBCOMMANDS: Record<string, Handler> = {
     const wordsFile = stringFlag(args, 'words');
     const text = stringFlag(args, 'text');
     if (wordsFile && text) throw new UsageError('give --words or --text, not both');
-    const words: WordSource = text ? { kind: 'text', text } : wordsFile ? { kind: 'file', path: wordsFile } : { kind: 'bundled' };
+    const words: WordSource = text
+      ? { kind: 'text', text }
+      : wordsFile && !(wordsFile in BUNDLED_LISTS)
+        ? { kind: 'file', path: wordsFile }
+        : { kind: 'bundled', list: (wordsFile ?? 'english') as BundledList };
     const out = stringFlag(args, 'out');
     const build = buildTokenSet({
       model: requireFlag(args, 'model'),
