@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/shared/errors';
 import { formatBytes } from '../../src/shared/format-bytes';
+import { DownloadCancelled, DownloadJobs } from '../../src/main/hub/download-jobs';
 import { downloadModel } from '../../src/main/hub/download-model';
+import type { DownloadProgress } from '../../src/main/hub/download-progress';
 import { sha256Hex, startHubServer, type HubServer } from '../helpers/hub-server';
 import { DEMO_REPO, demoFile, testRepos, USERS } from './hub-fixtures';
 
@@ -130,5 +132,26 @@ describe('downloads that go wrong', () => {
     await download(env);
     expect(weightRequests(since).map((r) => r.range)).toEqual([`bytes=${kept}-`]);
     expect(readFileSync(join(blobDir(cacheDir), sha)).equals(weights)).toBe(true);
+  });
+
+  it("the app's download jobs: one per repo, cancelled by repo id, then resumed", async () => {
+    const { cacheDir, env } = freshCache();
+    const events: DownloadProgress[] = [];
+    const jobs = new DownloadJobs({ token: () => null, env, onProgress: (p) => events.push(p) });
+    let stalled: () => void = () => {};
+    const stall = new Promise<void>((resolve) => (stalled = resolve));
+    hub.addFault({ kind: 'stall', path: 'model.safetensors', afterBytes: 100_000, times: 1, onStall: () => stalled() });
+    const first = jobs.download(DEMO_REPO).catch((e: unknown) => e);
+    await stall;
+    await expect(jobs.download(DEMO_REPO)).rejects.toThrow(`${DEMO_REPO}: is already downloading; wait for it or cancel it`);
+    expect(jobs.active().map((p) => p.repoId)).toEqual([DEMO_REPO]);
+    expect(jobs.cancel('studio-tests/other')).toBe(false);
+    expect(jobs.cancel(DEMO_REPO)).toBe(true);
+    expect(await first).toBeInstanceOf(DownloadCancelled);
+    expect(jobs.active()).toEqual([]);
+    expect(events.every((e) => e.repoId === DEMO_REPO)).toBe(true);
+    const done = await jobs.download(DEMO_REPO);
+    expect(readFileSync(join(done.dir, 'model.safetensors')).equals(weights)).toBe(true);
+    expect(existsSync(join(blobDir(cacheDir), `${sha}.incomplete`))).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import { downloadModel } from '../../src/main/hub/download-model';
 import type { DownloadProgress } from '../../src/main/hub/download-progress';
 import { resolveModel } from '../../src/main/models/resolve-model';
 import { gitBlobId, sha256Hex, startHubServer, type HubServer } from '../helpers/hub-server';
-import { DEMO_REPO, demoFile, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, USERS } from './hub-fixtures';
+import { DEMO_REPO, demoFile, NO_TOKENIZER_REPO, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, USERS } from './hub-fixtures';
 
 let hub: HubServer;
 let shardedDir = '';
@@ -83,6 +83,16 @@ describe('downloading a model from a hub', () => {
     expect(again.bytesDownloaded).toBe(0);
     expect(again.bytesReused).toBe(again.files.reduce((s, f) => s + f.size, 0));
     expect(hub.log.slice(before).filter((r) => r.path.includes('/resolve/') || r.server === 'cdn')).toEqual([]);
+  });
+
+  it('says what a repo without tokenizer.json cannot do', async () => {
+    const { env } = freshCache();
+    const model = await downloadModel({ repoId: NO_TOKENIZER_REPO, token: null, env });
+    expect(model.warnings).toEqual([
+      `${NO_TOKENIZER_REPO} has no tokenizer.json: studies run (special tokens cannot be left out of prompts), but token sets from words and words in previews need it.`,
+    ]);
+    const demo = await downloadModel({ repoId: DEMO_REPO, token: null, env });
+    expect(demo.warnings).toEqual([]);
   });
 
   it('a tag downloads its own commit and writes refs/<tag>', async () => {

@@ -16,6 +16,7 @@ export const MAMBA_REPO = 'studio-tests/tiny-mamba';
 export const BIN_ONLY_REPO = 'studio-tests/bin-only';
 export const YARN_REPO = 'studio-tests/yarn-rope';
 export const HUGE_REPO = 'studio-tests/huge';
+export const NO_TOKENIZER_REPO = 'studio-tests/no-tokenizer';
 
 /** Tokens the test hub knows: one whose account accepted the gated licence, one that did not. */
 export const TOKEN_WITH_ACCESS = 'hf_testAccessGrantedToken0001';
@@ -67,6 +68,7 @@ export function testRepos(): TestRepos {
       id: YARN_REPO,
       files: { ...folderFiles(shardedDir), 'config.json': JSON.stringify({ ...llamaConfig, rope_scaling: { rope_type: 'yarn', factor: 4 } }) },
     },
+    { id: NO_TOKENIZER_REPO, files: Object.fromEntries(Object.entries(folderFiles(shardedDir)).filter(([p]) => p !== 'tokenizer.json')) },
     { id: HUGE_REPO, files: { 'config.json': JSON.stringify(llamaConfig), 'model.safetensors': new Uint8Array(64) }, listedSizes: { 'model.safetensors': 2 ** 53 - 1 } },
   ];
   return { repos, shardedDir };

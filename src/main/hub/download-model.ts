@@ -49,6 +49,8 @@ export interface DownloadedModel {
   /** Bytes that came over the network, and bytes found already in the cache. */
   bytesDownloaded: number;
   bytesReused: number;
+  /** What the download could not provide that some feature needs (e.g. no tokenizer.json). */
+  warnings: string[];
 }
 
 export async function downloadModel(req: DownloadModelRequest): Promise<DownloadedModel> {
@@ -104,6 +106,9 @@ export async function downloadModel(req: DownloadModelRequest): Promise<Download
       files: all.map((f) => ({ path: f.path, size: f.size })),
       bytesDownloaded,
       bytesReused: all.reduce((s, f) => s + f.size, 0) - bytesDownloaded,
+      warnings: all.some((f) => f.path === 'tokenizer.json')
+        ? []
+        : [`${repoId} has no tokenizer.json: studies run (special tokens cannot be left out of prompts), but token sets from words and words in previews need it.`],
     };
   } finally {
     lock.release();

@@ -67,6 +67,7 @@ async function download(repoId: string, revision: string | undefined, cacheDir: 
     console.error(`Downloading ${repoId}${revision ? `@${revision}` : ''} from ${hubEndpoint()} ${token ? `with ${token.source}` : 'without a token'}`);
     const model = await downloadModel({ repoId, revision, cacheDir, token, signal: controller.signal, onProgress: line.update });
     line.finish();
+    for (const warning of model.warnings) console.error(`warning: ${warning}`);
     console.log(
       `${model.repoId}@${model.revision} (commit ${model.commit.slice(0, 12)}): ${model.files.length} files, ` +
         `${formatBytes(model.bytesDownloaded)} downloaded, ${formatBytes(model.bytesReused)} already in the cache.\n` +
