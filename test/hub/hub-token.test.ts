@@ -15,9 +15,9 @@ const TOKEN_A = 'hf_AppSavedTokenAAAA';
 const TOKEN_B = 'hf_EnvironmentTokenBBBB';
 const TOKEN_C = 'hf_CliFileTokenCCCC';
 
-function places(extra: Partial<TokenPlaces> = {}): TokenPlaces & { root: string } {
+function places(extra: Partial<TokenPlaces> = {}): TokenPlaces & { root: string; home: string } {
   const root = mkdtempSync(join(tmpdir(), 'hub-token-'));
-  return { root, dataDir: join(root, 'app'), home: join(root, 'home'), env: {}, ...extra };
+  return { dataDir: join(root, 'app'), env: {}, ...extra, root, home: join(root, 'home') };
 }
 
 function aesCodec(backend = 'gnome_libsecret'): SecretCodec {
