@@ -46,7 +46,7 @@ export interface DownloadedModel {
   /** The snapshot folder: a checkpoint folder the engine (and transformers) can open. */
   dir: string;
   files: { path: string; size: number }[];
-  /** Bytes that came over the network, and bytes found already in the cache. */
+  /** Sizes of the files fetched from the hub by this call (a resumed file counts whole), and of those already in the cache. */
   bytesDownloaded: number;
   bytesReused: number;
   /** What the download could not provide that some feature needs (e.g. no tokenizer.json). */
