@@ -142,7 +142,8 @@ describe('downloads that go wrong', () => {
     const stall = new Promise<void>((resolve) => (stalled = resolve));
     hub.addFault({ kind: 'stall', path: 'model.safetensors', afterBytes: 100_000, times: 1, onStall: () => stalled() });
     const first = jobs.download(DEMO_REPO).catch((e: unknown) => e);
-    await stall;
+    // The first download must still be running (stalled); if it ended, show how.
+    expect(await Promise.race([stall.then(() => 'stalled'), first])).toBe('stalled');
     await expect(jobs.download(DEMO_REPO)).rejects.toThrow(`${DEMO_REPO}: is already downloading; wait for it or cancel it`);
     expect(jobs.active().map((p) => p.repoId)).toEqual([DEMO_REPO]);
     expect(jobs.cancel('studio-tests/other')).toBe(false);

@@ -135,7 +135,7 @@ async function appendBody(response: Response, opts: TransferOptions, start: numb
   const handle = await open(opts.incompletePath, offset === 0 ? 'w' : 'a');
   try {
     if (!response.body) return offset;
-    for await (const chunk of response.body) {
+    for await (const chunk of chunksOf(response.body, opts.signal)) {
       await handle.write(chunk);
       hasher.update(chunk);
       offset += chunk.length;
@@ -147,6 +147,32 @@ async function appendBody(response: Response, opts: TransferOptions, start: numb
     throw new LostConnection(err, offset);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The chunks of a response body, ending as soon as `signal` aborts. Node 20's fetch does not always
+ * settle a pending read of an aborted body (seen when the whole body had already arrived), so the
+ * read races the signal, and the reader is cancelled without waiting for it.
+ */
+async function* chunksOf(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {}); // rejected only while a read is raced against it
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    reader.cancel().catch(() => {});
   }
 }
 
