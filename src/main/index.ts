@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, shell } from 'electron';
 import { defaultDbPath } from './app-paths';
 import { openStore } from './store/db';
+import { fromMainFrame } from './ipc/dispatch';
 import { registerIpc } from './ipc/register-ipc';
 import { studyHandlers } from './ipc/study-handlers';
 
@@ -39,7 +40,7 @@ function createWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   const store = openStore(defaultDbPath());
   const win = createWindow();
-  registerIpc(studyHandlers(store), (event) => event.senderFrame === win.webContents.mainFrame);
+  registerIpc(studyHandlers(store), fromMainFrame(() => win.webContents.mainFrame));
   app.on('window-all-closed', () => {
     store.close();
     app.quit();

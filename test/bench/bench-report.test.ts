@@ -14,7 +14,7 @@ import { distribution, quantile, ratio } from '../../tools/bench/stats';
 import { countConditions, estimateSeconds } from '../../tools/bench/study-size';
 import { resolveConditions } from '../../src/shared/study/heads';
 import { demoPreset, paperPreset } from '../../src/shared/study/presets';
-import { tinyLlama3 } from '../helpers/tiny-models';
+import { tinyLlama3 } from '../../tools/fixtures/tiny-models';
 
 describe('stats', () => {
   it('quantiles interpolate linearly between closest ranks (numpy default)', () => {

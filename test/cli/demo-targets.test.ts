@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoTargets, formatDemoTargets } from '../../src/main/cli/demo-targets';
 import type { StudySummary } from '../../src/main/studies/study-results';
+import { at } from '../../src/shared/checked';
 
 function summary(base: number, peakLag: number, induction: number[], random: number[]): StudySummary {
   const cond = (headType: string, count: number, p: number, draw = 0) => ({
@@ -25,10 +26,10 @@ describe('demoTargets', () => {
   });
 
   it('flags each miss at its threshold', () => {
-    expect(demoTargets(summary(0.29, 1, [0.01], [0.29]))[0].met).toBe(false); // P(+1) below 0.3
-    expect(demoTargets(summary(0.5, 2, [0.01], [0.5]))[0].met).toBe(false); // peak not at +1
-    expect(demoTargets(summary(0.4, 1, [0.21], [0.4]))[1].met).toBe(false); // induction drop 47.5%
-    expect(demoTargets(summary(0.4, 1, [0.01], [0.3, 0.32]))[2].met).toBe(false); // random drop 22.5%
+    expect(at(demoTargets(summary(0.29, 1, [0.01], [0.29])), 0).met).toBe(false); // P(+1) below 0.3
+    expect(at(demoTargets(summary(0.5, 2, [0.01], [0.5])), 0).met).toBe(false); // peak not at +1
+    expect(at(demoTargets(summary(0.4, 1, [0.21], [0.4])), 1).met).toBe(false); // induction drop 47.5%
+    expect(at(demoTargets(summary(0.4, 1, [0.01], [0.3, 0.32])), 2).met).toBe(false); // random drop 22.5%
   });
 
   it('says nothing without a baseline', () => {

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import { writeCheckpoint } from '../helpers/hf-checkpoint';
+import { writeCheckpoint } from '../../tools/fixtures/hf-checkpoint';
 import { runCli } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
-import { inductionCircuitModel } from '../engine/induction-circuit';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { inductionCircuitModel } from '../../tools/fixtures/induction-circuit';
+import { at } from '../../src/shared/checked';
 
 let root: string;
 let home: string;
@@ -40,7 +41,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 describe('probe', () => {
   it('writes {probs, provider, dtype} equal to the engine API\'s output, cached in the app data folder', async () => {
     const prompts = [[5, 17, 42, 8, 90], [3, 3, 60, 71, 2], [9, 10, 11, 12, 13]];
-    const heads = [[0, 1], [1, 3]];
+    const heads = [[0, 1], [1, 3]] as const;
     const out = path.join(root, 'out', 'probs.json');
     const r = cli('probe', '--model', llama(), '--prompts', writeJson('prompts.json', prompts), '--heads', writeJson('heads.json', heads), '--mode', 'mean', '--batch', '2', '--out', out);
     expect(r.stderr + r.stdout).toContain('Wrote 3 x 5 probabilities');
@@ -58,7 +59,7 @@ describe('probe', () => {
       const rows = prompts.map(() => ({ heads: heads.map(([layer, head]) => ({ layer, head })), mode: 'mean' as const }));
       const probs = await engine.probe({ batch: 3, seqLen: 5, inputIds: prompts.flat(), ...buildHeadControls(engine.info.spec, rows) });
       let maxDiff = 0;
-      json.probs.flat().forEach((p: number, i: number) => (maxDiff = Math.max(maxDiff, Math.abs(p - probs[i]))));
+      json.probs.flat().forEach((p: number, i: number) => (maxDiff = Math.max(maxDiff, Math.abs(p - at(probs, i)))));
       console.log(`CLI vs API probs: max |diff| = ${maxDiff}`);
       expect(maxDiff).toBe(0);
     } finally {
@@ -109,9 +110,9 @@ describe('induction', () => {
     expect(lines[0]).toBe('layer,head,scores');
     expect(lines.length).toBe(1 + 4);
     const rows = lines.slice(1).map((l) => l.split(',').map(Number));
-    expect(rows[0].slice(0, 2)).toEqual([1, 0]);
-    expect(rows[0][2]).toBeGreaterThan(0.99);
-    for (let i = 1; i < rows.length; i++) expect(rows[i][2]).toBeLessThanOrEqual(rows[i - 1][2]);
+    expect(at(rows, 0).slice(0, 2)).toEqual([1, 0]);
+    expect(at(rows, 0)[2]).toBeGreaterThan(0.99);
+    for (let i = 1; i < rows.length; i++) expect(at(rows, i)[2]).toBeLessThanOrEqual(at(at(rows, i - 1), 2));
     expect(r.stdout).toMatch(/Top 4 heads[\s\S]*L1 H0 {2}1\.0000/);
     expect(r.stdout).toContain('"kind":"repeated-random","seqLen":8,"count":4,"seed":5');
   });
@@ -120,7 +121,7 @@ describe('induction', () => {
     const out = path.join(root, 'given.csv');
     const ok = cli('induction', '--model', circuit(), '--sequences', writeJson('seqs.json', [[4, 9, 12, 20, 7, 30], [5, 6, 7, 8, 9, 10]]), '--out', out);
     expect(ok.code).toBe(0);
-    const top = fs.readFileSync(out, 'utf8').split('\n')[1].split(',').map(Number);
+    const top = at(fs.readFileSync(out, 'utf8').split('\n'), 1).split(',').map(Number);
     expect(top.slice(0, 2)).toEqual([1, 0]);
     expect(top[2]).toBeGreaterThan(0.99);
     const seqs = writeJson('bad-seqs.json', [[4, 9, 12], [5, 6]]);

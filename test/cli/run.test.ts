@@ -11,7 +11,8 @@ import { listConditions, loadTrials } from '../../src/main/store/conditions-repo
 import { loadResultBlobs } from '../../src/main/store/results-repo';
 import { blobFloat32 } from '../../src/main/store/blobs';
 import { runCli } from '../helpers/run-cli';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { at } from '../../src/shared/checked';
 
 let root: string;
 let home: string;
@@ -61,7 +62,7 @@ describe('run', () => {
       'tiny-llama_perm6_abl2_zero_random_full_draw1.csv',
       'tiny-llama_perm6_abl2_zero_random_full_draw2.csv',
     ]);
-    const table = fs.readFileSync(path.join(out, 'tables', tables[2]), 'utf8').trim().split('\n');
+    const table = fs.readFileSync(path.join(out, 'tables', at(tables, 2)), 'utf8').trim().split('\n');
     expect(table[0]).toBe('Lag,Mean Probability');
     // N = 20 tokens: S = 21 positions, lags -10..10.
     expect(table.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(Array.from({ length: 21 }, (_, i) => i - 10));
@@ -111,7 +112,7 @@ describe('run', () => {
         blobs.forEach((b, t) => {
           const stored = blobFloat32(b.probs);
           const written = Float32Array.from(entry.probs[t] as number[]);
-          for (let s = 0; s < stored.length; s++) maxDiff = Math.max(maxDiff, Math.abs(stored[s] - written[s]));
+          for (let s = 0; s < stored.length; s++) maxDiff = Math.max(maxDiff, Math.abs(at(stored, s) - at(written, s)));
           // Bit for bit: same float32 bytes.
           expect(Buffer.from(written.buffer).equals(Buffer.from(stored.buffer))).toBe(true);
           compared++;

@@ -7,8 +7,9 @@ import {
   float16ToFloat32,
   float32ToBfloat16Bits,
   float32ToFloat16Bits,
-} from '../../src/main/engine/checkpoint';
-import { mulberry32, roundToBf16, roundToF16 } from '../helpers/hf-checkpoint';
+} from '../../src/main/engine/half-precision';
+import { mulberry32, roundToBf16, roundToF16 } from '../../tools/fixtures/hf-checkpoint';
+import { at } from '../../src/shared/checked';
 
 describe('float16 / bfloat16 decoding', () => {
   it('decodes known half-precision bit patterns', () => {
@@ -70,8 +71,8 @@ describe('float32 -> float16 / bfloat16 encoding (round to nearest even)', () =>
     let bad16 = 0;
     let badBf = 0;
     for (let i = 0; i < x.length; i++) {
-      if (!Object.is(float16ToFloat32(float32ToFloat16Bits(x[i])), h[i])) bad16++;
-      if (!Object.is(bfloat16ToFloat32(float32ToBfloat16Bits(y[i])), b[i])) badBf++;
+      if (!Object.is(float16ToFloat32(float32ToFloat16Bits(at(x, i))), h[i])) bad16++;
+      if (!Object.is(bfloat16ToFloat32(float32ToBfloat16Bits(at(y, i))), b[i])) badBf++;
     }
     console.log(`encoder disagreements: f16 ${bad16}, bf16 ${badBf} of ${x.length}`);
     expect([bad16, badBf]).toEqual([0, 0]);

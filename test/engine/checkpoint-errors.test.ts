@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint';
 import { InputError } from '../../src/shared/errors';
-import { safetensorsBytes, writeCheckpoint, writeSafetensorsFile, type CheckpointTensors } from '../helpers/hf-checkpoint';
-import { tinyGpt2 } from '../helpers/tiny-models';
+import { safetensorsBytes, writeCheckpoint, writeSafetensorsFile, type CheckpointTensors } from '../../tools/fixtures/hf-checkpoint';
+import { tinyGpt2 } from '../../tools/fixtures/tiny-models';
 
 const root = mkdtempSync(join(tmpdir(), 'checkpoint-errors-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

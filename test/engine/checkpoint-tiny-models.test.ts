@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint';
-import { roundToBf16 } from '../helpers/hf-checkpoint';
-import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { roundToBf16 } from '../../tools/fixtures/hf-checkpoint';
+import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
+import { at, entry, first } from '../../src/shared/checked';
 
 const root = mkdtempSync(join(tmpdir(), 'tiny-models-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -72,7 +73,7 @@ describe('tiny Hugging Face models', () => {
     expect(m.config.layer_types).toBeUndefined();
     expect(tinyGemma2({ layers: 3, layerTypes: true }).config.layer_types).toEqual(['sliding_attention', 'full_attention', 'sliding_attention']);
     expect(layer0(shapes(m))).toEqual(llamaShapes({ D: 32, H: 4, KV: 2, Dh: 16, I: 64, V: 96, gemma: true }));
-    const w = m.tensors['model.layers.0.input_layernorm.weight'].data;
+    const w = entry(m.tensors, 'model.layers.0.input_layernorm.weight').data;
     expect(Math.abs(w.reduce((a, b) => a + b, 0) / w.length)).toBeLessThan(0.1);
   });
 
@@ -91,7 +92,7 @@ describe('tiny Hugging Face models', () => {
     });
     const hub = tinyGpt2({ hubNames: true });
     expect(Object.keys(hub.tensors)).toEqual(Object.keys(m.tensors).map((k) => k.replace(/^transformer\./, '')));
-    expect(hub.tensors['h.0.attn.c_attn.weight'].data).toEqual(m.tensors['transformer.h.0.attn.c_attn.weight'].data);
+    expect(entry(hub.tensors, 'h.0.attn.c_attn.weight').data).toEqual(entry(m.tensors, 'transformer.h.0.attn.c_attn.weight').data);
   });
 
   it('gpt_neox: fused per-head qkv, partial rotary, parallel residual, untied embed_out', () => {
@@ -115,31 +116,31 @@ describe('tiny Hugging Face models', () => {
     const b = tinyQwen2({ seed: 9 });
     const c = tinyQwen2({ seed: 10 });
     const key = 'model.layers.1.self_attn.k_proj.weight';
-    expect(a.tensors[key].data).toEqual(b.tensors[key].data);
-    expect(a.tensors[key].data).not.toEqual(c.tensors[key].data);
+    expect(entry(a.tensors, key).data).toEqual(entry(b.tensors, key).data);
+    expect(entry(a.tensors, key).data).not.toEqual(entry(c.tensors, key).data);
     const big = tinyLlama3({ layers: 3, vocab: 128 });
     expect(big.config).toMatchObject({ num_hidden_layers: 3, vocab_size: 128 });
-    expect(big.tensors['model.layers.2.mlp.down_proj.weight'].shape).toEqual([48, 96]);
-    expect(big.tensors['lm_head.weight'].shape).toEqual([128, 48]);
+    expect(entry(big.tensors, 'model.layers.2.mlp.down_proj.weight').shape).toEqual([48, 96]);
+    expect(entry(big.tensors, 'lm_head.weight').shape).toEqual([128, 48]);
   });
 
   it('has attention scores and logits with a useful spread (llama3, layer 0, no rope)', () => {
     const m = tinyLlama3();
-    const t = (k: string) => m.tensors[k].data;
+    const t = (k: string) => entry(m.tensors, k).data;
     const [D, Dh, V] = [48, 16, 96];
     const rms = (x: Float32Array, w: Float32Array) => {
       const s = Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length + 1e-5);
-      return x.map((v, i) => (v / s) * w[i]);
+      return x.map((v, i) => (v / s) * at(w, i));
     };
     const matvec = (W: Float32Array, x: Float32Array, rows: number) =>
-      Float32Array.from({ length: rows }, (_, r) => x.reduce((a, v, i) => a + W[r * x.length + i] * v, 0));
+      Float32Array.from({ length: rows }, (_, r) => x.reduce((a, v, i) => a + at(W, r * x.length + i) * v, 0));
     const embed = (id: number) => rms(t('model.embed_tokens.weight').slice(id * D, (id + 1) * D), t('model.layers.0.input_layernorm.weight'));
     const scores: number[] = [];
     for (let a = 0; a < 40; a++) {
       const q = matvec(t('model.layers.0.self_attn.q_proj.weight'), embed(a), 4 * Dh).slice(0, Dh); // head 0
       for (let b = 40; b < 80; b++) {
         const k = matvec(t('model.layers.0.self_attn.k_proj.weight'), embed(b), 2 * Dh).slice(0, Dh); // kv head 0
-        scores.push(q.reduce((s, v, i) => s + v * k[i], 0) / Math.sqrt(Dh));
+        scores.push(q.reduce((s, v, i) => s + v * at(k, i), 0) / Math.sqrt(Dh));
       }
     }
     const std = (xs: ArrayLike<number>) => {
@@ -163,8 +164,8 @@ describe('tiny Hugging Face models', () => {
       const cp = openCheckpoint(dir);
       expect(cp.config).toEqual(m.config);
       expect([...cp.tensors.keys()].sort()).toEqual(Object.keys(m.tensors).sort());
-      const [first] = Object.keys(m.tensors);
-      expect(cp.readFloat32(first)).toEqual(roundToBf16(m.tensors[first].data));
+      const tensor = first(Object.keys(m.tensors));
+      expect(cp.readFloat32(tensor)).toEqual(roundToBf16(entry(m.tensors, tensor).data));
       cp.close();
     }
   });

@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashCheckpoint, openCheckpoint, readSafetensorsHeader } from '../../src/main/engine/checkpoint';
 import {
   mulberry32, roundToBf16, roundToF16, safetensorsBytes, writeCheckpoint, type CheckpointTensors,
-} from '../helpers/hf-checkpoint';
-import { tinyLlama3 } from '../helpers/tiny-models';
+} from '../../tools/fixtures/hf-checkpoint';
+import { tinyLlama3 } from '../../tools/fixtures/tiny-models';
+import { at, entry, first } from '../../src/shared/checked';
 
 const root = mkdtempSync(join(tmpdir(), 'checkpoint-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,7 +36,7 @@ function compare(got: Float32Array, want: Float32Array) {
   let maxDiff = 0;
   for (let i = 0; i < want.length; i++) {
     if (!Object.is(got[i], want[i])) bad++;
-    if (Number.isFinite(want[i])) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    if (Number.isFinite(want[i])) maxDiff = Math.max(maxDiff, Math.abs(at(got, i) - at(want, i)));
   }
   return { bad, maxDiff, lengthOk: got.length === want.length };
 }
@@ -60,7 +61,7 @@ describe('openCheckpoint / readFloat32', () => {
           expect(r).toEqual({ bad: 0, maxDiff: 0, lengthOk: true });
         }
         // The lossy dtypes really were lossy (the test data is not all representable).
-        if (dtype !== 'F32') expect(compare(cp.readFloat32('a.weight'), tensors['a.weight'].data).bad).toBeGreaterThan(0);
+        if (dtype !== 'F32') expect(compare(cp.readFloat32('a.weight'), entry(tensors, 'a.weight').data).bad).toBeGreaterThan(0);
       } finally {
         cp.close();
       }
@@ -179,9 +180,9 @@ describe('hashCheckpoint', () => {
     const cp2 = openCheckpoint(copy);
     expect(await hashCheckpoint(cp2)).toBe(h1);
 
-    const shard = cp2.weightFiles[1];
+    const shard = at(cp2.weightFiles, 1);
     const bytes = readFileSync(shard);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = at(bytes, bytes.length - 1) ^ 1;
     writeFileSync(shard, bytes);
     const h2 = await hashCheckpoint(cp2);
     expect(h2).not.toBe(h1);
@@ -198,20 +199,20 @@ describe('hashCheckpoint', () => {
     const memo = join(root, `memo${n++}`);
     writeCheckpoint({ dir, config: model.config, tensors: model.tensors });
     const cp = openCheckpoint(dir);
-    const file = cp.weightFiles[0];
+    const file = first(cp.weightFiles);
     const stamp = 1_700_000_000; // whole seconds: utimes round-trips them exactly
     utimesSync(file, stamp, stamp);
     const fractions: number[] = [];
     const h1 = await hashCheckpoint(cp, memo, (f) => fractions.push(f));
     expect(fractions.at(-1)).toBe(1);
-    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]))).toBe(true);
+    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= at(fractions, i - 1)))).toBe(true);
     expect(await hashCheckpoint(cp, memo)).toBe(h1);
     expect(await hashCheckpoint(cp)).toBe(h1); // same definition with and without memo
 
     // Change a byte but restore size and mtime: the memo (wrongly, by design) answers the old hash,
     // which proves it is consulted; a new mtime invalidates it.
     const bytes = readFileSync(file);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = at(bytes, bytes.length - 1) ^ 1;
     writeFileSync(file, bytes);
     utimesSync(file, stamp, stamp);
     expect(await hashCheckpoint(cp, memo)).toBe(h1);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/engine/engine-types';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
+import { at } from '../../src/shared/checked';
 
 interface FixtureCase {
   name: string;
@@ -22,8 +23,8 @@ const fixture = JSON.parse(readFileSync(join(root, 'test/fixtures/demo-model-tor
   model: string;
   cases: FixtureCase[];
 };
-const ABS_TOL = 1e-4; // the issue's bar for the PyTorch fixture
-const REL_TOL = 1e-4; // DESIGN.md: relative error ≤ 1e-4 on every probability above 1e-9 in fp32
+const ABS_TOL = 1e-4; // the bar for the PyTorch fixture (README: How correctness is checked)
+const REL_TOL = 1e-4; // relative error ≤ 1e-4 on every probability above 1e-9 in fp32
 
 let cacheDir = '';
 let engine: Engine;
@@ -43,14 +44,14 @@ describe('demo model: app engine vs PyTorch (literal score ablation)', () => {
 
   for (const c of fixture.cases) {
     it(`${c.name}: token_probs within ${ABS_TOL} absolute`, async () => {
-      const S = c.input_ids[0].length;
+      const S = at(c.input_ids, 0).length;
       const heads = c.heads.map(([layer, head]) => ({ layer, head }));
       const controls = buildHeadControls(engine.info.spec, c.input_ids.map(() => ({ heads, mode: c.mode })));
       const probs = await engine.probe({ batch: c.input_ids.length, seqLen: S, inputIds: c.input_ids.flat(), ...controls });
       let maxAbs = 0;
       let maxRel = 0;
       c.token_probs.flat().forEach((want, i) => {
-        const diff = Math.abs(probs[i] - want);
+        const diff = Math.abs(at(probs, i) - want);
         maxAbs = Math.max(maxAbs, diff);
         if (want > 1e-9) maxRel = Math.max(maxRel, diff / want);
       });

@@ -9,7 +9,8 @@ import { gemma2Family } from '../../src/main/engine/families/gemma2';
 import { resolveFamily } from '../../src/main/engine/families/registry';
 import { expectAblationsMove, familyCheckpoints } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyGemma2, writeTinyModel } from '../helpers/tiny-models';
+import { tinyGemma2, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/gemma/config.json';
 const parse = (config: Record<string, unknown>) => gemma2Family.parseConfig(config, PATH);
@@ -89,7 +90,7 @@ describe('gemma2 weights', () => {
 
   it("the four norms: post_attention_layernorm is AFTER attention (unlike Llama's), tied head", () => {
     const w = weightsOf('gemma2', tinyGemma2());
-    const l = w.layers[1];
+    const l = at(w.layers, 1);
     expect(l.preAttnNorm.weight.name).toBe('model.layers.1.input_layernorm.weight');
     expect(l.postAttnNorm?.weight.name).toBe('model.layers.1.post_attention_layernorm.weight');
     expect(l.preMlpNorm.weight.name).toBe('model.layers.1.pre_feedforward_layernorm.weight');
@@ -106,7 +107,7 @@ describe('gemma2 weights', () => {
     delete noNorm.tensors['model.layers.0.post_feedforward_layernorm.weight'];
     expect(inputError(() => weightsOf('no-norm', noNorm)).message).toMatch(/has no tensor 'model\.layers\.0\.post_feedforward_layernorm\.weight'/);
     const wrong = tinyGemma2();
-    wrong.tensors['model.layers.1.self_attn.k_proj.weight'].shape = [16, 64];
+    entry(wrong.tensors, 'model.layers.1.self_attn.k_proj.weight').shape = [16, 64];
     expect(inputError(() => weightsOf('wrong', wrong)).message).toMatch(/tensor model\.layers\.1\.self_attn\.k_proj\.weight has shape \[16, 64\], expected \[32, 32\]/);
   });
 

@@ -9,7 +9,8 @@ import { gptNeoxFamily } from '../../src/main/engine/families/gpt-neox';
 import { resolveFamily } from '../../src/main/engine/families/registry';
 import { expectAblationsMove, familyCheckpoints, writeWithBuffers } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyNeox } from '../helpers/tiny-models';
+import { tinyNeox } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/pythia/config.json';
 const parse = (config: Record<string, unknown>) => gptNeoxFamily.parseConfig(config, PATH);
@@ -78,31 +79,31 @@ describe('gpt_neox weights', () => {
     const m = tinyNeox();
     const D = 32;
     const Dh = 8;
-    const qkv = m.tensors['gpt_neox.layers.1.attention.query_key_value.weight'].data; // [96, 32]
-    const qkvBias = m.tensors['gpt_neox.layers.1.attention.query_key_value.bias'].data; // [96]
+    const qkv = entry(m.tensors, 'gpt_neox.layers.1.attention.query_key_value.weight').data; // [96, 32]
+    const qkvBias = entry(m.tensors, 'gpt_neox.layers.1.attention.query_key_value.bias').data; // [96]
     const w = weightsOf('neox', m, (w) => {
-      const parts = w.layers[1].attn;
+      const parts = at(w.layers, 1).attn;
       for (const [j, part] of [parts.q, parts.k, parts.v].entries()) {
         const data = part.weight.read(); // [D, H * Dh]
-        const bias = part.bias!.read();
-        for (const [h, d, i] of [[0, 0, 0], [1, 3, 17], [3, 7, 31], [2, 5, 9]]) {
+        const bias = part.bias?.read() ?? new Float32Array();
+        for (const [h, d, i] of [[0, 0, 0], [1, 3, 17], [3, 7, 31], [2, 5, 9]] as const) {
           const row = (h * 3 + j) * Dh + d;
           expect(data[i * D + h * Dh + d]).toBe(qkv[row * D + i]);
           expect(bias[h * Dh + d]).toBe(qkvBias[row]);
         }
       }
     });
-    expect(w.layers[1].attn.k.weight).toMatchObject({ name: 'gpt_neox.layers.1.attention.query_key_value.weight/k', dims: [32, 32] });
-    expect(w.layers[0].attn.o.weight).toMatchObject({ name: 'gpt_neox.layers.0.attention.dense.weight', dims: [32, 32] });
-    expect(w.layers[0].preMlpNorm.weight.name).toBe('gpt_neox.layers.0.post_attention_layernorm.weight');
-    expect(w.layers[0].mlp).toMatchObject({ kind: 'plain', fcIn: { weight: { dims: [32, 128] } }, fcOut: { weight: { dims: [128, 32] } } });
+    expect(at(w.layers, 1).attn.k.weight).toMatchObject({ name: 'gpt_neox.layers.1.attention.query_key_value.weight/k', dims: [32, 32] });
+    expect(at(w.layers, 0).attn.o.weight).toMatchObject({ name: 'gpt_neox.layers.0.attention.dense.weight', dims: [32, 32] });
+    expect(at(w.layers, 0).preMlpNorm.weight.name).toBe('gpt_neox.layers.0.post_attention_layernorm.weight');
+    expect(at(w.layers, 0).mlp).toMatchObject({ kind: 'plain', fcIn: { weight: { dims: [32, 128] } }, fcOut: { weight: { dims: [128, 32] } } });
     expect(w.lmHead.weight).toMatchObject({ name: 'embed_out.weight', dims: [96, 32] });
     expect(w.positions).toBeNull();
   });
 
   it('InputErrors name the tensor: wrong fused shape, missing fused tensor, missing embed_out', () => {
     const wrong = tinyNeox();
-    wrong.tensors['gpt_neox.layers.0.attention.query_key_value.weight'].shape = [32, 96];
+    entry(wrong.tensors, 'gpt_neox.layers.0.attention.query_key_value.weight').shape = [32, 96];
     expect(inputError(() => weightsOf('wrong', wrong)).message).toMatch(
       /tensor gpt_neox\.layers\.0\.attention\.query_key_value\.weight has shape \[32, 96\], expected \[96, 32\]/,
     );

@@ -10,7 +10,8 @@ import { gpt2Family } from '../../src/main/engine/families/gpt2';
 import { resolveFamily } from '../../src/main/engine/families/registry';
 import { expectAblationsMove, familyCheckpoints, writeWithBuffers } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyGpt2 } from '../helpers/tiny-models';
+import { tinyGpt2 } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/gpt2/config.json';
 const parse = (config: Record<string, unknown>) => gpt2Family.parseConfig(config, PATH);
@@ -72,22 +73,22 @@ describe('gpt2 weights', () => {
 
   it('Conv1D weights are used as stored [in, out]; c_attn splits into q | k | v columns and bias slices', () => {
     const m = tinyGpt2();
-    const cAttn = m.tensors['transformer.h.1.attn.c_attn.weight']; // [32, 96]
-    const cAttnBias = m.tensors['transformer.h.1.attn.c_attn.bias'].data; // [96]
-    const fc = m.tensors['transformer.h.1.mlp.c_fc.weight']; // [32, 128]
+    const cAttn = entry(m.tensors, 'transformer.h.1.attn.c_attn.weight'); // [32, 96]
+    const cAttnBias = entry(m.tensors, 'transformer.h.1.attn.c_attn.bias').data; // [96]
+    const fc = entry(m.tensors, 'transformer.h.1.mlp.c_fc.weight'); // [32, 128]
     const w = weightsOf('prefixed', m, (w) => {
-      const { q, k, v, o } = w.layers[1].attn;
+      const { q, k, v, o } = at(w.layers, 1).attn;
       for (const [part, col0] of [[q, 0], [k, 32], [v, 64]] as const) {
         const data = part.weight.read(); // [32, 32]
-        for (const [i, j] of [[0, 0], [5, 31], [31, 7]]) expect(data[i * 32 + j]).toBe(cAttn.data[i * 96 + col0 + j]);
-        expect(Array.from(part.bias!.read())).toEqual(Array.from(cAttnBias.subarray(col0, col0 + 32)));
+        for (const [i, j] of [[0, 0], [5, 31], [31, 7]] as const) expect(data[i * 32 + j]).toBe(cAttn.data[i * 96 + col0 + j]);
+        expect(Array.from(part.bias?.read() ?? [])).toEqual(Array.from(cAttnBias.subarray(col0, col0 + 32)));
       }
       expect(o.weight.name).toBe('transformer.h.1.attn.c_proj.weight');
-      const fcData = w.layers[1].mlp.kind === 'plain' ? w.layers[1].mlp.fcIn.weight.read() : null;
-      expect(Array.from(fcData!)).toEqual(Array.from(fc.data)); // untransposed
+      const mlp = at(w.layers, 1).mlp;
+      expect(Array.from(mlp.kind === 'plain' ? mlp.fcIn.weight.read() : [])).toEqual(Array.from(fc.data)); // untransposed
     });
-    expect(w.layers[1].attn.q.weight).toMatchObject({ name: 'transformer.h.1.attn.c_attn.weight/q', dims: [32, 32] });
-    expect(w.layers[0].mlp).toMatchObject({ kind: 'plain', fcIn: { weight: { dims: [32, 128] } }, fcOut: { weight: { dims: [128, 32] } } });
+    expect(at(w.layers, 1).attn.q.weight).toMatchObject({ name: 'transformer.h.1.attn.c_attn.weight/q', dims: [32, 32] });
+    expect(at(w.layers, 0).mlp).toMatchObject({ kind: 'plain', fcIn: { weight: { dims: [32, 128] } }, fcOut: { weight: { dims: [128, 32] } } });
     expect(w.positions).toMatchObject({ name: 'transformer.wpe.weight', dims: [128, 32] });
     expect(w.lmHead.weight).toBe(w.embed);
     expect(w.finalNorm.bias?.name).toBe('transformer.ln_f.bias');
@@ -96,12 +97,12 @@ describe('gpt2 weights', () => {
   it('hub names without the transformer. prefix', () => {
     const w = weightsOf('hub', tinyGpt2({ hubNames: true }));
     expect(w.embed.name).toBe('wte.weight');
-    expect(w.layers[0].attn.v.bias?.name).toBe('h.0.attn.c_attn.bias/v');
+    expect(at(w.layers, 0).attn.v.bias?.name).toBe('h.0.attn.c_attn.bias/v');
   });
 
   it('InputErrors name the tensor: a transposed Conv1D, a missing fused c_attn, no wte at all', () => {
     const transposed = tinyGpt2();
-    transposed.tensors['transformer.h.0.mlp.c_fc.weight'].shape = [128, 32]; // stored like nn.Linear
+    entry(transposed.tensors, 'transformer.h.0.mlp.c_fc.weight').shape = [128, 32]; // stored like nn.Linear
     expect(inputError(() => weightsOf('transposed', transposed)).message).toMatch(
       /tensor transformer\.h\.0\.mlp\.c_fc\.weight has shape \[128, 32\], expected \[32, 128\]/,
     );

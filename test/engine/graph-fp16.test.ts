@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
-import { float16ToNumber, float32ToFloat16 } from '../../src/main/engine/graph/onnx-builder';
+import { float16ToFloat32, toFloat16Array } from '../../src/main/engine/half-precision';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { mulberry32, roundToF16 } from '../helpers/hf-checkpoint';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { mulberry32, roundToF16 } from '../../tools/fixtures/hf-checkpoint';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;
 
@@ -26,11 +27,11 @@ describe('float32 -> float16 encoding', () => {
     const random = Array.from({ length: 20000 }, () => (u() - 0.5) * 2 ** Math.floor(u() * 44 - 28));
     const values = Float32Array.from([...special, ...random]);
     const expected = roundToF16(values);
-    const got = float32ToFloat16(values);
+    const got = toFloat16Array(values);
     let bad = 0;
-    for (let i = 0; i < values.length; i++) if (!Object.is(float16ToNumber(got[i]), expected[i])) bad++;
+    for (let i = 0; i < values.length; i++) if (!Object.is(float16ToFloat32(at(got, i)), expected[i])) bad++;
     expect(bad).toBe(0);
-    expect(Number.isNaN(float16ToNumber(float32ToFloat16(Float32Array.of(NaN))[0]))).toBe(true);
+    expect(Number.isNaN(float16ToFloat32(at(toFloat16Array(Float32Array.of(NaN)), 0)))).toBe(true);
   });
 });
 
@@ -77,19 +78,19 @@ describe('float16 probe graph (tiny llama3)', () => {
     const B = 3;
     const S = 40;
     const LH = spec.nLayers * spec.nHeads;
-    const keep = Float32Array.from({ length: B * LH }, (_, i) => [1, 0, i % 2][Math.floor(i / LH)]);
-    const uniform = Float32Array.from({ length: B * LH }, (_, i) => [0, 1, 0][Math.floor(i / LH)]);
+    const keep = Float32Array.from({ length: B * LH }, (_, i) => at([1, 0, i % 2], Math.floor(i / LH)));
+    const uniform = Float32Array.from({ length: B * LH }, (_, i) => at([0, 1, 0], Math.floor(i / LH)));
     const f = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from({ length: B * S }, (_, i) => BigInt((i * 97 + 5) % 512)), [B, S]),
       head_keep: new ort.Tensor('float32', keep, [B, spec.nLayers, spec.nHeads]),
       head_uniform: new ort.Tensor('float32', uniform, [B, spec.nLayers, spec.nHeads]),
     };
-    const p32 = (await sessions.float32.run(f)).token_probs.data as Float32Array;
-    const out16 = (await sessions.float16.run(f)).token_probs;
+    const p32 = entry(await entry(sessions, 'float32').run(f), 'token_probs').data as Float32Array;
+    const out16 = entry(await entry(sessions, 'float16').run(f), 'token_probs');
     expect(out16.type).toBe('float32');
     const p16 = out16.data as Float32Array;
     let worst = 0;
-    for (let i = 0; i < p32.length; i++) worst = Math.max(worst, Math.abs(p16[i] - p32[i]) / p32[i]);
+    for (let i = 0; i < p32.length; i++) worst = Math.max(worst, Math.abs(at(p16, i) - at(p32, i)) / at(p32, i));
     console.log('float16 vs float32 graph: max relative difference', worst);
     expect(worst).toBeLessThan(3e-2);
     expect(worst).toBeGreaterThan(0); // it really computed in fp16

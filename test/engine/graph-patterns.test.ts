@@ -12,7 +12,8 @@ import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyMistral, writeTinyModel } from '../helpers/tiny-models';
+import { tinyMistral, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const W = 5;
 let dir: string;
@@ -61,14 +62,14 @@ describe('patterns graph (tiny mistral, sliding window 5)', () => {
     const out = await patterns.run(feeds(B, S, () => 1, () => 0));
     let worstSum = 0;
     for (let l = 0; l < spec.nLayers; l++) {
-      const t = out[`blocks.${l}.attn.hook_pattern`];
+      const t = entry(out, `blocks.${l}.attn.hook_pattern`);
       expect(t.dims).toEqual([B, spec.nHeads, S, S]);
       const p = t.data as Float32Array;
       for (let row = 0; row < B * spec.nHeads * S; row++) {
         const q = row % S;
         let sum = 0;
         for (let k = 0; k < S; k++) {
-          const v = p[row * S + k];
+          const v = at(p, row * S + k);
           if (k > q || k <= q - W) expect(v).toBe(0);
           else expect(v).toBeGreaterThan(0);
           sum += v;
@@ -85,17 +86,17 @@ describe('patterns graph (tiny mistral, sliding window 5)', () => {
     const S = 12;
     const H = spec.nHeads;
     // Row 0 normal, row 1 zero-ablates layer 2 (the last), row 2 mean-ablates heads in every layer, row 3 fractional.
-    const keep = (b: number, i: number) => [1, Math.floor(i / H) === 2 ? 0 : 1, i % 3 === 0 ? 0 : 1, 0.3][b];
-    const uniform = (b: number, i: number) => [0, 0, i % 3 === 0 ? 1 : 0, 0.6][b];
+    const keep = (b: number, i: number) => at([1, Math.floor(i / H) === 2 ? 0 : 1, i % 3 === 0 ? 0 : 1, 0.3], b);
+    const uniform = (b: number, i: number) => at([0, 0, i % 3 === 0 ? 1 : 0, 0.6], b);
     const f = feeds(B, S, keep, uniform);
-    const a = (await probe.run(f)).token_probs.data as Float32Array;
-    const b = (await patterns.run(f)).token_probs.data as Float32Array;
+    const a = entry(await probe.run(f), 'token_probs').data as Float32Array;
+    const b = entry(await patterns.run(f), 'token_probs').data as Float32Array;
     let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / b[i]);
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(at(a, i) - at(b, i)) / at(b, i));
     console.log('probe vs patterns token_probs: max relative difference', worst);
     expect(worst).toBeLessThan(1e-5);
     // The rows really are different conditions.
-    expect(Math.abs(a[S - 1] - a[2 * S - 1])).toBeGreaterThan(1e-6);
-    expect(Math.abs(a[S - 1] - a[3 * S - 1])).toBeGreaterThan(1e-6);
+    expect(Math.abs(at(a, S - 1) - at(a, 2 * S - 1))).toBeGreaterThan(1e-6);
+    expect(Math.abs(at(a, S - 1) - at(a, 3 * S - 1))).toBeGreaterThan(1e-6);
   });
 });

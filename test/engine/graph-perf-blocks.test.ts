@@ -16,7 +16,8 @@ import { compileModel } from '../../src/main/engine/graph/compile';
 import { DEFAULT_QUERY_BLOCKS } from '../../src/main/engine/graph/blocked-attention';
 import type { GraphDtype } from '../../src/main/engine/engine-types';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyGemma2, tinyLlama3, tinyMistral, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { tinyGemma2, tinyLlama3, tinyMistral, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;
 let root: string;
@@ -76,16 +77,16 @@ function feeds(spec: ModelSpec, S: number): Record<string, ort.Tensor> {
 /** Max absolute and relative (probabilities > 1e-9) difference of token_probs between the two graphs. */
 async function compare(pair: Pair, S: number): Promise<{ abs: number; rel: number }> {
   const f = feeds(pair.spec, S);
-  const a = (await pair.blocked.run(f)).token_probs.data as Float32Array;
-  const b = (await pair.single.run(f)).token_probs.data as Float32Array;
+  const a = entry(await pair.blocked.run(f), 'token_probs').data as Float32Array;
+  const b = entry(await pair.single.run(f), 'token_probs').data as Float32Array;
   expect(a.length).toBe(b.length);
   let abs = 0;
   let rel = 0;
   for (let i = 0; i < a.length; i++) {
     expect(Number.isFinite(a[i])).toBe(true);
-    const d = Math.abs(a[i] - b[i]);
+    const d = Math.abs(at(a, i) - at(b, i));
     abs = Math.max(abs, d);
-    if (b[i] > 1e-9) rel = Math.max(rel, d / b[i]);
+    if (at(b, i) > 1e-9) rel = Math.max(rel, d / at(b, i));
   }
   return { abs, rel };
 }

@@ -12,7 +12,8 @@ import { openCheckpoint } from '../../src/main/engine/checkpoint/checkpoint';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { tinyLlama3, writeTinyModel, type TinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;
 let dir: string;
@@ -44,18 +45,19 @@ interface Row {
   uniform: number[]; // [L*H]
 }
 
-async function run(s: ort.InferenceSession, rows: Row[]): Promise<Float32Array[]> {
+/** token_probs of each row, one array per row in the rows' order (a tuple in, a tuple out). */
+async function run<const R extends readonly Row[]>(s: ort.InferenceSession, rows: R): Promise<{ -readonly [K in keyof R]: Float32Array }> {
   const B = rows.length;
-  const S = rows[0].ids.length;
+  const S = at(rows, 0).ids.length;
   const out = await s.run({
     input_ids: new ort.Tensor('int64', BigInt64Array.from(rows.flatMap((r) => r.ids.map(BigInt))), [B, S]),
     head_keep: new ort.Tensor('float32', Float32Array.from(rows.flatMap((r) => r.keep)), [B, spec.nLayers, spec.nHeads]),
     head_uniform: new ort.Tensor('float32', Float32Array.from(rows.flatMap((r) => r.uniform)), [B, spec.nLayers, spec.nHeads]),
   });
-  const probs = out.token_probs;
+  const probs = entry(out, 'token_probs');
   expect(probs.dims).toEqual([B, S]);
   const data = probs.data as Float32Array;
-  return rows.map((_, b) => data.slice(b * S, (b + 1) * S));
+  return rows.map((_, b) => data.slice(b * S, (b + 1) * S)) as { -readonly [K in keyof R]: Float32Array };
 }
 
 function ids(seed: number, S: number): number[] {
@@ -64,7 +66,7 @@ function ids(seed: number, S: number): number[] {
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(at(a, i) - at(b, i)));
   return m;
 };
 
@@ -105,7 +107,7 @@ describe('probe graph (tiny llama3)', () => {
     // A repeated token id gets the same probability wherever it appears.
     const row = normal(1, 40).ids;
     const j = row.findIndex((t, i) => row.indexOf(t) !== i);
-    if (j >= 0) expect(a[j]).toBe(a[row.indexOf(row[j])]);
+    if (j >= 0) expect(a[j]).toBe(a[row.indexOf(at(row, j))]);
   });
 
   it('gates act per batch row: a row gives the same output whatever rows share its batch', async () => {
@@ -121,21 +123,21 @@ describe('probe graph (tiny llama3)', () => {
     const base = normal(3, S);
 
     const together = await run(session, [base, zeroL1, meanH0, half]);
-    const alone = [await run(session, [base]), await run(session, [zeroL1]), await run(session, [meanH0]), await run(session, [half])].map((r) => r[0]);
+    const alone = [await run(session, [base]), await run(session, [zeroL1]), await run(session, [meanH0]), await run(session, [half])].map(([r]) => r);
     const reordered = await run(session, [half, meanH0, base, zeroL1]);
-    const diffs = [0, 1, 2, 3].map((i) => maxDiff(together[i], alone[i]));
-    const diffsReordered = [maxDiff(together[0], reordered[2]), maxDiff(together[1], reordered[3]), maxDiff(together[2], reordered[1]), maxDiff(together[3], reordered[0])];
+    const diffs = [0, 1, 2, 3].map((i) => maxDiff(at(together, i), at(alone, i)));
+    const diffsReordered = [maxDiff(at(together, 0), at(reordered, 2)), maxDiff(at(together, 1), at(reordered, 3)), maxDiff(at(together, 2), at(reordered, 1)), maxDiff(at(together, 3), at(reordered, 0))];
     console.log('per-row gates max |diff| (batched vs alone, batched vs reordered):', diffs, diffsReordered);
     for (const d of [...diffs, ...diffsReordered]) expect(d).toBeLessThan(1e-7);
     // ... and the conditions really differ from each other.
-    expect(maxDiff(together[0], together[1])).toBeGreaterThan(1e-4);
-    expect(maxDiff(together[0], together[2])).toBeGreaterThan(1e-5);
+    expect(maxDiff(at(together, 0), at(together, 1))).toBeGreaterThan(1e-4);
+    expect(maxDiff(at(together, 0), at(together, 2))).toBeGreaterThan(1e-5);
   });
 
   it('zero-ablating every head equals the checkpoint with every o_proj zeroed', async () => {
     const zeroed: TinyModel = { config: model.config, tensors: { ...model.tensors } };
     for (const name of Object.keys(zeroed.tensors).filter((n) => n.endsWith('o_proj.weight'))) {
-      const t = zeroed.tensors[name];
+      const t = entry(zeroed.tensors, name);
       zeroed.tensors[name] = { shape: t.shape, data: new Float32Array(t.data.length) };
     }
     const noO = await compileTo('no-oproj', zeroed);
@@ -158,7 +160,8 @@ describe('probe graph (tiny llama3)', () => {
   it('external data: all weights in one aligned .onnx.data file, same outputs', async () => {
     const ext = await compileTo('external', model, { externalThresholdBytes: 1024 });
     expect(ext.res.externalDataPath).toBe(`${ext.res.path}.data`);
-    expect(existsSync(ext.res.externalDataPath!)).toBe(true);
+    const dataPath = ext.res.externalDataPath ?? '';
+    expect(existsSync(dataPath)).toBe(true);
     expect(statSync(ext.res.path).size).toBeLessThan(statSync(embedded.res.path).size / 4);
     const graph = onnx.ModelProto.decode(readFileSync(ext.res.path)).graph as onnxProto.onnx.GraphProto;
     const external = graph.initializer.filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
@@ -171,13 +174,13 @@ describe('probe graph (tiny llama3)', () => {
       expect(Number(kv.length)).toBe((t as onnxProto.onnx.TensorProto).dims.reduce((a: number, b) => a * Number(b), 4));
       end = Math.max(end, Number(kv.offset) + Number(kv.length));
     }
-    expect(statSync(ext.res.externalDataPath!).size).toBe(end);
+    expect(statSync(dataPath).size).toBe(end);
     const s3 = await ort.InferenceSession.create(ext.res.path);
     try {
       const rows = [normal(6, 20), { ...normal(7, 20), keep: new Array(LH()).fill(0), uniform: new Array(LH()).fill(1) }];
       const a = await run(session, rows);
       const b = await run(s3, rows);
-      const d = Math.max(maxDiff(a[0], b[0]), maxDiff(a[1], b[1]));
+      const d = Math.max(maxDiff(at(a, 0), at(b, 0)), maxDiff(at(a, 1), at(b, 1)));
       console.log('external vs embedded: max |diff|', d);
       expect(d).toBe(0);
     } finally {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Positional } from '../../src/shared/model-spec';
 import { rotaryInvFreq, rotaryTables } from '../../src/main/engine/graph/rotary';
+import { at } from '../../src/shared/checked';
 
 const llama31: Extract<Positional, { kind: 'rotary' }> = {
   kind: 'rotary',
@@ -33,12 +34,12 @@ describe('rotary tables', () => {
     const inv = rotaryInvFreq(llama31);
     expect(inv).toHaveLength(64);
     let worst = 0;
-    for (const [i, hf] of HF_INV_FREQ) worst = Math.max(worst, Math.abs(inv[i] - hf) / hf);
+    for (const [i, hf] of HF_INV_FREQ) worst = Math.max(worst, Math.abs(at(inv, i) - hf) / hf);
     console.log('llama3 inv_freq: max relative difference vs HF (float32)', worst);
     expect(worst).toBeLessThan(1e-6);
     // Without scaling the low band would be 8x faster: the test can tell the difference.
     const plain = rotaryInvFreq({ ...llama31, scaling: null });
-    expect(plain[50] / inv[50]).toBeCloseTo(8, 5);
+    expect(at(plain, 50) / at(inv, 50)).toBeCloseTo(8, 5);
   });
 
   it('cos / sinSigned rows in HF layout cat(freqs, freqs), first sin half negated', () => {
@@ -46,11 +47,11 @@ describe('rotary tables', () => {
     const rd = 128;
     const row = 1000 * rd;
     // HF float32 values of cos/sin(1000 * inv_freq[i]).
-    for (const [i, c, s] of [[0, 0.5623790621757507, 0.8268795609474182], [37, 0.9979899525642395, 0.0633726492524147], [50, 0.9999902844429016, 0.004411519970744848]]) {
+    for (const [i, c, s] of [[0, 0.5623790621757507, 0.8268795609474182], [37, 0.9979899525642395, 0.0633726492524147], [50, 0.9999902844429016, 0.004411519970744848]] as const) {
       expect(cos[row + i]).toBeCloseTo(c, 4);
       expect(cos[row + 64 + i]).toBe(cos[row + i]);
       expect(sinSigned[row + 64 + i]).toBeCloseTo(s, 4);
-      expect(sinSigned[row + i]).toBe(-sinSigned[row + 64 + i]);
+      expect(sinSigned[row + i]).toBe(-at(sinSigned, row + 64 + i));
     }
     expect(cos[0]).toBe(1);
     expect(sinSigned[5]).toBe(-0);

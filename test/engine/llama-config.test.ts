@@ -8,7 +8,8 @@ import { resolveFamily, supportedModelTypes } from '../../src/main/engine/famili
 import { InputError } from '../../src/shared/errors';
 import { familyCheckpoints } from '../helpers/family-harness';
 import { inputError } from '../helpers/input-error';
-import { tinyLlama3, tinyMistral, tinyQwen2 } from '../helpers/tiny-models';
+import { tinyLlama3, tinyMistral, tinyQwen2 } from '../../tools/fixtures/tiny-models';
+import { at, entry } from '../../src/shared/checked';
 
 const PATH = '/models/x/config.json';
 const parse = (config: Record<string, unknown>) => llamaFamily.parseConfig(config, PATH);
@@ -98,22 +99,22 @@ describe('llama weights', () => {
   it('canonical weights: MatMul-ready [in, out] linears, HF names, tied head = the embedding', () => {
     const w = weightsOf('llama', tinyLlama3());
     expect(w.layers).toHaveLength(2);
-    expect(w.layers[1].attn.q.weight).toMatchObject({ name: 'model.layers.1.self_attn.q_proj.weight', dims: [48, 64] });
-    expect(w.layers[1].attn.k.weight.dims).toEqual([48, 32]);
-    expect(w.layers[0].mlp).toMatchObject({ kind: 'gated' });
+    expect(at(w.layers, 1).attn.q.weight).toMatchObject({ name: 'model.layers.1.self_attn.q_proj.weight', dims: [48, 64] });
+    expect(at(w.layers, 1).attn.k.weight.dims).toEqual([48, 32]);
+    expect(at(w.layers, 0).mlp).toMatchObject({ kind: 'gated' });
     expect(w.lmHead.weight).toMatchObject({ name: 'lm_head.weight', dims: [96, 48] });
     const q = weightsOf('qwen', tinyQwen2());
     expect(q.lmHead.weight).toBe(q.embed);
-    expect(q.layers[0].attn.q.bias?.name).toBe('model.layers.0.self_attn.q_proj.bias');
-    expect(q.layers[0].attn.o.bias).toBeNull();
+    expect(at(q.layers, 0).attn.q.bias?.name).toBe('model.layers.0.self_attn.q_proj.bias');
+    expect(at(q.layers, 0).attn.o.bias).toBeNull();
   });
 
   it('a transposed weight reads back as the transpose', () => {
     const m = tinyLlama3();
-    const stored = m.tensors['model.layers.0.self_attn.k_proj.weight']; // [32, 48]
+    const stored = entry(m.tensors, 'model.layers.0.self_attn.k_proj.weight'); // [32, 48]
     weightsOf('llama-t', m, (w) => {
-      const t = w.layers[0].attn.k.weight.read(); // [48, 32]
-      for (const [i, o] of [[5, 7], [0, 31], [47, 0]]) expect(t[i * 32 + o]).toBe(stored.data[o * 48 + i]);
+      const t = at(w.layers, 0).attn.k.weight.read(); // [48, 32]
+      for (const [i, o] of [[5, 7], [0, 31], [47, 0]] as const) expect(t[i * 32 + o]).toBe(stored.data[o * 48 + i]);
     });
   });
 

@@ -6,7 +6,7 @@
 // Cases and tolerances: parity-suite.ts.
 
 import { openAppEngine, parityCheckpoint } from '../helpers/parity-app-engine';
-import { tinyGemma2, tinyGpt2, tinyNeox } from '../helpers/tiny-models';
+import { tinyGemma2, tinyGpt2, tinyNeox } from '../../tools/fixtures/tiny-models';
 import { defineParitySuites } from '../reference/parity-suite';
 
 defineParitySuites(

@@ -5,7 +5,7 @@
 // Cases and tolerances: test/reference/parity-suite.ts.
 
 import { openAppEngine, parityCheckpoint } from '../helpers/parity-app-engine';
-import { tinyLlama3, tinyMistral, tinyQwen2 } from '../helpers/tiny-models';
+import { tinyLlama3, tinyMistral, tinyQwen2 } from '../../tools/fixtures/tiny-models';
 import { defineParitySuites } from '../reference/parity-suite';
 
 defineParitySuites(

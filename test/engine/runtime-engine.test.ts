@@ -11,7 +11,8 @@ import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { ENGINE_VERSION } from '../../src/main/engine/runtime/engine-version';
 import { graphPath } from '../../src/main/engine/runtime/graph-cache';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { at } from '../../src/shared/checked';
 
 let root: string;
 let modelDir: string;
@@ -26,7 +27,7 @@ const S = 6;
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(at(a, i) - at(b, i)));
   return m;
 }
 
@@ -62,7 +63,7 @@ describe('loadEngine', () => {
 
   it('returns probabilities in (0, 1] and leaves the caller\'s head controls usable', async () => {
     const controls = buildHeadControls(engine.info.spec, [{ heads: [], mode: 'none' }]);
-    const probs = await engine.probe({ batch: 1, seqLen: S, inputIds: PROMPTS[0], ...controls });
+    const probs = await engine.probe({ batch: 1, seqLen: S, inputIds: at(PROMPTS, 0), ...controls });
     expect(probs.length).toBe(S);
     for (const p of probs) expect(p > 0 && p <= 1).toBe(true);
     // Position 1 and 5 hold the same token: the same probability.
@@ -112,9 +113,9 @@ describe('loadEngine', () => {
       { heads: all, mode: 'zero' as const },
       { heads: [{ layer: 1, head: 2 }], mode: 'mean' as const },
     ];
-    const ids = [...PROMPTS[0], ...PROMPTS[0], ...PROMPTS[0]];
+    const ids = [...at(PROMPTS, 0), ...at(PROMPTS, 0), ...at(PROMPTS, 0)];
     const probs = await engine.probe({ batch: 3, seqLen: S, inputIds: ids, ...buildHeadControls(spec, rows) });
-    const alone = await engine.probe({ batch: 1, seqLen: S, inputIds: PROMPTS[0], ...buildHeadControls(spec, [rows[0]]) });
+    const alone = await engine.probe({ batch: 1, seqLen: S, inputIds: at(PROMPTS, 0), ...buildHeadControls(spec, [at(rows, 0)]) });
     const row = (b: number) => probs.subarray(b * S, (b + 1) * S);
     const batchDiff = maxAbsDiff(row(0), alone);
     console.log(`row 0 in a batch of 3 vs alone: max |diff| = ${batchDiff}`);
@@ -135,7 +136,7 @@ describe('loadEngine', () => {
         let sum = 0;
         for (let k = 0; k < S; k++) {
           if (k > q) expect(p[r * S + k]).toBe(0);
-          sum += p[r * S + k];
+          sum += at(p, r * S + k);
         }
         worst = Math.max(worst, Math.abs(sum - 1));
       }
@@ -146,7 +147,7 @@ describe('loadEngine', () => {
 
   it('rejects mis-sized batches and out-of-vocabulary ids in the caller', async () => {
     const controls = buildHeadControls(engine.info.spec, [{ heads: [], mode: 'none' }]);
-    await expect(engine.probe({ batch: 1, seqLen: S + 1, inputIds: PROMPTS[0], ...controls })).rejects.toThrow(/expected batch x seqLen = 7/);
+    await expect(engine.probe({ batch: 1, seqLen: S + 1, inputIds: at(PROMPTS, 0), ...controls })).rejects.toThrow(/expected batch x seqLen = 7/);
     await expect(engine.probe({ batch: 1, seqLen: 2, inputIds: [1, 96], ...controls })).rejects.toThrow(/96 is not a token id/);
     await expect(engine.probe({ batch: 2, seqLen: S, inputIds: PROMPTS.flat(), ...controls })).rejects.toThrow(/headKeep has 8 values, expected B x L x H = 16/);
   });

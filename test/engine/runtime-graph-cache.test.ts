@@ -8,6 +8,7 @@ import onnxProto from 'onnx-proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureGraph, evictGraph, graphPath, type GraphKey } from '../../src/main/engine/runtime/graph-cache';
 import { ENGINE_VERSION } from '../../src/main/engine/runtime/engine-version';
+import { entry } from '../../src/shared/checked';
 
 const { onnx } = onnxProto;
 
@@ -46,7 +47,7 @@ async function runAdd(file: string): Promise<number[]> {
   const session = await ort.InferenceSession.create(file);
   const out = await session.run({ x: new ort.Tensor('float32', new Float32Array([1, 1, 1, 1]), [4]) });
   await session.release();
-  return Array.from(out.y.data as Float32Array);
+  return Array.from(entry(out, 'y').data as Float32Array);
 }
 
 let dir: string;

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, openCheckpoint } from '../../src/main/engine/checkpoint';
 import { InputError } from '../../src/shared/errors';
-import { tinyVocabWords, wordLevelTokenizer } from '../helpers/hf-checkpoint';
-import { tinyQwen2, writeTinyModel } from '../helpers/tiny-models';
+import { tinyVocabWords, wordLevelTokenizer } from '../../tools/fixtures/hf-checkpoint';
+import { tinyQwen2, writeTinyModel } from '../../tools/fixtures/tiny-models';
 
 const root = mkdtempSync(join(tmpdir(), 'tokenizer-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,7 +74,7 @@ describe('loadTokenizer', () => {
     writeTinyModel(dir, model);
     const cp = openCheckpoint(dir);
     expect(cp.tokenizerPath).toBe(join(dir, 'tokenizer.json'));
-    expect(loadTokenizer(cp.tokenizerPath!).vocabSize).toBe(model.config.vocab_size);
+    expect(loadTokenizer(cp.tokenizerPath ?? cp.dir).vocabSize).toBe(model.config.vocab_size);
     cp.close();
   });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, lagStatsCsv, lagTableCsv, pyFloat, summaryCsv } from '../../src/main/export/csv';
 import { condition, metricsFor, syntheticCurve } from './fixtures';
+import { at } from '../../src/shared/checked';
 
 describe('pyFloat', () => {
   it('writes floats as Python repr does', () => {
@@ -49,8 +50,8 @@ describe('lag tables', () => {
   it('gives lags -250..250 for S = 501', () => {
     const rows = lagTableCsv(syntheticCurve(501, 0.2)).trim().split('\n').slice(1);
     expect(rows).toHaveLength(501);
-    expect(rows[0].split(',')[0]).toBe('-250');
-    expect(rows[500].split(',')[0]).toBe('250');
+    expect(at(rows, 0).split(',')[0]).toBe('-250');
+    expect(at(rows, 500).split(',')[0]).toBe('250');
     expect(rows[251]).toBe('1,0.2');
   });
 
@@ -58,7 +59,7 @@ describe('lag tables', () => {
     const curve = syntheticCurve(5, 0.5, 0.01, 7);
     const lines = lagStatsCsv(curve).trim().split('\n');
     expect(lines[0]).toBe('Lag,Mean Probability,SD,SEM,CI Low,CI High,N');
-    const row = lines[4].split(',').map(Number); // lag +1
+    const row = at(lines, 4).split(',').map(Number); // lag +1
     expect(row[0]).toBe(1);
     expect(row.slice(1, 6)).toEqual([curve.mean[3], curve.sd[3], curve.sem[3], curve.ciLow[3], curve.ciHigh[3]]);
     expect(row[6]).toBe(7);
@@ -73,7 +74,7 @@ describe('summaryCsv', () => {
       { condition: condition('baseline', 'none', 0), metrics: metricsFor(base, null), trials: 6, baselinePlus1: 0.5 },
       { condition: condition('induction-k2', 'induction', 2), metrics: metricsFor(abl, base), trials: 6, baselinePlus1: 0.5 },
     ]);
-    const [header, b, a] = csv.trim().split('\n').map((l) => l.split(','));
+    const [header = [], b = [], a = []] = csv.trim().split('\n').map((l) => l.split(','));
     const col = (row: string[], name: string) => row[header.indexOf(name)];
     expect(header[0]).toBe('condition');
     expect(col(b, 'mode')).toBe('none');

@@ -2,6 +2,7 @@
 // tests do not depend on the statistics module or an engine run.
 
 import type { Condition, ConditionMetrics, LagCurve } from '../../src/shared/study/types';
+import { at } from '../../src/shared/checked';
 
 /** A lag curve over S positions whose lag +1 holds `peak` and every other lag `floor`. */
 export function syntheticCurve(S: number, peak: number, floor = 0.01, n = 6): LagCurve {
@@ -13,8 +14,8 @@ export function syntheticCurve(S: number, peak: number, floor = 0.01, n = 6): La
     mean,
     sd: sem.map((s) => s * Math.sqrt(n)),
     sem,
-    ciLow: mean.map((m, i) => m - 1.96 * sem[i]),
-    ciHigh: mean.map((m, i) => m + 1.96 * sem[i]),
+    ciLow: mean.map((m, i) => m - 1.96 * at(sem, i)),
+    ciHigh: mean.map((m, i) => m + 1.96 * at(sem, i)),
     n,
   };
 }
@@ -33,17 +34,17 @@ export function condition(key: string, headType: Condition['headType'], count: n
 }
 
 export function metricsFor(curve: LagCurve, baseline: LagCurve | null): ConditionMetrics {
-  const at = (lag: number) => {
+  const atLag = (lag: number) => {
     const i = curve.lags.indexOf(lag);
-    return { value: curve.mean[i], ciLow: curve.ciLow[i], ciHigh: curve.ciHigh[i] };
+    return { value: at(curve.mean, i), ciLow: at(curve.ciLow, i), ciHigh: at(curve.ciHigh, i) };
   };
-  const p1 = at(1);
-  const b1 = baseline ? baseline.mean[baseline.lags.indexOf(1)] : 0;
+  const p1 = atLag(1);
+  const b1 = baseline ? at(baseline.mean, baseline.lags.indexOf(1)) : 0;
   return {
     pPlus1: p1,
-    pMinus1: at(-1),
-    pZero: at(0),
-    asymmetry: p1.value / at(-1).value,
+    pMinus1: atLag(-1),
+    pZero: atLag(0),
+    asymmetry: p1.value / atLag(-1).value,
     peakLag: 1,
     promptMass: { value: curve.mean.reduce((a, b) => a + b, 0), ciLow: 0, ciHigh: 1 },
     deltaPlus1: baseline ? { value: p1.value - b1, ciLow: p1.value - b1 - 0.01, ciHigh: p1.value - b1 + 0.01 } : null,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BASELINE_COLOR, lagChartSpec, PALETTE } from '../../src/shared/chart';
 import { hasTextFont, renderChartPng } from '../../src/main/export/png';
 import { syntheticCurve } from './fixtures';
+import { at } from '../../src/shared/checked';
 
 async function decode(png: Buffer) {
   const img = await loadImage(png);
@@ -25,7 +26,7 @@ function countColor(img: { width: number; data: Uint8ClampedArray }, color: [num
   const rows = Math.min(y1, img.data.length / 4 / img.width);
   for (let p = y0 * img.width; p < rows * img.width; p++) {
     const i = p * 4;
-    if (Math.abs(img.data[i] - color[0]) <= tol && Math.abs(img.data[i + 1] - color[1]) <= tol && Math.abs(img.data[i + 2] - color[2]) <= tol) n++;
+    if (Math.abs(at(img.data, i) - color[0]) <= tol && Math.abs(at(img.data, i + 1) - color[1]) <= tol && Math.abs(at(img.data, i + 2) - color[2]) <= tol) n++;
   }
   return n;
 }
@@ -47,12 +48,12 @@ describe('renderChartPng', () => {
 
     const total = img.width * img.height;
     const white = countColor(img, [255, 255, 255], 2);
-    const vermillion = countColor(img, rgb(PALETTE[1]));
+    const vermillion = countColor(img, rgb(at(PALETTE, 1)));
     const nearBlack = countColor(img, rgb(BASELINE_COLOR), 20);
     console.log(`non-white ${total - white} of ${total}; vermillion ${vermillion}; near-black ${nearBlack}`);
     // Opaque white background (no transparent pixels), mostly white, with both lines present.
     let transparent = 0;
-    for (let i = 3; i < img.data.length; i += 4) if (img.data[i] < 255) transparent++;
+    for (let i = 3; i < img.data.length; i += 4) if (at(img.data, i) < 255) transparent++;
     expect(transparent).toBe(0);
     expect(white / total).toBeGreaterThan(0.5);
     expect(vermillion).toBeGreaterThan(2000);
@@ -67,6 +68,6 @@ describe('renderChartPng', () => {
     const spec = lagChartSpec({ curves: [{ label: 'a', curve: syntheticCurve(11, 0.3) }], title: 'T' });
     const img = await decode(await renderChartPng(spec, { width: 300, height: 200, pixelRatio: 2 }));
     expect([img.width, img.height]).toEqual([600, 400]);
-    expect(countColor(img, rgb(PALETTE[0]))).toBeGreaterThan(100);
+    expect(countColor(img, rgb(at(PALETTE, 0)))).toBeGreaterThan(100);
   });
 });

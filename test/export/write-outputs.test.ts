@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeStudyOutputs, type StudyOutputData } from '../../src/main/export/write-outputs';
 import type { StudySpec } from '../../src/shared/study/types';
 import { condition, metricsFor, syntheticCurve } from './fixtures';
+import { at, entry } from '../../src/shared/checked';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -41,9 +42,9 @@ const conditions = [
   condition('random-zero-full-k2-d1', 'random', 2, 1),
 ];
 const peaks = [0.5, 0.3, 0.1, 0.45, 0.47];
-const curves = Object.fromEntries(conditions.map((c, i) => [c.key, syntheticCurve(S, peaks[i], 0.01, 3)]));
+const curves = Object.fromEntries(conditions.map((c, i) => [c.key, syntheticCurve(S, at(peaks, i), 0.01, 3)]));
 const metrics = Object.fromEntries(
-  conditions.map((c) => [c.key, metricsFor(curves[c.key], c.key === 'baseline' ? null : curves.baseline)]),
+  conditions.map((c) => [c.key, metricsFor(entry(curves, c.key), c.key === 'baseline' ? null : entry(curves, 'baseline'))]),
 );
 const trials = [0, 1, 2].map((t) => Array.from({ length: S }, (_, i) => 100 + ((i * 7 + t) % S)));
 const probsOf = (key: string) =>
@@ -87,7 +88,7 @@ describe('writeStudyOutputs', () => {
     expect(heads.head_type).toBe('random');
     expect(heads.layer_abl).toBe('full');
     expect(heads.mode).toBe('zero');
-    expect(heads.heads).toEqual(conditions[3].heads.map((h) => [h.layer, h.head]));
+    expect(heads.heads).toEqual(at(conditions, 3).heads.map((h) => [h.layer, h.head]));
     expect(heads.draws).toHaveLength(2);
     expect(heads.conditions.map((c: { key: string }) => c.key)).toEqual(['random-zero-full-k2-d0', 'random-zero-full-k2-d1']);
     expect(existsSync(join(dir, 'heads', 'tiny_model_induction_full_zero.json'))).toBe(true);

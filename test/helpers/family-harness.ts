@@ -11,8 +11,9 @@ import type { AblationRow } from '../../src/main/engine/engine-types';
 import type { FamilyModule, ModelWeights } from '../../src/main/engine/families/family';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import { safetensorsBytes } from './hf-checkpoint';
-import { writeTinyModel, type TinyModel } from './tiny-models';
+import { safetensorsBytes } from '../../tools/fixtures/hf-checkpoint';
+import { writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
+import { at } from '../../src/shared/checked';
 
 export interface FamilyCheckpoints {
   /** The temp root (set in beforeAll, removed in afterAll). */
@@ -83,7 +84,7 @@ export async function expectAblationsMove(label: string, modelDir: string, cache
     ablations.forEach(({ mode, heads }, k) => {
       const r = k + 1; // row 0 is the unablated one
       let moved = 0;
-      for (let i = 0; i < S; i++) moved = Math.max(moved, Math.abs(probs[i] - probs[r * S + i]) / probs[i]);
+      for (let i = 0; i < S; i++) moved = Math.max(moved, Math.abs(at(probs, i) - at(probs, r * S + i)) / at(probs, i));
       console.log(`${label} engine: ${mode} ablation of ${heads.length} heads moves probabilities by up to ${(100 * moved).toFixed(1)}%`);
       expect(moved).toBeGreaterThan(1e-3);
     });

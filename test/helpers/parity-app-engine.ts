@@ -4,15 +4,16 @@
 
 import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { loadEngine } from '../../src/main/engine/load-engine';
-import type { WriteDtype } from './hf-checkpoint';
-import { writeTinyModel, type TinyModel } from './tiny-models';
+import type { WriteDtype } from '../../tools/fixtures/hf-checkpoint';
+import { writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import type { OpenEngine, ParityCheckpoint } from '../reference/parity-suite';
+import { at, entry } from '../../src/shared/checked';
 
 type Shape = ParityCheckpoint['shape'];
 
 /** Llama, Mistral, Qwen2 and Gemma-2 configs share these keys. */
 const llamaLikeShape = (c: Record<string, number>): Shape => ({
-  nLayers: c.num_hidden_layers, nHeads: c.num_attention_heads, nKvHeads: c.num_key_value_heads, vocab: c.vocab_size,
+  nLayers: entry(c, 'num_hidden_layers'), nHeads: entry(c, 'num_attention_heads'), nKvHeads: entry(c, 'num_key_value_heads'), vocab: entry(c, 'vocab_size'),
 });
 
 /** Each family spells its shape keys its own way (by config.json model_type). */
@@ -21,8 +22,8 @@ const SHAPES: Record<string, (c: Record<string, number>) => Shape> = {
   mistral: llamaLikeShape,
   qwen2: llamaLikeShape,
   gemma2: llamaLikeShape,
-  gpt2: (c) => ({ nLayers: c.n_layer, nHeads: c.n_head, nKvHeads: c.n_head, vocab: c.vocab_size }),
-  gpt_neox: (c) => ({ nLayers: c.num_hidden_layers, nHeads: c.num_attention_heads, nKvHeads: c.num_attention_heads, vocab: c.vocab_size }),
+  gpt2: (c) => ({ nLayers: entry(c, 'n_layer'), nHeads: entry(c, 'n_head'), nKvHeads: entry(c, 'n_head'), vocab: entry(c, 'vocab_size') }),
+  gpt_neox: (c) => ({ nLayers: entry(c, 'num_hidden_layers'), nHeads: entry(c, 'num_attention_heads'), nKvHeads: entry(c, 'num_attention_heads'), vocab: entry(c, 'vocab_size') }),
 };
 
 /** `model` written as `dtype` in `shards` files, probed with prompts of `seqLen` tokens. */
@@ -48,9 +49,9 @@ export const openAppEngine: OpenEngine = async (modelDir, cacheDir) => {
     provider: engine.info.provider,
     probe: (ids, rows) => {
       const controls = buildHeadControls(spec, rows.map((r) => ({ mode: r.mode, heads: r.heads.map(([layer, head]) => ({ layer, head })) })));
-      return engine.probe({ batch: ids.length, seqLen: ids[0].length, inputIds: ids.flat(), ...controls });
+      return engine.probe({ batch: ids.length, seqLen: at(ids, 0).length, inputIds: ids.flat(), ...controls });
     },
-    patterns: (ids) => engine.patterns(ids.flat(), ids.length, ids[0].length),
+    patterns: (ids) => engine.patterns(ids.flat(), ids.length, at(ids, 0).length),
     close: () => engine.close(),
   };
 };

@@ -1,9 +1,10 @@
 // Causal self-attention with ablation done LITERALLY on the scores, the way the seed script's hooks
-// do it (DESIGN.md §1), so that parity with the app's gated graph (keep * attn + uniform * mean(v))
+// do it (README: The experiment), so that parity with the app's gated graph (keep * attn + uniform * mean(v))
 // proves the gates right. Order per head: q.k * scale -> soft-cap -> causal/window mask -> ablation
 // -> softmax -> NaN rows to zero -> probs @ v.
 
 import { softmaxRow } from './tensor-math';
+import { at } from '../../src/shared/checked';
 
 export type AblationMode = 'none' | 'zero' | 'mean';
 
@@ -48,22 +49,22 @@ export function attend(a: AttentionArgs): AttentionResult {
       const allowed: boolean[] = [];
       for (let ki = 0; ki < S; ki++) {
         let dot = 0;
-        for (let d = 0; d < Dh; d++) dot += a.q[(qi * H + h) * Dh + d] * a.k[(ki * K + kv) * Dh + d];
+        for (let d = 0; d < Dh; d++) dot += at(a.q, (qi * H + h) * Dh + d) * at(a.k, (ki * K + kv) * Dh + d);
         let s = dot * a.scale;
         if (a.softcap !== null) s = a.softcap * Math.tanh(s / a.softcap);
         const ok = ki <= qi && (a.window === null || ki > qi - a.window);
         allowed.push(ok);
         scores[ki] = ok ? s : -Infinity;
       }
-      ablateScores(scores, allowed, a.modes[h]);
+      ablateScores(scores, allowed, at(a.modes, h));
       const row = softmaxRow(scores);
       // An all -inf row (zero ablation) is NaN after the softmax; the seed replaces it by zeros.
-      for (let ki = 0; ki < S; ki++) p[qi * S + ki] = Number.isNaN(row[ki]) ? 0 : row[ki];
+      for (let ki = 0; ki < S; ki++) p[qi * S + ki] = Number.isNaN(at(row, ki)) ? 0 : at(row, ki);
     }
     for (let qi = 0; qi < S; qi++) {
       for (let d = 0; d < Dh; d++) {
         let acc = 0;
-        for (let ki = 0; ki < S; ki++) acc += p[qi * S + ki] * a.v[(ki * K + kv) * Dh + d];
+        for (let ki = 0; ki < S; ki++) acc += at(p, qi * S + ki) * at(a.v, (ki * K + kv) * Dh + d);
         z[(qi * H + h) * Dh + d] = acc;
       }
     }
@@ -84,7 +85,7 @@ function ablateScores(scores: Float64Array, allowed: boolean[], mode: AblationMo
     let n = 0;
     for (let i = 0; i < scores.length; i++) {
       if (allowed[i]) {
-        sum += scores[i];
+        sum += at(scores, i);
         n++;
       }
     }

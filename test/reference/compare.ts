@@ -1,6 +1,8 @@
 // Comparing the app engine's outputs with the reference's, for the parity tests. Probabilities are
-// compared absolutely AND relatively (DESIGN.md §1: with a large vocabulary an absolute 1e-4 proves
-// nothing). Pure functions over plain arrays: nothing here imports the engine.
+// compared absolutely AND relatively (with a large vocabulary most probabilities are ~1e-5, where
+// an absolute 1e-4 proves nothing). Pure functions over plain arrays: nothing here imports the engine.
+
+import { at } from '../../src/shared/checked';
 
 export interface ProbDiff {
   maxAbs: number;
@@ -18,7 +20,7 @@ export function diffTokenProbs(engine: ArrayLike<number>, ref: number[][], floor
   let maxRel = 0;
   let relCount = 0;
   flat.forEach((r, i) => {
-    const d = Math.abs(engine[i] - r);
+    const d = Math.abs(at(engine, i) - r);
     if (!(d <= maxAbs)) maxAbs = d; // NaN propagates into the maximum
     if (r > floor) {
       relCount++;
@@ -32,14 +34,14 @@ export function diffTokenProbs(engine: ArrayLike<number>, ref: number[][], floor
 /** engine: per layer [B*H*S*S]; ref: [B][L][H][S][S]. Max absolute difference over everything. */
 export function diffPatterns(engine: ArrayLike<number>[], ref: number[][][][][]): number {
   const B = ref.length;
-  const L = ref[0].length;
+  const L = at(ref, 0).length;
   if (engine.length !== L) throw new Error(`engine gave ${engine.length} pattern layers, reference ${L}`);
   let max = 0;
   for (let l = 0; l < L; l++) {
-    const flat = ref.flatMap((row) => row[l].flat(2));
-    if (engine[l].length !== flat.length) throw new Error(`layer ${l}: engine pattern has ${engine[l].length} values, reference ${flat.length} (B=${B})`);
+    const flat = ref.flatMap((row) => at(row, l).flat(2));
+    if (at(engine, l).length !== flat.length) throw new Error(`layer ${l}: engine pattern has ${at(engine, l).length} values, reference ${flat.length} (B=${B})`);
     flat.forEach((r, i) => {
-      const d = Math.abs(engine[l][i] - r);
+      const d = Math.abs(at(at(engine, l), i) - r);
       if (!(d <= max)) max = d;
     });
   }
@@ -49,7 +51,7 @@ export function diffPatterns(engine: ArrayLike<number>[], ref: number[][][][][])
 /** The largest relative change between two reference runs: how much an ablation moves the output. */
 export function maxRelChange(a: number[][], b: number[][]): number {
   let max = 0;
-  a.forEach((row, i) => row.forEach((v, j) => (max = Math.max(max, Math.abs(v - b[i][j]) / v))));
+  a.forEach((row, i) => row.forEach((v, j) => (max = Math.max(max, Math.abs(v - at(at(b, i), j)) / v))));
   return max;
 }
 

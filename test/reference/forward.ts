@@ -10,6 +10,7 @@ import { loadLlama } from './families/llama';
 import type { RefFamilyLoader, RefModel } from './families/family';
 import { HfConfig } from './hf-config';
 import { RefWeights } from './safetensors';
+import { at } from '../../src/shared/checked';
 
 export type { AblationMode } from './attention';
 export type { RefModel } from './families/family';
@@ -56,9 +57,9 @@ export function runReference(model: RefModel, inputIds: number[][], ablation: Re
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new Error(`reference: token id ${id} outside vocab ${model.vocabSize}`);
     }
-    const { logits, patterns: rowPatterns } = model.runRow(ids, headModes(model, ablation[b]));
+    const { logits, patterns: rowPatterns } = model.runRow(ids, headModes(model, at(ablation, b)));
     const probs = softmax(logits);
-    tokenProbs.push(ids.map((id) => probs[id]));
+    tokenProbs.push(ids.map((id) => at(probs, id)));
     const S = ids.length;
     patterns.push(rowPatterns.map((layer) => layer.map((p) => Array.from({ length: S }, (_, q) => Array.from(p.subarray(q * S, (q + 1) * S))))));
   });
@@ -73,7 +74,7 @@ function headModes(model: RefModel, row: ReferenceAblation): AblationMode[][] {
     if (!(layer >= 0 && layer < model.nLayers && head >= 0 && head < model.nHeads)) {
       throw new Error(`reference: head (${layer}, ${head}) outside ${model.nLayers} layers x ${model.nHeads} heads`);
     }
-    modes[layer][head] = row.mode;
+    at(modes, layer)[head] = row.mode;
   }
   return modes;
 }
@@ -84,7 +85,7 @@ function softmax(logits: Float64Array): Float64Array {
   for (const v of logits) if (v > max) max = v;
   const out = new Float64Array(logits.length);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i] - max);
-  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(at(logits, i) - max);
+  for (let i = 0; i < out.length; i++) out[i] = at(out, i) / sum;
   return out;
 }

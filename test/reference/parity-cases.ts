@@ -7,6 +7,7 @@
 import { diffPatterns, diffTokenProbs, formatDiff, maxRelChange, type ProbDiff } from './compare';
 import { runReference, type RefModel, type ReferenceAblation } from './forward';
 import { makeUniform } from './write-checkpoint';
+import { at } from '../../src/shared/checked';
 
 /** What a parity test needs from the app's engine, adapted from its Engine by the test file. */
 export interface ParityEngine {
@@ -22,17 +23,17 @@ export interface ParityCase {
   rows: ReferenceAblation[];
 }
 
-/** DESIGN.md's trial shape: a permutation of S-1 distinct tokens, then the one at floor((S-1)/2) again. */
+/** The trial shape (README: The experiment): a permutation of S-1 distinct tokens, then the one at floor((S-1)/2) again. */
 export function trialPrompt(vocab: number, S: number, seed: number): number[] {
   const rng = makeUniform(seed);
   const pool = Array.from({ length: vocab - 3 }, (_, i) => i + 3); // skip the special ids 0-2
   if (pool.length < S - 1) throw new Error(`vocab ${vocab} too small for ${S - 1} distinct tokens`);
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    [pool[i], pool[j]] = [pool[j], pool[i]];
+    [pool[i], pool[j]] = [at(pool, j), at(pool, i)];
   }
   const perm = pool.slice(0, S - 1);
-  return [...perm, perm[Math.floor((S - 1) / 2)]];
+  return [...perm, at(perm, Math.floor((S - 1) / 2))];
 }
 
 /**

@@ -1,8 +1,8 @@
 // One parity suite per checkpoint, shared by test/engine/parity-*.test.ts: write the checkpoint, open
 // the app's engine (through a factory the test file passes in, so nothing here imports
 // src/main/engine) and the reference, then check token_probs on the standard cases and the
-// unablated patterns. Tolerances are DESIGN.md's: max |Δ| <= 1e-5 AND relative error <= 1e-4 on
-// every probability above 1e-9; patterns <= 1e-5.
+// unablated patterns. Tolerances (README: How correctness is checked): max |Δ| <= 1e-5 AND
+// relative error <= 1e-4 on every probability above 1e-9; patterns <= 1e-5.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReferenceModel, type RefModel } from './forward';
 import { runCase, runPatterns, standardCases, type ParityEngine } from './parity-cases';
+import { at } from '../../src/shared/checked';
 
 export const ABS_TOL = 1e-5;
 export const REL_TOL = 1e-4;
@@ -74,7 +75,7 @@ export function defineParitySuites(checkpoints: ParityCheckpoint[], open: OpenEn
       }
 
       it('patterns graph matches the reference unablated patterns', async () => {
-        expect(await runPatterns(ck.label, engine, ref, cases[0].ids)).toBeLessThanOrEqual(PATTERN_TOL);
+        expect(await runPatterns(ck.label, engine, ref, at(cases, 0).ids)).toBeLessThanOrEqual(PATTERN_TOL);
       });
     });
   }

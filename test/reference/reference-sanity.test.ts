@@ -12,6 +12,7 @@ import { inverseFrequencies } from './rotary';
 import { halfToNumber, RefWeights } from './safetensors';
 import { TINY_SHAPE, writeTinyRandom, type TinyKind } from './tiny-random';
 import { writeTinyCheckpoint } from './write-checkpoint';
+import { at } from '../../src/shared/checked';
 
 const KINDS: TinyKind[] = ['llama', 'qwen2', 'mistral', 'gemma2', 'gpt2', 'gpt_neox', 'gpt_neox_sequential'];
 /** The output projection of each family (zeroing it must equal zero-ablating every head). */
@@ -47,8 +48,8 @@ describe.each(KINDS)('reference %s', (kind) => {
 
   it('gives probabilities: positive, at most 1 summed over the distinct prompt tokens', () => {
     const out = runReference(loadReferenceModel(dir()), [PROMPT], [none]);
-    const probs = out.tokenProbs[0];
-    const distinct = new Map(PROMPT.map((id, s) => [id, probs[s]]));
+    const probs = at(out.tokenProbs, 0);
+    const distinct = new Map(PROMPT.map((id, s) => [id, at(probs, s)]));
     const total = [...distinct.values()].reduce((a, b) => a + b, 0);
     console.log(`${kind}: sum over distinct prompt tokens ${total.toExponential(4)}`);
     expect(probs.every((p) => p > 0 && p <= 1)).toBe(true);
@@ -57,7 +58,7 @@ describe.each(KINDS)('reference %s', (kind) => {
     expect(probs[PROMPT.indexOf(61)]).toBe(probs[S - 1]);
     // Unablated rows sum to 1 over the keys a query may see.
     let worst = 0;
-    for (const layer of out.patterns[0]) for (const head of layer) for (const r of head) worst = Math.max(worst, Math.abs(r.reduce((a, b) => a + b, 0) - 1));
+    for (const layer of at(out.patterns, 0)) for (const head of layer) for (const r of head) worst = Math.max(worst, Math.abs(r.reduce((a, b) => a + b, 0) - 1));
     console.log(`${kind}: max |row sum - 1| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-12);
   });
@@ -68,14 +69,14 @@ describe.each(KINDS)('reference %s', (kind) => {
     const model = loadReferenceModel(dir());
     const ablated = runReference(model, [PROMPT], [{ heads: ALL_HEADS, mode: 'zero' }]);
     const plain = runReference(loadReferenceModel(zeroed), [PROMPT], [none]);
-    const diff = maxAbsDiff(ablated.tokenProbs[0], plain.tokenProbs[0]);
+    const diff = maxAbsDiff(at(ablated.tokenProbs, 0), at(plain.tokenProbs, 0));
     console.log(`${kind}: zero-all vs out-proj zeroed, max |diff| ${diff}`);
     // bias + 0 * w and bias + z * 0 are the same float: the match is exact.
     expect(diff).toBe(0);
-    expect(ablated.patterns[0].flat(3).every((p) => p === 0)).toBe(true);
+    expect(at(ablated.patterns, 0).flat(3).every((p) => p === 0)).toBe(true);
     // ...and ablation changed something.
     const unablated = runReference(model, [PROMPT], [none]);
-    expect(maxAbsDiff(ablated.tokenProbs[0], unablated.tokenProbs[0])).toBeGreaterThan(1e-6);
+    expect(maxAbsDiff(at(ablated.tokenProbs, 0), at(unablated.tokenProbs, 0))).toBeGreaterThan(1e-6);
   });
 });
 
@@ -84,19 +85,19 @@ describe('mean ablation patterns', () => {
     const dir = join(root, 'llama-mean');
     writeTinyRandom('llama', dir);
     const out = runReference(loadReferenceModel(dir), [PROMPT], [{ heads: [[0, 1], [2, 3]], mode: 'mean' }]);
-    for (const [l, h] of [[0, 1], [2, 3]]) {
-      out.patterns[0][l][h].forEach((r, q) => r.forEach((p, k) => expect(p).toBe(k <= q ? 1 / (q + 1) : 0)));
+    for (const [l, h] of [[0, 1], [2, 3]] as const) {
+      at(at(at(out.patterns, 0), l), h).forEach((r, q) => r.forEach((p, k) => expect(p).toBe(k <= q ? 1 / (q + 1) : 0)));
     }
     // An unablated head of the same layer is not uniform.
-    expect(out.patterns[0][0][0][S - 1][0]).not.toBeCloseTo(1 / S, 3);
+    expect(at(at(at(at(out.patterns, 0), 0), 0), S - 1)[0]).not.toBeCloseTo(1 / S, 3);
   });
 
   it('are exactly 1/min(q+1, W) inside the window of a sliding-window layer (Mistral, W = 5)', () => {
     const dir = join(root, 'mistral-mean');
     writeTinyRandom('mistral', dir);
     const out = runReference(loadReferenceModel(dir), [PROMPT], [{ heads: [[1, 2]], mode: 'mean' }]);
-    expectWindowUniform(out.patterns[0][1][2], 5);
-    expectWindowed(out.patterns[0][0][0], 5);
+    expectWindowUniform(at(at(at(out.patterns, 0), 1), 2), 5);
+    expectWindowed(at(at(at(out.patterns, 0), 0), 0), 5);
   });
 
   it('follow Gemma-2 local (even) and global (odd) layers, soft-cap notwithstanding', () => {
@@ -104,13 +105,13 @@ describe('mean ablation patterns', () => {
     writeTinyRandom('gemma2', dir);
     const heads: [number, number][] = [[0, 0], [1, 3], [2, 1]];
     const out = runReference(loadReferenceModel(dir), [PROMPT], [{ heads, mode: 'mean' }]);
-    expectWindowUniform(out.patterns[0][0][0], 4);
-    expectWindowUniform(out.patterns[0][2][1], 4);
-    out.patterns[0][1][3].forEach((r, q) => r.forEach((p, k) => expect(p).toBe(k <= q ? 1 / (q + 1) : 0)));
-    expectWindowed(out.patterns[0][0][1], 4);
-    expectWindowed(out.patterns[0][2][2], 4);
+    expectWindowUniform(at(at(at(out.patterns, 0), 0), 0), 4);
+    expectWindowUniform(at(at(at(out.patterns, 0), 2), 1), 4);
+    at(at(at(out.patterns, 0), 1), 3).forEach((r, q) => r.forEach((p, k) => expect(p).toBe(k <= q ? 1 / (q + 1) : 0)));
+    expectWindowed(at(at(at(out.patterns, 0), 0), 1), 4);
+    expectWindowed(at(at(at(out.patterns, 0), 2), 2), 4);
     // The global layer's unablated head reaches beyond the window.
-    expect(out.patterns[0][1][0][S - 1].slice(0, S - 4).some((p) => p > 0)).toBe(true);
+    expect(at(at(at(at(out.patterns, 0), 1), 0), S - 1).slice(0, S - 4).some((p) => p > 0)).toBe(true);
   });
 });
 
@@ -123,10 +124,10 @@ describe('llama3 rope scaling', () => {
   it('keeps the high band, divides the low band by 8 and interpolates between', () => {
     for (let i = 0; i <= 28; i++) expect(inv[i]).toBe(plain[i]);
     for (let i = 29; i <= 34; i++) {
-      expect(inv[i]).toBeLessThan(plain[i]);
-      expect(inv[i]).toBeGreaterThan(plain[i] / 8);
+      expect(inv[i]).toBeLessThan(at(plain, i));
+      expect(inv[i]).toBeGreaterThan(at(plain, i) / 8);
     }
-    for (let i = 35; i < 64; i++) expect(inv[i]).toBe(Math.fround(plain[i] / 8));
+    for (let i = 35; i < 64; i++) expect(inv[i]).toBe(Math.fround(at(plain, i) / 8));
   });
 
   it('matches float32 values from transformers\' _compute_llama3_parameters bit for bit', () => {
@@ -175,11 +176,11 @@ function expectWindowUniform(pattern: number[][], W: number): void {
 /** An unablated sliding-window head: nothing outside the window, not uniform inside it. */
 function expectWindowed(pattern: number[][], W: number): void {
   pattern.forEach((r, q) => r.forEach((p, k) => (k <= q && k > q - W ? expect(p).toBeGreaterThan(0) : expect(p).toBe(0))));
-  expect(pattern[S - 1][S - 1]).not.toBeCloseTo(1 / W, 3);
+  expect(at(pattern, S - 1)[S - 1]).not.toBeCloseTo(1 / W, 3);
 }
 
 function maxAbsDiff(a: number[], b: number[]): number {
-  return Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+  return Math.max(...a.map((v, i) => Math.abs(v - at(b, i))));
 }
 
 function loadConfig(dir: string): object {

@@ -5,6 +5,7 @@
 // long contexts"); we round at the same steps, so positions far out get the same angles as HF.
 
 import type { RefRope } from './hf-config';
+import { at } from '../../src/shared/checked';
 
 const f32 = Math.fround;
 
@@ -52,7 +53,7 @@ export function rotaryTables(rope: RefRope, rotaryDim: number, seqLen: number): 
   const sin = new Float64Array(seqLen * rotaryDim);
   for (let s = 0; s < seqLen; s++) {
     for (let i = 0; i < half; i++) {
-      const angle = f32(s * inv[i]);
+      const angle = f32(s * at(inv, i));
       for (const j of [i, i + half]) {
         cos[s * rotaryDim + j] = f32(Math.cos(angle));
         sin[s * rotaryDim + j] = f32(Math.sin(angle));
@@ -74,10 +75,10 @@ export function applyRotary(x: Float64Array, seqLen: number, nHeads: number, hea
     for (let h = 0; h < nHeads; h++) {
       const base = (s * nHeads + h) * headDim;
       for (let d = 0; d < r; d++) {
-        const rotated = d < half ? -x[base + d + half] : x[base + d - half];
-        tmp[d] = x[base + d] * t.cos[s * r + d] + rotated * t.sin[s * r + d];
+        const rotated = d < half ? -at(x, base + d + half) : at(x, base + d - half);
+        tmp[d] = at(x, base + d) * at(t.cos, s * r + d) + rotated * at(t.sin, s * r + d);
       }
-      for (let d = 0; d < r; d++) x[base + d] = tmp[d];
+      for (let d = 0; d < r; d++) x[base + d] = at(tmp, d);
     }
   }
 }

@@ -4,6 +4,7 @@
 
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { entry } from '../../src/shared/checked';
 
 export interface RefTensor {
   name: string;
@@ -92,7 +93,7 @@ function listShards(dir: string): string[] {
 }
 
 function decode(e: RawEntry, name: string): Float64Array {
-  const n = e.bytes.length / DTYPE_BYTES[e.dtype];
+  const n = e.bytes.length / entry(DTYPE_BYTES, e.dtype);
   const out = new Float64Array(n);
   const b = e.bytes;
   switch (e.dtype) {

@@ -2,16 +2,18 @@
 // softmax. Every accumulation is a float64 sum in index order; nothing here is clever on purpose.
 // Activations follow transformers' ACT2FN names (silu, gelu, gelu_new, gelu_pytorch_tanh).
 
+import { at } from '../../src/shared/checked';
+
 /** nn.Linear: y[s, o] = sum_i x[s, i] * w[o, i] + b[o]; x [S, In], w [Out, In] -> [S, Out]. */
 export function linear(x: Float64Array, seqLen: number, w: Float64Array, outDim: number, bias?: Float64Array | null): Float64Array {
   const inDim = x.length / seqLen;
   const y = new Float64Array(seqLen * outDim);
   for (let s = 0; s < seqLen; s++) {
     for (let o = 0; o < outDim; o++) {
-      let acc = bias ? bias[o] : 0;
+      let acc = bias ? at(bias, o) : 0;
       const xo = s * inDim;
       const wo = o * inDim;
-      for (let i = 0; i < inDim; i++) acc += x[xo + i] * w[wo + i];
+      for (let i = 0; i < inDim; i++) acc += at(x, xo + i) * at(w, wo + i);
       y[s * outDim + o] = acc;
     }
   }
@@ -24,8 +26,8 @@ export function conv1d(x: Float64Array, seqLen: number, w: Float64Array, outDim:
   const y = new Float64Array(seqLen * outDim);
   for (let s = 0; s < seqLen; s++) {
     for (let o = 0; o < outDim; o++) {
-      let acc = bias[o];
-      for (let i = 0; i < inDim; i++) acc += x[s * inDim + i] * w[i * outDim + o];
+      let acc = at(bias, o);
+      for (let i = 0; i < inDim; i++) acc += at(x, s * inDim + i) * at(w, i * outDim + o);
       y[s * outDim + o] = acc;
     }
   }
@@ -37,9 +39,9 @@ export function rmsNorm(x: Float64Array, dim: number, w: Float64Array, eps: numb
   const y = new Float64Array(x.length);
   for (let r = 0; r < x.length / dim; r++) {
     let ss = 0;
-    for (let i = 0; i < dim; i++) ss += x[r * dim + i] ** 2;
+    for (let i = 0; i < dim; i++) ss += at(x, r * dim + i) ** 2;
     const inv = 1 / Math.sqrt(ss / dim + eps);
-    for (let i = 0; i < dim; i++) y[r * dim + i] = x[r * dim + i] * inv * (offset + w[i]);
+    for (let i = 0; i < dim; i++) y[r * dim + i] = at(x, r * dim + i) * inv * (offset + at(w, i));
   }
   return y;
 }
@@ -49,12 +51,12 @@ export function layerNorm(x: Float64Array, dim: number, w: Float64Array, b: Floa
   const y = new Float64Array(x.length);
   for (let r = 0; r < x.length / dim; r++) {
     let mean = 0;
-    for (let i = 0; i < dim; i++) mean += x[r * dim + i];
+    for (let i = 0; i < dim; i++) mean += at(x, r * dim + i);
     mean /= dim;
     let v = 0;
-    for (let i = 0; i < dim; i++) v += (x[r * dim + i] - mean) ** 2;
+    for (let i = 0; i < dim; i++) v += (at(x, r * dim + i) - mean) ** 2;
     const inv = 1 / Math.sqrt(v / dim + eps);
-    for (let i = 0; i < dim; i++) y[r * dim + i] = (x[r * dim + i] - mean) * inv * w[i] + b[i];
+    for (let i = 0; i < dim; i++) y[r * dim + i] = (at(x, r * dim + i) - mean) * inv * at(w, i) + at(b, i);
   }
   return y;
 }
@@ -73,7 +75,7 @@ export function activationByName(name: string, file: string): ActName {
 export function activate(x: Float64Array, act: ActName): Float64Array {
   const y = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    const v = x[i];
+    const v = at(x, i);
     if (act === 'silu') y[i] = v / (1 + Math.exp(-v));
     else if (act === 'gelu') y[i] = 0.5 * v * (1 + erf(v / Math.SQRT2));
     else y[i] = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
@@ -104,26 +106,26 @@ export function erf(x: number): number {
  */
 export function softmaxRow(row: Float64Array): Float64Array {
   let max = -Infinity;
-  for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
+  for (let i = 0; i < row.length; i++) if (at(row, i) > max) max = at(row, i);
   const out = new Float64Array(row.length);
   let sum = 0;
   for (let i = 0; i < row.length; i++) {
-    out[i] = Math.exp(row[i] - max);
-    sum += out[i];
+    out[i] = Math.exp(at(row, i) - max);
+    sum += at(out, i);
   }
-  for (let i = 0; i < row.length; i++) out[i] /= sum;
+  for (let i = 0; i < row.length; i++) out[i] = at(out, i) / sum;
   return out;
 }
 
 /** Elementwise a += b (residual adds). */
 export function addInPlace(a: Float64Array, b: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] += b[i];
+  for (let i = 0; i < a.length; i++) a[i] = at(a, i) + at(b, i);
 }
 
 /** Elementwise product (gated MLPs). */
 export function mul(a: Float64Array, b: Float64Array): Float64Array {
   const y = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) y[i] = a[i] * b[i];
+  for (let i = 0; i < a.length; i++) y[i] = at(a, i) * at(b, i);
   return y;
 }
 
@@ -136,9 +138,9 @@ export function row(x: Float64Array, dim: number, s: number): Float64Array {
 export function roundBf16(v: number): number {
   const f = new Float32Array([v]);
   const u = new Uint32Array(f.buffer);
-  const lsb = (u[0] >>> 16) & 1;
-  u[0] = ((u[0] + 0x7fff + lsb) >>> 16) << 16;
-  return f[0];
+  const lsb = (at(u, 0) >>> 16) & 1;
+  u[0] = ((at(u, 0) + 0x7fff + lsb) >>> 16) << 16;
+  return at(f, 0);
 }
 
 /** Round to the nearest float16 (enough for the finite, normal values configs produce). */

@@ -4,6 +4,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { at } from '../../src/shared/checked';
 
 export interface TensorSpec {
   name: string;
@@ -49,9 +50,9 @@ export function writeSafetensors(path: string, tensors: TensorSpec[], dtype: Sto
   let pos = 8 + headerBytes.length;
   for (const t of tensors) {
     for (let i = 0; i < t.data.length; i++, pos += width) {
-      if (dtype === 'F32') out.writeFloatLE(t.data[i], pos);
-      else if (dtype === 'BF16') out.writeUInt16LE(bf16Bits(t.data[i]), pos);
-      else out.writeUInt16LE(f16Bits(t.data[i]), pos);
+      if (dtype === 'F32') out.writeFloatLE(at(t.data, i), pos);
+      else if (dtype === 'BF16') out.writeUInt16LE(bf16Bits(at(t.data, i)), pos);
+      else out.writeUInt16LE(f16Bits(at(t.data, i)), pos);
     }
   }
   writeFileSync(path, out);
@@ -59,7 +60,7 @@ export function writeSafetensors(path: string, tensors: TensorSpec[], dtype: Sto
 
 /** float -> bfloat16 bits, round to nearest even (via float32, as torch does). */
 function bf16Bits(v: number): number {
-  const u = new Uint32Array(new Float32Array([v]).buffer)[0];
+  const u = at(new Uint32Array(new Float32Array([v]).buffer), 0);
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }
 

@@ -8,17 +8,16 @@ import { openStore, prepare, type Store } from '../../src/main/store/db';
 import { insertConditions, insertTrial, listConditions, loadTrials } from '../../src/main/store/conditions-repo';
 import { findModelByChecksum, getModel, upsertModel } from '../../src/main/store/models-repo';
 import { countStudyResults, insertResult, loadResultBlobs, loadResults } from '../../src/main/store/results-repo';
-import { getScoreSet, insertScoreSet } from '../../src/main/store/score-sets-repo';
+import { getScoreSet } from '../../src/main/store/score-sets-repo';
 import {
   deleteStudyRow,
   getStudyRecord,
-  insertStudy,
   recordStudyStart,
   transitionStudy,
 } from '../../src/main/store/studies-repo';
-import { getTokenSet, insertTokenSet } from '../../src/main/store/token-sets-repo';
-import type { Condition } from '../../src/shared/study/types';
-import { fakeModelSpec, fakeStudySpec, tempDir } from './store-fixtures';
+import { getTokenSet } from '../../src/main/store/token-sets-repo';
+import { FAKE_CONDITIONS, fakeModelSpec, fakeStudySpec, seedStudy, tempDir } from './store-fixtures';
+import { at } from '../../src/shared/checked';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -31,56 +30,12 @@ afterEach(() => {
   tmp.cleanup();
 });
 
-const conditions: Condition[] = [
-  { key: 'baseline', label: 'Baseline', headType: 'none', mode: 'zero', layerRange: 'full', count: 0, draw: 0, heads: [] },
-  {
-    key: 'induction-zero-full-k2',
-    label: 'Induction, 2 heads',
-    headType: 'induction',
-    mode: 'zero',
-    layerRange: 'full',
-    count: 2,
-    draw: 0,
-    heads: [{ layer: 1, head: 3 }, { layer: 0, head: 2 }],
-  },
-];
-
-/** A model, token set, score set and one study with two conditions and two trials. */
-function seedStudy(): { studyId: number; conditionIds: number[]; scoreSetId: number; modelId: number } {
-  const modelId = upsertModel(store, { path: '/m', spec: fakeModelSpec(), checksum: 'abc', source: 'folder' });
-  const tokenSetId = insertTokenSet(store, { name: 't', sourcePath: null, tokens: [5, 6, 7, 8], droppedSpecial: 1 });
-  const scoreSetId = insertScoreSet(store, {
-    modelId,
-    method: { kind: 'induction', seqLen: 16 },
-    source: 'computed',
-    sourcePath: null,
-    scores: [{ layer: 0, head: 0, score: 0.25 }],
-  });
-  const studyId = insertStudy(store, {
-    name: 's',
-    spec: fakeStudySpec(),
-    modelId,
-    tokenSetId,
-    scoreSetId,
-    promptTokens: [5, 6, 7, 8],
-    seed: 42,
-    permutations: 2,
-    seqLen: 5,
-    batchSize: 2,
-  });
-  const conditionIds = insertConditions(store, studyId, conditions);
-  insertTrial(store, studyId, 0, [5, 6, 7, 8, 7]);
-  insertTrial(store, studyId, 1, [8, 7, 6, 5, 6]);
-  for (const c of conditionIds) for (const t of [0, 1]) insertResult(store, c, t, new Float32Array(5).fill(t + c));
-  return { studyId, conditionIds, scoreSetId, modelId };
-}
-
 describe('connection settings', () => {
   it('journals in WAL mode with foreign keys on', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
-    seedStudy();
+    seedStudy(store);
     expect(existsSync(`${tmp.dbPath}-wal`)).toBe(true);
   });
 
@@ -95,35 +50,35 @@ describe('connection settings', () => {
 
 describe('integrity', () => {
   it('enforces foreign keys', () => {
-    expect(() => insertConditions(store, 999, conditions)).toThrow(/FOREIGN KEY constraint failed/);
+    expect(() => insertConditions(store, 999, FAKE_CONDITIONS)).toThrow(/FOREIGN KEY constraint failed/);
     expect(() => insertResult(store, 999, 0, new Float32Array(3))).toThrow(/FOREIGN KEY constraint failed/);
   });
 
   it('deleting a study deletes its conditions, trials and results, and nothing else', () => {
-    const { studyId, conditionIds, scoreSetId } = seedStudy();
+    const { studyId, conditionIds, scoreSetId } = seedStudy(store);
     expect(countStudyResults(store, studyId)).toBe(4);
     expect(deleteStudyRow(store, studyId)).toBe(true);
     const count = (table: string) => store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
     expect(count('conditions')).toBe(0);
     expect(count('trials')).toBe(0);
     expect(count('results')).toBe(0);
-    expect(loadResults(store, conditionIds[0])).toEqual([]);
+    expect(loadResults(store, at(conditionIds, 0))).toEqual([]);
     expect(count('models')).toBe(1);
     expect(count('token_sets')).toBe(1);
     expect(getScoreSet(store, scoreSetId)?.scores).toHaveLength(1);
   });
 
   it('refuses to delete a model that studies use', () => {
-    const { modelId } = seedStudy();
+    const { modelId } = seedStudy(store);
     expect(() => store.db.prepare('DELETE FROM models WHERE id = ?').run(modelId)).toThrow(/FOREIGN KEY/);
   });
 
   it('checks status values and result keys', () => {
-    const { studyId, conditionIds } = seedStudy();
+    const { studyId, conditionIds } = seedStudy(store);
     expect(() => store.db.prepare(`UPDATE studies SET status = 'exploded' WHERE id = ?`).run(studyId)).toThrow(
       /CHECK constraint failed/,
     );
-    expect(() => insertResult(store, conditionIds[0], 0, new Float32Array(5))).toThrow(/UNIQUE constraint failed/);
+    expect(() => insertResult(store, at(conditionIds, 0), 0, new Float32Array(5))).toThrow(/UNIQUE constraint failed/);
   });
 });
 
@@ -133,9 +88,9 @@ describe('BLOBs', () => {
     const values = new Float32Array(bits.buffer);
     const blob = float32Blob(values);
     expect(blob.readUInt32LE(0)).toBe(0x7fc00001); // little-endian on disk
-    const { conditionIds } = seedStudy();
-    insertResult(store, conditionIds[0], 7, values);
-    const back = loadResultBlobs(store, conditionIds[0]).find((r) => r.trialIdx === 7)!.probs;
+    const { conditionIds } = seedStudy(store);
+    insertResult(store, at(conditionIds, 0), 7, values);
+    const back = loadResultBlobs(store, at(conditionIds, 0)).find((r) => r.trialIdx === 7)?.probs ?? Buffer.alloc(0);
     expect(Buffer.compare(back, blob)).toBe(0);
     expect(Array.from(new Uint32Array(blobFloat32(back).buffer))).toEqual(Array.from(bits));
   });
@@ -143,9 +98,9 @@ describe('BLOBs', () => {
   it('round-trip int32 token ids, including the extremes', () => {
     const tokens = [0, 1, -1, 2147483647, -2147483648, 128000];
     expect(Array.from(blobInt32(int32Blob(tokens)))).toEqual(tokens);
-    const { studyId } = seedStudy();
+    const { studyId } = seedStudy(store);
     insertTrial(store, studyId, 2, tokens);
-    expect(Array.from(loadTrials(store, studyId)[2])).toEqual(tokens);
+    expect(Array.from(at(loadTrials(store, studyId), 2))).toEqual(tokens);
     expect(() => blobInt32(Buffer.alloc(5))).toThrow(/not a whole number/);
   });
 });
@@ -162,12 +117,13 @@ const fakeProvenance = {
 
 describe('repositories', () => {
   it('round-trip a study and its parts', () => {
-    const { studyId, modelId, scoreSetId } = seedStudy();
-    const study = getStudyRecord(store, studyId)!;
+    const { studyId, modelId, scoreSetId } = seedStudy(store);
+    const study = getStudyRecord(store, studyId);
+    if (!study) throw new Error('the seeded study is missing');
     expect(study).toMatchObject({ name: 's', status: 'queued', seed: 42, permutations: 2, seqLen: 5, batchSize: 2 });
     expect(study.spec).toEqual(fakeStudySpec());
     expect(Array.from(study.promptTokens)).toEqual([5, 6, 7, 8]);
-    expect(listConditions(store, studyId).map(({ id, studyId: _s, idx: _i, ...c }) => c)).toEqual(conditions);
+    expect(listConditions(store, studyId).map(({ id: _id, studyId: _s, idx: _i, ...c }) => c)).toEqual(FAKE_CONDITIONS);
     expect(getModel(store, modelId)?.spec).toEqual(fakeModelSpec());
     expect(getTokenSet(store, study.tokenSetId)).toMatchObject({ n: 4, droppedSpecial: 1 });
     expect(getScoreSet(store, scoreSetId)?.method).toEqual({ kind: 'induction', seqLen: 16 });
@@ -181,7 +137,7 @@ describe('repositories', () => {
   });
 
   it('changes status only from the expected states', () => {
-    const { studyId } = seedStudy();
+    const { studyId } = seedStudy(store);
     expect(transitionStudy(store, studyId, ['running'], 'paused')).toBe(false);
     expect(recordStudyStart(store, studyId, 'paused', fakeProvenance, 1)).toBe(false);
     recordStudyStart(store, studyId, 'queued', {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/db';
 import { createStudy } from '../../src/main/studies/study-service';
 import { CONDITIONS, TEST_INDUCTION, TRIALS, setupWorld, tinySpec, type StudyWorld } from './study-fixtures';
+import { required } from '../../src/shared/checked';
 
 const CHILD = fileURLToPath(new URL('./fixtures/run-study-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,14 +60,14 @@ function runChild(db: string, studyId: number, kill: Kill): Promise<ChildRun> {
     const doKill = () => {
       if (exited || run.killed) return;
       run.killed = true;
-      process.kill(-child.pid!, 'SIGKILL');
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     };
     if (kill.kind === 'at') setTimeout(doKill, kill.ms);
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const parts = buffer.split('\n');
-      buffer = parts.pop()!;
+      buffer = parts.pop() ?? '';
       for (const line of parts) {
         run.lines.push(line);
         const progressLines = run.lines.filter((l) => l.startsWith('progress')).length;
@@ -131,7 +132,7 @@ it('SIGKILLed at random moments and resumed, a study ends bitwise identical to a
     if (run.killed && results.size > lastCount && results.size < TOTAL) killedWithProgress++;
     expect(results.size).toBeGreaterThanOrEqual(lastCount);
     expectWholeBatches(results);
-    for (const [key, blob] of results) expect(blob.equals(expected.get(key)!), key).toBe(true);
+    for (const [key, blob] of results) expect(blob.equals(required(expected, key)), key).toBe(true);
     lastCount = results.size;
   }
   expect(killedWithProgress).toBeGreaterThan(0);

@@ -20,6 +20,7 @@ import {
   type StudyProgress,
 } from '../../src/main/studies/study-service';
 import { CONDITIONS, TEST_INDUCTION, TRIALS, setupWorld, tinySpec, type StudyWorld } from './study-fixtures';
+import { at } from '../../src/shared/checked';
 
 let world: StudyWorld;
 let store: Store;
@@ -46,7 +47,7 @@ function expectSameAsReference(studyId: number): void {
 }
 
 function expectMonotone(events: StudyProgress[]): void {
-  for (let i = 1; i < events.length; i++) expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);
+  for (let i = 1; i < events.length; i++) expect(at(events, i).done).toBeGreaterThanOrEqual(at(events, i - 1).done);
 }
 
 beforeAll(async () => {

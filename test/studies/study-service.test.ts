@@ -25,6 +25,7 @@ import {
 import { isInputError } from '../../src/shared/errors';
 import { trialPrompt } from '../../src/shared/study/trials';
 import { CONDITIONS, SEQ_LEN, TEST_INDUCTION, TRIALS, setupWorld, tinySpec, type StudyWorld } from './study-fixtures';
+import { at } from '../../src/shared/checked';
 
 let world: StudyWorld;
 let store: Store;
@@ -46,9 +47,9 @@ function diff(a: Float32Array, b: Float32Array): { rel: number; abs: number } {
   let rel = 0;
   let abs = 0;
   for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
+    const d = Math.abs(at(a, i) - at(b, i));
     abs = Math.max(abs, d);
-    if (Math.abs(b[i]) > 1e-9) rel = Math.max(rel, d / Math.abs(b[i]));
+    if (Math.abs(at(b, i)) > 1e-9) rel = Math.max(rel, d / Math.abs(at(b, i)));
   }
   return { rel, abs };
 }
@@ -72,7 +73,8 @@ describe('create', () => {
     expect(trials).toHaveLength(TRIALS);
     trials.forEach((t, i) => expect(Array.from(t)).toEqual(trialPrompt(7, i, tokens)));
     // Random heads come from outside the top maxHeadsAbl (2) induction heads.
-    const [, , ind2, , rnd2] = study.conditions;
+    const ind2 = at(study.conditions, 2);
+    const rnd2 = at(study.conditions, 4);
     const top = new Set(ind2.heads.map((h) => `${h.layer}.${h.head}`));
     expect(rnd2.heads.some((h) => top.has(`${h.layer}.${h.head}`))).toBe(false);
   });
@@ -95,10 +97,10 @@ describe('run', () => {
 
   it('reports monotone progress ending in done, and records provenance', () => {
     expect(events[0]).toMatchObject({ done: 0, total: 50, status: 'running', etaSeconds: null });
-    for (let i = 1; i < events.length; i++) expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);
+    for (let i = 1; i < events.length; i++) expect(at(events, i).done).toBeGreaterThanOrEqual(at(events, i - 1).done);
     expect(events.at(-1)).toMatchObject({ done: 50, total: 50, status: 'done' });
     expect(events.filter((e) => e.status === 'running').length).toBe(1 + Math.ceil(50 / 4));
-    const mid = events[3];
+    const mid = at(events, 3);
     expect(mid.rowsPerSecond).toBeGreaterThan(0);
     expect(mid.trialsPerSecond).toBeCloseTo(mid.rowsPerSecond / CONDITIONS, 9);
     expect(mid.etaSeconds).toBeGreaterThan(0);
@@ -118,17 +120,17 @@ describe('run', () => {
     expect(study.provenance.runMs).toBeGreaterThan(0);
     expect(study.model.checksum).toBe(info.checkpointHash);
     expect(study).toMatchObject({ status: 'done', error: null, runnerPid: null, done: 50, interrupted: false });
-    expect(study.finishedAt).toBeGreaterThanOrEqual(study.startedAt!);
+    expect(study.finishedAt).toBeGreaterThanOrEqual(study.startedAt ?? Infinity);
   });
 
-  it('each row is the probe of its trial under its own condition (same batch: bitwise; alone: ~1e-6)', async () => {
+  it('each row is the probe of its trial under its own condition (same batch: bitwise; another batch: relative error < 1e-4)', async () => {
     const conditions = listConditions(store, studyId);
     const trials = loadTrials(store, studyId);
-    const stored = (c: number, t: number) => loadConditionResults(store, studyId, conditions[c].id).probs.subarray(t * SEQ_LEN, (t + 1) * SEQ_LEN);
+    const stored = (c: number, t: number) => loadConditionResults(store, studyId, at(conditions, c).id).probs.subarray(t * SEQ_LEN, (t + 1) * SEQ_LEN);
     const probe = async (rows: { c: number; t: number }[]) => {
       const ids = new Int32Array(rows.length * SEQ_LEN);
-      rows.forEach((r, b) => ids.set(trials[r.t], b * SEQ_LEN));
-      const gates = buildHeadControls(world.engine.info.spec, rows.map((r) => conditions[r.c]));
+      rows.forEach((r, b) => ids.set(at(trials, r.t), b * SEQ_LEN));
+      const gates = buildHeadControls(world.engine.info.spec, rows.map((r) => at(conditions, r.c)));
       return world.engine.probe({ batch: rows.length, seqLen: SEQ_LEN, inputIds: ids, ...gates });
     };
     // Chunks 0 and 7 recomputed with the runner's composition: identical bits.
@@ -137,7 +139,8 @@ describe('run', () => {
       const out = await probe(rows);
       rows.forEach((r, b) => expect(Buffer.from(out.subarray(b * SEQ_LEN, (b + 1) * SEQ_LEN).slice().buffer)).toEqual(Buffer.from(stored(r.c, r.t).slice().buffer)));
     }
-    // Trial 3 under every condition in one fresh batch: the same tokens serve all conditions.
+    // Trial 3 under every condition in one fresh batch: the same tokens serve all conditions. Another
+    // batch composition changes only float summation order: the project's relative bar, 1e-4, holds.
     const rows = conditions.map((_, c) => ({ c, t: 3 }));
     const out = await probe(rows);
     let worst = { rel: 0, abs: 0 };
@@ -145,7 +148,7 @@ describe('run', () => {
       const d = diff(out.subarray(b * SEQ_LEN, (b + 1) * SEQ_LEN), stored(r.c, r.t));
       worst = { rel: Math.max(worst.rel, d.rel), abs: Math.max(worst.abs, d.abs) };
     });
-    console.log(`trial 3 re-probed alone vs stored: max rel ${worst.rel.toExponential(2)}, max abs ${worst.abs.toExponential(2)}`);
+    console.log(`trial 3 re-probed in another batch vs stored: max rel ${worst.rel.toExponential(2)}, max abs ${worst.abs.toExponential(2)}`);
     expect(worst.rel).toBeLessThan(1e-4);
     // And the conditions really differ: ablation changes the probabilities.
     const change = diff(stored(2, 3), stored(0, 3));
@@ -156,20 +159,20 @@ describe('run', () => {
   it('summarises every condition: lag curves over S positions and metrics paired with the baseline', () => {
     const summary = studySummary(store, studyId);
     expect(summary.conditions).toHaveLength(CONDITIONS);
-    const base = loadConditionResults(store, studyId, summary.conditions[0].condition.id);
+    const base = loadConditionResults(store, studyId, at(summary.conditions, 0).condition.id);
     expect(base).toMatchObject({ trials: TRIALS, seqLen: SEQ_LEN });
     for (const [i, c] of summary.conditions.entries()) {
       expect(c.trials).toBe(TRIALS);
-      expect(c.curve!.lags).toEqual(Array.from({ length: SEQ_LEN }, (_, s) => s - 11));
+      expect(c.curve?.lags).toEqual(Array.from({ length: SEQ_LEN }, (_, s) => s - 11));
       if (i === 0) {
-        expect(c.metrics!.deltaPlus1).toBeNull();
+        expect(c.metrics?.deltaPlus1).toBeNull();
         continue;
       }
       // Paired difference at lag +1 (position 12), by hand from the stored matrices.
       const mine = loadConditionResults(store, studyId, c.condition.id);
       let sum = 0;
-      for (let t = 0; t < TRIALS; t++) sum += mine.probs[t * SEQ_LEN + 12] - base.probs[t * SEQ_LEN + 12];
-      expect(Math.abs(c.metrics!.deltaPlus1!.value - sum / TRIALS)).toBeLessThan(1e-12);
+      for (let t = 0; t < TRIALS; t++) sum += at(mine.probs, t * SEQ_LEN + 12) - at(base.probs, t * SEQ_LEN + 12);
+      expect(Math.abs((c.metrics?.deltaPlus1?.value ?? NaN) - sum / TRIALS)).toBeLessThan(1e-12);
     }
   });
 });

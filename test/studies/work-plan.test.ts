@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { pendingChunks, workRow } from '../../src/main/studies/work-plan';
+import { at } from '../../src/shared/checked';
 
 describe('pendingChunks', () => {
   it('cuts the trial-major list into fixed chunks, the last one short', () => {
@@ -18,9 +19,9 @@ describe('pendingChunks', () => {
     const stored = new Set([0, 1, 2, 3, 5]);
     const chunks = pendingChunks(5, 2, 4, (r) => stored.has(r));
     expect(chunks.map((c) => c.index)).toEqual([1, 2]);
-    expect(chunks[0].rows.map((w) => w.row)).toEqual([4, 5, 6, 7]);
-    expect(chunks[0].missing.map((w) => w.row)).toEqual([4, 6, 7]);
-    expect(chunks[1].rows.map((w) => w.row)).toEqual([8, 9]);
+    expect(at(chunks, 0).rows.map((w) => w.row)).toEqual([4, 5, 6, 7]);
+    expect(at(chunks, 0).missing.map((w) => w.row)).toEqual([4, 6, 7]);
+    expect(at(chunks, 1).rows.map((w) => w.row)).toEqual([8, 9]);
     expect(pendingChunks(5, 2, 4, () => true)).toEqual([]);
     expect(() => pendingChunks(5, 2, 0, () => false)).toThrow(/batch size/);
   });

@@ -1,5 +1,5 @@
 // Command-line options of the engine benchmark (`npm run bench -- ...`). Every option has a
-// default sized for this shared 2-core machine; bad values fail with InputError naming the flag.
+// default sized for a 2-core machine; bad values fail with InputError naming the flag.
 
 import { parseArgs } from 'node:util';
 import { InputError } from '../../src/shared/errors';

@@ -1,12 +1,12 @@
 // Which checkpoint the benchmark runs: the --model folder, else the bundled demo model when its
 // folder holds one, else a synthetic Llama-3-style checkpoint (random weights, the sizes below)
-// written to a temp folder with the test helpers, so the bench needs nothing downloaded.
+// written to a temp folder with the shared fixture builders, so the bench needs nothing downloaded.
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/shared/errors';
-import { tinyLlama3, writeTinyModel, type TinyOptions } from '../../test/helpers/tiny-models';
+import { tinyLlama3, writeTinyModel, type TinyOptions } from '../fixtures/tiny-models';
 
 export const DEMO_MODEL_DIR = fileURLToPath(new URL('../../resources/models/demo-induction', import.meta.url));
 

@@ -1,7 +1,7 @@
-// `npm run bench`: measures the engine on this machine (compile, cached load, probe throughput per
-// batch size, an end-to-end study run through the services, memory) and writes a JSON report
-// (report.ts) plus a short summary. Timings live here, never in tests: the machine is shared and noisy,
-// so every figure is a median with p10/p90 over repeated runs.
+// `npm run bench`: measures the engine on the machine it runs on (compile, cached load, probe
+// throughput per batch size, an end-to-end study run through the services, memory) and writes a JSON
+// report (report.ts) plus a short summary. Timings live here, never in tests: a shared machine is
+// noisy, so every figure is a median with p10/p90 over repeated runs.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { maxRssMB, memorySnapshot, type MemorySnapshot } from './memory';
 import { buildProbeEntry, defaultReportPath, formatSummary, rankBatches, writeReport, type BenchReport, type ProbeEntry, type StudyRunReport } from './report';
 import { distribution, ratio, round, roundDistribution } from './stats';
 import { countConditions, estimateSeconds } from './study-size';
+import { first } from '../../src/shared/checked';
 
 const started = performance.now();
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
@@ -62,7 +63,7 @@ async function runStudySection(engine: Engine, model: BenchModel, opts: BenchOpt
     const s = await measureStudyRun({ engine, modelDir: model.dir, tmpRoot, trials: opts.studyTrials, seqLen: opts.seqLen, batchSize: batch });
     // The same batch size timed again right after: if it moved, the machine's load did too.
     log(`raw probe B=${s.batch} again after the study run (${opts.repeats} passes)`);
-    const [after] = await measureProbes(engine, [s.batch], opts.seqLen, opts.repeats);
+    const after = first(await measureProbes(engine, [s.batch], opts.seqLen, opts.repeats));
     const raw = probes.find((p) => p.batch === s.batch)?.rowsPerSecond.median ?? null;
     const engineOnly = (s.rows * 1000) / s.engineMs;
     const afterRate = (s.batch * 1000) / distribution(after.msPerBatch).median;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     const probe = await runProbes(engine, opts, rowFlops.total, snapshots);
     const best = rankBatches(probe);
 
-    const studyRun = await runStudySection(engine, model, opts, tmpRoot, best?.batch ?? opts.batches[0], probe);
+    const studyRun = await runStudySection(engine, model, opts, tmpRoot, best?.batch ?? first(opts.batches), probe);
     snapshots.push(memorySnapshot('after study run'));
     const demo = demoSection(opts, best, studyRun);
     const info = engine.info;

@@ -9,6 +9,7 @@ import { loadEngine, type Engine } from '../../src/main/engine/load-engine';
 import type { HeadRef, ModelSpec } from '../../src/shared/model-spec';
 import { createRng, randomInt, sampleWithoutReplacement } from '../../src/shared/study/prng';
 import { trialPrompt } from '../../src/shared/study/trials';
+import { at } from '../../src/shared/checked';
 
 export interface LoadSample {
   /** loadEngine until it resolves: worker start, hashing, compile or cache hit, session creation. */
@@ -77,7 +78,7 @@ export function spreadHeads(spec: Pick<ModelSpec, 'nLayers' | 'nHeads'>, count =
 export function mixedGateRows(spec: Pick<ModelSpec, 'nLayers' | 'nHeads'>, batch: number): HeadControlRow[] {
   const heads = spreadHeads(spec);
   const modes = ['zero', 'mean', 'none'] as const;
-  return Array.from({ length: batch }, (_, b) => ({ heads: b % 3 === 2 ? [] : heads, mode: modes[b % 3] }));
+  return Array.from({ length: batch }, (_, b) => ({ heads: b % 3 === 2 ? [] : heads, mode: at(modes, b % 3) }));
 }
 
 const BENCH_SEED = 42;
@@ -122,23 +123,23 @@ export async function measureProbes(
   afterWarmup: (batch: number) => void = () => {},
 ): Promise<ProbeSamples[]> {
   const spec = engine.info.spec;
-  const runs = batches.map((batch) => {
+  const cases = batches.map((batch) => {
     const inputIds = benchPrompts(spec.vocabSize, batch, seqLen); // [B, S]
     const { headKeep, headUniform } = buildHeadControls(spec, mixedGateRows(spec, batch), 'bench'); // [B, L, H] each
-    return () => engine.probe({ batch, seqLen, inputIds, headKeep, headUniform }); // [B, S]
+    const sample: ProbeSamples = { batch, msPerBatch: [], outputsValid: false };
+    return { batch, sample, run: () => engine.probe({ batch, seqLen, inputIds, headKeep, headUniform }) }; // [B, S]
   });
-  const samples: ProbeSamples[] = batches.map((batch) => ({ batch, msPerBatch: [], outputsValid: false }));
-  for (let i = 0; i < batches.length; i++) {
-    samples[i].outputsValid = validProbs(await runs[i](), batches[i] * seqLen);
-    afterWarmup(batches[i]);
+  for (const c of cases) {
+    c.sample.outputsValid = validProbs(await c.run(), c.batch * seqLen);
+    afterWarmup(c.batch);
   }
   for (let r = 0; r < repeats; r++) {
-    for (let i = 0; i < batches.length; i++) {
+    for (const c of cases) {
       const t0 = performance.now();
-      const probs = await runs[i]();
-      samples[i].msPerBatch.push(performance.now() - t0);
-      samples[i].outputsValid &&= validProbs(probs, batches[i] * seqLen);
+      const probs = await c.run();
+      c.sample.msPerBatch.push(performance.now() - t0);
+      c.sample.outputsValid &&= validProbs(probs, c.batch * seqLen);
     }
   }
-  return samples;
+  return cases.map((c) => c.sample);
 }

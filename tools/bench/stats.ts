@@ -1,6 +1,8 @@
 // Order statistics for noisy timings: medians and 10th/90th percentiles over repeated runs (never
 // single numbers), and ratios that tolerate a missing denominator. Pure, so the tests pin them.
 
+import { at } from '../../src/shared/checked';
+
 export interface Distribution {
   n: number;
   median: number;
@@ -21,7 +23,7 @@ export function quantile(sorted: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return at(sorted, lo) + (at(sorted, hi) - at(sorted, lo)) * (pos - lo);
 }
 
 export function distribution(samples: readonly number[]): Distribution {
@@ -33,8 +35,8 @@ export function distribution(samples: readonly number[]): Distribution {
     median: quantile(sorted, 0.5),
     p10: quantile(sorted, 0.1),
     p90: quantile(sorted, 0.9),
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
+    min: at(sorted, 0),
+    max: at(sorted, sorted.length - 1),
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
   };
 }

@@ -2,10 +2,11 @@
 // their prompts and the ablation rows of each case. Pure data and functions; export-cases.ts runs
 // them through the engine and writes the kit that tools/hf-check/hf_parity.py replays in transformers.
 
-import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, type TinyModel } from '../../test/helpers/tiny-models';
-import type { WriteDtype } from '../../test/helpers/hf-checkpoint';
+import { tinyGemma2, tinyGpt2, tinyLlama3, tinyMistral, tinyNeox, tinyQwen2, type TinyModel } from '../fixtures/tiny-models';
+import type { WriteDtype } from '../fixtures/hf-checkpoint';
 import { createRng, sampleWithoutReplacement } from '../../src/shared/study/prng';
 import { trialPrompt } from '../../src/shared/study/trials';
+import { at } from '../../src/shared/checked';
 
 export interface TinyPlan {
   /** Folder name under <out>/models and the cases' `model` key. */
@@ -61,7 +62,7 @@ export function ablatedHeads(nLayers: number, nHeads: number): HeadPair[] {
   return [[0, 0], [0, 1], [nLayers - 1, nHeads - 1]];
 }
 
-/** A trial-shaped prompt (DESIGN.md §1) of length S over a seeded (S-1)-token set of non-special ids. */
+/** A trial-shaped prompt (README: The experiment) of length S over a seeded (S-1)-token set of non-special ids. */
 export function trialShaped(vocab: number, S: number, index: number): number[] {
   const pool = Array.from({ length: vocab - 3 }, (_, i) => i + 3); // ids 0-2 are <unk> <s> </s>
   const tokens = sampleWithoutReplacement(createRng(PROMPT_SEED, S, index), pool, S - 1);
@@ -73,7 +74,7 @@ export function repeatedRandom(vocab: number, S: number, index: number): number[
   const rng = createRng(PROMPT_SEED, 1000 + S, index);
   const half = Array.from({ length: Math.floor(S / 2) }, () => 3 + Math.floor(rng.nextFloat() * (vocab - 3)));
   const ids = [...half, ...half];
-  if (ids.length < S) ids.push(half[0]);
+  if (ids.length < S) ids.push(at(half, 0));
   return ids;
 }
 
@@ -90,7 +91,7 @@ export function tinyCases(nLayers: number, nHeads: number, vocab: number): Plann
     cases.push({ name: `S${S} mean ${fmt(heads)}`, inputIds: prompts, rows: same('mean', heads), withPatterns: false });
     cases.push({
       name: `S${S} mixed: none|zero|mean|zero ${fmt(other)}`,
-      inputIds: [prompts[0], prompts[0], prompts[0], prompts[2]],
+      inputIds: [at(prompts, 0), at(prompts, 0), at(prompts, 0), at(prompts, 2)],
       rows: [{ heads: [], mode: 'none' }, { heads, mode: 'zero' }, { heads, mode: 'mean' }, { heads: other, mode: 'zero' }],
       withPatterns: false,
     });
@@ -104,8 +105,8 @@ export function demoProbeCases(tokens: number[], topHeads: HeadPair[]): PlannedC
   const set = tokens.slice(0, 500);
   const prompts = [trialPrompt(42, 0, set), trialPrompt(42, 1, set)];
   return [
-    { name: `S${prompts[0].length} probe none`, inputIds: prompts, rows: prompts.map(() => ({ heads: [], mode: 'none' as const })), withPatterns: false },
-    { name: `S${prompts[0].length} probe zero ${fmt(topHeads)}`, inputIds: prompts, rows: prompts.map(() => ({ heads: topHeads, mode: 'zero' as const })), withPatterns: false },
+    { name: `S${at(prompts, 0).length} probe none`, inputIds: prompts, rows: prompts.map(() => ({ heads: [], mode: 'none' as const })), withPatterns: false },
+    { name: `S${at(prompts, 0).length} probe zero ${fmt(topHeads)}`, inputIds: prompts, rows: prompts.map(() => ({ heads: topHeads, mode: 'zero' as const })), withPatterns: false },
   ];
 }
 

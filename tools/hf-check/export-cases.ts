@@ -16,8 +16,9 @@ import { computeInductionScores } from '../../src/main/engine/induction';
 import { randomInductionSequences } from '../../src/main/engine/induction-tokens';
 import { loadEngine, type Engine } from '../../src/main/engine/load-engine';
 import { supportedModelTypes } from '../../src/main/engine/families/registry';
-import { writeTinyModel } from '../../test/helpers/tiny-models';
+import { writeTinyModel } from '../fixtures/tiny-models';
 import { demoProbeCases, INDUCTION, PROMPT_SEED, tinyCases, tinyPlans, type HeadPair, type PlannedCase } from './case-plan';
+import { at } from '../../src/shared/checked';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEMO_DEFAULT = join(REPO_ROOT, 'resources', 'models', 'demo-induction');
@@ -51,7 +52,7 @@ interface InductionRecord extends ModelEntry {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: 'string', default: '.devcheck' }, demo: { type: 'string' } } });
-  const outDir = resolve(values.out!);
+  const outDir = resolve(values.out ?? '.devcheck');
   const modelsDir = join(outDir, 'models');
   rmSync(modelsDir, { recursive: true, force: true }); // only our own previous export
   mkdirSync(modelsDir, { recursive: true });
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
 async function runCase(engine: Engine, entry: ModelEntry, c: PlannedCase): Promise<CaseRecord> {
   const spec = engine.info.spec;
   const B = c.inputIds.length;
-  const S = c.inputIds[0].length;
+  const S = at(c.inputIds, 0).length;
   const controls = buildHeadControls(spec, c.rows.map((r) => ({ mode: r.mode, heads: r.heads.map(([layer, head]) => ({ layer, head })) })));
   const probs = await engine.probe({ batch: B, seqLen: S, inputIds: c.inputIds.flat(), ...controls }); // [B*S]
   const record: CaseRecord = {
@@ -147,7 +148,7 @@ async function runCase(engine: Engine, entry: ModelEntry, c: PlannedCase): Promi
     token_probs: Array.from({ length: B }, (_, b) => Array.from(probs.subarray(b * S, (b + 1) * S))),
   };
   if (c.withPatterns) {
-    const layers = await engine.patterns(c.inputIds[0], 1, S); // per layer [1*H*S*S]
+    const layers = await engine.patterns(at(c.inputIds, 0), 1, S); // per layer [1*H*S*S]
     record.patterns_first_row = layers.map((p) =>
       Array.from({ length: spec.nHeads }, (_, h) => Array.from({ length: S }, (_, q) => Array.from(p.subarray((h * S + q) * S, (h * S + q + 1) * S)))),
     );

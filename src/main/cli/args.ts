@@ -19,7 +19,8 @@ export function parseFlags(argv: string[], flags: FlagTypes, allowPositionals = 
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // parseArgs' messages mention its own API ("To specify a positional argument..."); keep the first sentence.
-    throw new UsageError(message.split('. ')[0].replace(/^Unknown option '(.+)'$/, 'unknown flag $1'));
+    const [sentence = message] = message.split('. ');
+    throw new UsageError(sentence.replace(/^Unknown option '(.+)'$/, 'unknown flag $1'));
   }
 }
 

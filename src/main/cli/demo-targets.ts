@@ -1,7 +1,7 @@
-// The demo model's acceptance targets (issue #4), checked on the study the demo just ran, so the
+// The demo model's acceptance targets, checked on the study the demo just ran, so the
 // summary says plainly whether the bundled model shows the effect the app exists to study.
 
-import { conditionsAtCount } from '../export/summary-table';
+import { relativeDeltasAtCount } from '../export/summary-table';
 import type { StudySummary } from '../studies/study-results';
 
 export interface DemoTarget {
@@ -18,7 +18,7 @@ export function demoTargets(summary: StudySummary, count = 4): DemoTarget[] {
   if (!baseline) return [];
   const base = baseline.pPlus1.value;
   // Paired Δ / baseline, as the summary's "relative drop" lines report it; a drop is its negation.
-  const relDrops = (type: 'induction' | 'random') => conditionsAtCount(summary, type, count).relative.map((r) => -r);
+  const relDrops = (type: 'induction' | 'random') => relativeDeltasAtCount(summary, type, count).map((r) => -r.value);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const targets: DemoTarget[] = [
     {

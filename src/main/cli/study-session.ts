@@ -8,14 +8,14 @@ import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { defaultDbPath, graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
-import { loadEngine } from '../engine/load-engine';
 import { exportStudy, type StudyExport } from '../export/export-study';
 import { INDUCTION_SCORES_FILE } from '../export/file-names';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
 import type { Store } from '../store/db';
-import { getScoreSet } from '../store/score-sets-repo';
+import { requireScoreSet } from '../store/score-sets-repo';
 import { writeScoreCsv } from '../studies/import/score-csv';
+import { loadEngineWithProgress } from './engine-progress';
 import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
 
 export interface RunPlan {
@@ -48,7 +48,7 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
     const study = getStudy(store, studyId);
     console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
     if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
-      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), getScoreSet(store, study.scoreSetId)!.scores);
+      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), requireScoreSet(store, study.scoreSetId).scores);
     }
     const status = await runWithProgress(store, studyId, { engine });
     if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
@@ -59,29 +59,9 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
   }
 }
 
-/** loadEngine with hash/compile/load progress on stderr (compile percentages updated in place on a terminal). */
+/** The study's engine, loaded with progress on stderr. */
 export function openEngineWithProgress(modelDir: string, provider: StudySpec['provider']): Promise<Engine> {
-  const tty = Boolean(process.stderr.isTTY);
-  let lastMessage = '';
-  let open = false;
-  return loadEngine({
-    modelDir,
-    cacheDir: graphCacheDir(),
-    provider,
-    onProgress: (e) => {
-      if (e.stage === 'hash' && e.fraction !== undefined && e.fraction < 1) return;
-      const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.round(e.fraction * 100)}%` : '';
-      const line = `[${e.stage}] ${e.message}`;
-      if (tty && pct) {
-        process.stderr.write(`\r${line}${pct}\x1b[K`);
-        open = true;
-      } else if (line !== lastMessage) {
-        process.stderr.write(`${open ? '\n' : ''}${line}\n`);
-        open = false;
-      }
-      lastMessage = line;
-    },
-  });
+  return loadEngineWithProgress({ modelDir, cacheDir: graphCacheDir(), provider });
 }
 
 /**

@@ -1,4 +1,4 @@
-// Turns ablation rows (which heads, how) into the graph's head-control inputs, per DESIGN.md §1:
+// Turns ablation rows (which heads, how) into the graph's head-control inputs:
 // z_h = keep_h * attention_h + uniform_h * windowed_mean(v_h), so (keep, uniform) is
 // (1, 0) normal, (0, 0) zero ablation, (0, 1) mean ablation; fractional doses come for free.
 

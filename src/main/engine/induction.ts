@@ -1,16 +1,14 @@
-// Induction scores computed by the app (DESIGN.md §1): random token sequences of length T, each
+// Induction scores computed by the app: random token sequences of length T, each
 // repeated twice (2T tokens, no BOS); a head's score is its mean attention from every position i of
 // the second copy to position i - T + 1, the token AFTER the earlier occurrence of token[i].
 // Mirrors TransformerLens's induction-score recipe (without the BOS it prepends).
 
-import type { HeadRef } from '../../shared/model-spec';
+import { InputError } from '../../shared/errors';
+import { compareHeadScores } from '../../shared/study/heads';
+import type { HeadScore } from '../../shared/study/types';
 import type { Engine } from './engine-types';
 import { randomInductionSequences } from './induction-tokens';
-import { InputError } from '../../shared/errors';
-
-export interface HeadScore extends HeadRef {
-  score: number;
-}
+import { at, first } from '../../shared/checked';
 
 export type InductionMethod =
   | {
@@ -27,7 +25,7 @@ export type InductionMethod =
   | { kind: 'repeated-given'; seqLen: number; count: number; bos: false };
 
 export interface InductionResult {
-  /** Sorted by score, descending (ties: layer, then head). */
+  /** Ranked by compareHeadScores: score descending, ties by layer, then head. */
   scores: HeadScore[];
   method: InductionMethod;
 }
@@ -74,15 +72,11 @@ export function accumulateInductionSums(patterns: Float32Array[], batch: number,
       for (let h = 0; h < nHeads; h++) {
         const base = (b * nHeads + h) * S * S; // pattern[b, h, :, :]
         let sum = 0;
-        for (let i = T; i < S; i++) sum += pattern[base + i * S + (i - T + 1)];
-        sums[layer * nHeads + h] += sum;
+        for (let i = T; i < S; i++) sum += at(pattern, base + i * S + (i - T + 1));
+        sums[layer * nHeads + h] = at(sums, layer * nHeads + h) + sum;
       }
     }
   });
-}
-
-export function sortScores(scores: HeadScore[]): HeadScore[] {
-  return scores.sort((a, b) => b.score - a.score || a.layer - b.layer || a.head - b.head);
 }
 
 export async function computeInductionScores(
@@ -96,7 +90,7 @@ export async function computeInductionScores(
   let method: InductionMethod;
   if ('sequences' in source) {
     sequences = validateSequences(source.sequences, vocabSize, options.source);
-    method = { kind: 'repeated-given', seqLen: sequences[0].length, count: sequences.length, bos: false };
+    method = { kind: 'repeated-given', seqLen: first(sequences).length, count: sequences.length, bos: false }; // validated: non-empty
   } else {
     const pool = tokenPool ?? Array.from({ length: vocabSize }, (_, i) => i);
     sequences = randomInductionSequences(source.seqLen, source.count, source.seed, pool, vocabSize);
@@ -122,13 +116,7 @@ export async function computeInductionScores(
   const denom = sequences.length * T;
   const scores: HeadScore[] = [];
   for (let layer = 0; layer < L; layer++) {
-    for (let head = 0; head < H; head++) scores.push({ layer, head, score: sums[layer * H + head] / denom });
+    for (let head = 0; head < H; head++) scores.push({ layer, head, score: at(sums, layer * H + head) / denom });
   }
-  return { scores: sortScores(scores), method };
-}
-
-/** The seed-compatible score CSV: `layer,head,scores`, sorted by score descending. */
-export function formatInductionCsv(scores: readonly HeadScore[]): string {
-  const rows = sortScores([...scores]).map((s) => `${s.layer},${s.head},${s.score}`);
-  return ['layer,head,scores', ...rows].join('\n') + '\n';
+  return { scores: scores.sort(compareHeadScores), method };
 }

@@ -1,7 +1,9 @@
 // CSV writers: the seed's lag tables (header exactly `Lag,Mean Probability`, numbers as pandas'
 // to_csv writes them), our per-condition table with the statistics, and the per-condition summary.
 
+import { relativeToBaseline } from '../../shared/study/metrics';
 import type { Condition, ConditionMetrics, Interval, LagCurve } from '../../shared/study/types';
+import { at } from '../../shared/checked';
 
 /**
  * A float as Python's repr (and so pandas' to_csv) writes it: shortest round-trip digits, fixed
@@ -38,7 +40,7 @@ export const LAG_STATS_HEADER = ['Lag', 'Mean Probability', 'SD', 'SEM', 'CI Low
 
 /** The seed's table: one row per lag, the mean probability over trials. */
 export function lagTableCsv(curve: LagCurve): string {
-  return csvText(LAG_TABLE_HEADER, curve.lags.map((lag, i) => [lag, floatCell(curve.mean[i])]));
+  return csvText(LAG_TABLE_HEADER, curve.lags.map((lag, i) => [lag, floatCell(at(curve.mean, i))]));
 }
 
 /** Our table: the seed's columns plus SD, SEM, the 95% CI and the number of trials. */
@@ -47,11 +49,11 @@ export function lagStatsCsv(curve: LagCurve): string {
     LAG_STATS_HEADER,
     curve.lags.map((lag, i) => [
       lag,
-      floatCell(curve.mean[i]),
-      floatCell(curve.sd[i]),
-      floatCell(curve.sem[i]),
-      floatCell(curve.ciLow[i]),
-      floatCell(curve.ciHigh[i]),
+      floatCell(at(curve.mean, i)),
+      floatCell(at(curve.sd, i)),
+      floatCell(at(curve.sem, i)),
+      floatCell(at(curve.ciLow, i)),
+      floatCell(at(curve.ciHigh, i)),
       curve.n,
     ]),
   );
@@ -86,7 +88,7 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
     SUMMARY_HEADER,
     rows.map(({ condition: c, metrics: m, trials, baselinePlus1 }) => {
       const d = m.deltaPlus1;
-      const relative = d && baselinePlus1 ? d.value / baselinePlus1 : null;
+      const relative = d ? relativeToBaseline(d.value, baselinePlus1) : null;
       return [
         c.key, c.label, c.headType, c.headType === 'none' ? 'none' : c.mode, c.layerRange, c.count, c.draw, trials,
         ...iv(m.pPlus1), ...iv(m.pMinus1), ...iv(m.pZero),

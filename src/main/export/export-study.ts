@@ -10,6 +10,7 @@ import { getStudy, loadConditionResults, studySummary, type StudySummary } from 
 import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
 import { folderModelName } from '../models/resolve-model';
 import { writeStudyOutputs, type OutputOptions, type WrittenOutputs } from './write-outputs';
+import { required } from '../../shared/checked';
 
 export interface ExportOptions extends OutputOptions {
   /** Name used in file names and titles (default: the model folder's, or its Hugging Face repo's, name). */
@@ -49,7 +50,7 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {
-        const r = loadConditionResults(store, studyId, byKey.get(key)!.id);
+        const r = loadConditionResults(store, studyId, required(byKey, key).id);
         const n = Math.min(trialsOf.get(key) ?? 0, r.trials);
         return Array.from({ length: n }, (_, t) => r.probs.slice(t * r.seqLen, (t + 1) * r.seqLen));
       },

@@ -10,14 +10,14 @@ import {
   studyTitle,
   type LagSeries,
 } from '../../shared/chart';
+import type { LineChartSpec } from '../../shared/chart/line-chart';
 import type { Condition, ConditionGroup, ConditionMetrics, LagCurve } from '../../shared/study/types';
 import { LAYER_RANGE_LABELS } from '../../shared/study/labels';
-import { writeChartPng } from './png';
 
 export interface FigureJob {
   /** Path relative to the output folder. */
   file: string;
-  spec: Parameters<typeof writeChartPng>[1];
+  spec: LineChartSpec;
 }
 
 export interface FigureContext {
@@ -56,11 +56,12 @@ export function groupFigure(
   const series: LagSeries[] = [];
   let colorIndex = 0;
   for (const c of members) {
-    if (!curves[c.key] || c.draw !== 0) continue;
+    const curve = curves[c.key];
+    if (!curve || c.draw !== 0) continue;
     const color = c.headType === 'none' ? BASELINE_COLOR : paletteColor(colorIndex++);
     // The title names the head type, mode and layers: the legend only needs the count.
     const label = c.headType === 'none' ? 'baseline' : `${c.count} head${c.count === 1 ? '' : 's'}`;
-    series.push({ label, curve: curves[c.key], color });
+    series.push({ label, curve, color });
   }
   const drawNote = group.draws > 1 ? ` · draw 1 of ${group.draws}` : '';
   return { file, spec: lagChartSpec({ curves: series, title, subtitle: subtitle + drawNote, lagWindow }) };
@@ -75,8 +76,10 @@ export function doseFigure(
 ): FigureJob {
   const modes = [...new Set(groups.map((g) => g.mode))];
   const ranges = [...new Set(groups.map((g) => g.layerRange))];
-  const how = modes.length === 1 ? `${modes[0]} ablation` : 'zero and mean ablation';
-  const layers = ranges.length === 1 ? LAYER_RANGE_LABELS[ranges[0]] : 'several layer ranges';
+  const [mode] = modes;
+  const [range] = ranges;
+  const how = modes.length === 1 ? `${mode} ablation` : 'zero and mean ablation';
+  const layers = ranges.length === 1 && range ? LAYER_RANGE_LABELS[range] : 'several layer ranges';
   return {
     file,
     spec: doseResponseSpec({

@@ -36,8 +36,8 @@ export function hasTextFont(): boolean {
 }
 
 /** Draws `spec` and returns PNG bytes. The spec is not modified. */
-export async function renderChartPng<T extends ChartType>(
-  spec: ChartConfiguration<T, any>,
+export async function renderChartPng<T extends ChartType, D>(
+  spec: ChartConfiguration<T, D>,
   options: PngOptions = {},
 ): Promise<Buffer> {
   prepareChartJs();
@@ -48,7 +48,7 @@ export async function renderChartPng<T extends ChartType>(
   const config = {
     ...spec,
     options: { ...spec.options, responsive: false, animation: false, devicePixelRatio: ratio, events: [] },
-  } as ChartConfiguration<T, any>;
+  } as ChartConfiguration<T, D>;
   // chart.js only needs a 2D context and the canvas size; napi-rs's canvas provides both.
   const chart = new Chart(canvas as unknown as ChartItem, config);
   try {
@@ -59,9 +59,9 @@ export async function renderChartPng<T extends ChartType>(
   }
 }
 
-export async function writeChartPng<T extends ChartType>(
+export async function writeChartPng<T extends ChartType, D>(
   path: string,
-  spec: ChartConfiguration<T, any>,
+  spec: ChartConfiguration<T, D>,
   options?: PngOptions,
 ): Promise<void> {
   const png = await renderChartPng(spec, options);

@@ -68,22 +68,19 @@ export async function writeTrialsJson(
   };
   try {
     await write('{"trials": [\n');
-    for (let t = 0; t < trials.length; t++) {
-      await write(`  [${Array.from(trials[t]).join(', ')}]${t + 1 < trials.length ? ',' : ''}\n`);
+    for (const [t, trial] of trials.entries()) {
+      await write(`  [${Array.from(trial).join(', ')}]${t + 1 < trials.length ? ',' : ''}\n`);
     }
     await write('],\n"conditions": [\n');
-    for (let c = 0; c < conditions.length; c++) {
-      const cond = conditions[c];
+    for (const [c, cond] of conditions.entries()) {
       const heads = JSON.stringify(cond.heads.map((h) => [h.layer, h.head]));
       await write(
         `{"key": ${JSON.stringify(cond.key)}, "label": ${JSON.stringify(cond.label)}, "heads": ${heads}, ` +
           `"mode": ${JSON.stringify(cond.mode)}, "probs": [\n`,
       );
       const probs = await cond.loadProbs();
-      for (let t = 0; t < probs.length; t++) {
-        const row = probs[t];
-        const parts = new Array<string>(row.length);
-        for (let i = 0; i < row.length; i++) parts[i] = float32Text(row[i]);
+      for (const [t, row] of probs.entries()) {
+        const parts = Array.from(row, (x) => float32Text(x));
         await write(`  [${parts.join(', ')}]${t + 1 < probs.length ? ',' : ''}\n`);
       }
       await write(`]}${c + 1 < conditions.length ? ',' : ''}\n`);

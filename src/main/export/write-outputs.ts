@@ -14,6 +14,7 @@ import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
 import { writeChartPng } from './png';
 import { writeTrialsJson } from './trials-json';
+import { at } from '../../shared/checked';
 
 export interface StudyOutputData {
   studyId?: number;
@@ -92,10 +93,11 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
   jobs.push(doseFigure(ctx, conditions, metrics, spec.groups, names.doseResponseFile(model, P)));
 
   const baseline = conditions.find((c) => c.headType === 'none');
-  const baselinePlus1 = baseline && metrics[baseline.key] ? metrics[baseline.key].pPlus1.value : null;
-  const rows: SummaryRow[] = conditions
-    .filter((c) => metrics[c.key])
-    .map((c) => ({ condition: c, metrics: metrics[c.key], trials: curves[c.key]?.n ?? 0, baselinePlus1 }));
+  const baselinePlus1 = (baseline && metrics[baseline.key]?.pPlus1.value) ?? null;
+  const rows: SummaryRow[] = conditions.flatMap((c) => {
+    const m = metrics[c.key];
+    return m ? [{ condition: c, metrics: m, trials: curves[c.key]?.n ?? 0, baselinePlus1 }] : [];
+  });
   await put(names.SUMMARY_FILE, summaryCsv(rows));
   out.summary = join(outDir, names.SUMMARY_FILE);
 
@@ -106,7 +108,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     let next = 0;
     const worker = async () => {
       while (next < jobs.length) {
-        const job = jobs[next++];
+        const job = at(jobs, next++);
         await writeChartPng(join(outDir, job.file), job.spec);
       }
     };
@@ -149,6 +151,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
 function headsJson(group: ConditionGroup, members: readonly Condition[]): string {
   const own = members.filter((c) => c.headType !== 'none');
   const pairs = (c: Condition) => c.heads.map((h) => [h.layer, h.head]);
+  const pairsOf = (c: Condition | undefined) => (c ? pairs(c) : []);
   const largest = (draw: number) => own.filter((c) => c.draw === draw).sort((a, b) => b.count - a.count)[0];
   const draws = [...new Set(own.map((c) => c.draw))].sort((a, b) => a - b);
   const body: Record<string, unknown> = {
@@ -156,9 +159,9 @@ function headsJson(group: ConditionGroup, members: readonly Condition[]): string
     layer_abl: group.layerRange,
     mode: group.mode,
     // The seed lists max_heads_abl heads; ours lists the heads of the largest count run (counts are nested).
-    heads: largest(0) ? pairs(largest(0)) : [],
+    heads: pairsOf(largest(0)),
   };
-  if (draws.length > 1) body.draws = draws.map((d) => pairs(largest(d)));
+  if (draws.length > 1) body.draws = draws.map((d) => pairsOf(largest(d)));
   body.conditions = own.map((c) => ({ key: c.key, label: c.label, count: c.count, draw: c.draw, heads: pairs(c) }));
   return JSON.stringify(body, null, 2) + '\n';
 }

@@ -156,12 +156,12 @@ function snapshotIn(repoDir: string): { dir: string; revision: string } | null {
 /** A readable name for a checkpoint folder: the repo name for a cache snapshot, else the folder name. */
 export function folderModelName(dir: string): string {
   const m = /models--(?:[^/\\]+?--)?([^/\\]+)[/\\]snapshots[/\\]/.exec(dir + '/');
-  return m ? m[1] : basename(dir) || basename(dirname(dir));
+  return m?.[1] ?? (basename(dir) || basename(dirname(dir)));
 }
 
 function caseInsensitive(name: string): readonly string[] | null {
   const key = Object.keys(MODEL_MAPPING).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key ? MODEL_MAPPING[key] : null;
+  return key === undefined ? null : (MODEL_MAPPING[key] ?? null);
 }
 
 function isRepoId(name: string): boolean {
@@ -169,5 +169,5 @@ function isRepoId(name: string): boolean {
 }
 
 function shortName(name: string): string {
-  return name.includes('/') ? name.split('/').pop()! : name;
+  return name.slice(name.lastIndexOf('/') + 1);
 }

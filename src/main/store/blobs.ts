@@ -2,13 +2,14 @@
 // between machines unchanged. Token orders are Int32, probabilities Float32 (one value per position).
 
 import { endianness } from 'node:os';
+import { at } from '../../shared/checked';
 
 const littleEndianHost = endianness() === 'LE';
 
 /** Int32 little-endian bytes of `values` (token ids). */
 export function int32Blob(values: ArrayLike<number>): Buffer {
   const buf = Buffer.alloc(values.length * 4);
-  for (let i = 0; i < values.length; i++) buf.writeInt32LE(values[i], i * 4);
+  for (let i = 0; i < values.length; i++) buf.writeInt32LE(at(values, i), i * 4);
   return buf;
 }
 
@@ -19,7 +20,7 @@ export function float32Blob(values: Float32Array): Buffer {
   }
   const buf = Buffer.alloc(values.length * 4);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  values.forEach((x, i) => view.setFloat32(i * 4, x, true));
   return buf;
 }
 

@@ -4,7 +4,7 @@
 import type { HeadRef } from '../../shared/model-spec';
 import type { Condition } from '../../shared/study/types';
 import { blobInt32, int32Blob } from './blobs';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 
 export interface ConditionRecord extends Condition {
   id: number;
@@ -35,10 +35,8 @@ const INSERT_TRIAL = `INSERT INTO trials (study_id, idx, tokens) VALUES (?, ?, ?
 /** Inserts the conditions in order (idx = position in `conditions`); returns their ids. */
 export function insertConditions(store: Store, studyId: number, conditions: readonly Condition[]): number[] {
   const stmt = prepare<unknown[], { id: number }>(store.db, INSERT_CONDITION);
-  return conditions.map(
-    (c, idx) =>
-      stmt.get(studyId, idx, c.key, c.label, c.headType, c.mode, c.layerRange, c.count, c.draw, JSON.stringify(c.heads))!
-        .id,
+  return conditions.map((c, idx) =>
+    insertedId(stmt.get(studyId, idx, c.key, c.label, c.headType, c.mode, c.layerRange, c.count, c.draw, JSON.stringify(c.heads)), `condition ${c.key}`),
   );
 }
 

@@ -96,6 +96,12 @@ export function prepare<Params extends unknown[] = unknown[], Row = unknown>(
   return stmt as unknown as Database.Statement<Params, Row>;
 }
 
+/** The id an `INSERT ... RETURNING id` gave back (SQLite returns a row for every row it inserts). */
+export function insertedId(row: { id: number } | undefined, what: string): number {
+  if (!row) throw new Error(`inserting ${what} returned no id`);
+  return row.id;
+}
+
 /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
 export function inTransaction<T>(store: Store, fn: () => T): T {
   return store.db.transaction(fn).immediate();

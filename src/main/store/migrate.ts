@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../../shared/errors';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { last } from '../../shared/checked';
 
 export interface MigrateOptions {
   /** The database file, for error messages. */
@@ -24,7 +25,7 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
-  return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  return migrations.length === 0 ? 0 : last(migrations).version;
 }
 
 export function migrate(db: Database.Database, opts: MigrateOptions): MigrateResult {

@@ -2,7 +2,7 @@
 // the full ModelSpec as JSON. Re-adding a checkpoint found at a new path updates the path.
 
 import type { ModelSpec } from '../../shared/model-spec';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 
 export interface ModelRecord {
   id: number;
@@ -73,12 +73,19 @@ export function upsertModel(store: Store, model: NewModel): number {
     spec: JSON.stringify(s),
     addedAt: Date.now(),
   });
-  return row!.id;
+  return insertedId(row, `model ${model.path}`);
 }
 
 export function getModel(store: Store, id: number): ModelRecord | undefined {
   const row = prepare<[number], ModelRow>(store.db, `${SELECT} WHERE id = ?`).get(id);
   return row && toRecord(row);
+}
+
+/** A model a stored row refers to (foreign keys keep it present); an Error if it is not. */
+export function requireModel(store: Store, id: number): ModelRecord {
+  const model = getModel(store, id);
+  if (!model) throw new Error(`model ${id} is not in the database`);
+  return model;
 }
 
 export function findModelByChecksum(store: Store, checksum: string): ModelRecord | undefined {

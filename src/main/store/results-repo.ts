@@ -21,7 +21,7 @@ export function listResultKeys(store: Store, studyId: number): { conditionId: nu
 
 export function countStudyResults(store: Store, studyId: number): number {
   const sql = `SELECT count(*) FROM results r JOIN conditions c ON c.id = r.condition_id WHERE c.study_id = ?`;
-  return prepare<[number], number>(store.db, sql).pluck().get(studyId)!;
+  return prepare<[number], number>(store.db, sql).pluck().get(studyId) ?? 0; // count(*) always yields a row
 }
 
 /** A condition's results ordered by trial index: the raw BLOBs (for bitwise comparisons, export). */

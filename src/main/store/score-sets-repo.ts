@@ -2,7 +2,8 @@
 // the computation's parameters, or the CSV it came from), and one typed row per head.
 
 import type { HeadScore } from '../../shared/study/types';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
+import { at } from '../../shared/checked';
 
 export type ScoreSource = 'computed' | 'csv';
 
@@ -42,13 +43,14 @@ const SELECT_SCORES = `SELECT layer, head, score FROM head_scores WHERE score_se
 
 /** Inserts the set and all its head scores; call inside a transaction (the service does). */
 export function insertScoreSet(store: Store, set: NewScoreSet): number {
-  const { id } = prepare<unknown[], { id: number }>(store.db, INSERT_SET).get(
+  const row = prepare<unknown[], { id: number }>(store.db, INSERT_SET).get(
     set.modelId,
     JSON.stringify(set.method),
     set.source,
     set.sourcePath,
     Date.now(),
-  )!;
+  );
+  const id = insertedId(row, 'score set');
   const insertScore = prepare(store.db, INSERT_SCORE);
   for (const s of set.scores) insertScore.run(id, s.layer, s.head, s.score);
   return id;
@@ -63,8 +65,12 @@ export function findScoreSet(store: Store, set: NewScoreSet): number | undefined
   const wanted = byHead(set.scores);
   return ids.find((id) => {
     const have = prepare<[number], HeadScore>(store.db, SELECT_SCORES).all(id);
-    return have.length === wanted.length && have.every((s, i) => s.layer === wanted[i].layer && s.head === wanted[i].head && Object.is(s.score, wanted[i].score));
+    return have.length === wanted.length && have.every((s, i) => sameScore(s, at(wanted, i)));
   });
+}
+
+function sameScore(a: HeadScore, b: HeadScore): boolean {
+  return a.layer === b.layer && a.head === b.head && Object.is(a.score, b.score);
 }
 
 function byHead(scores: readonly HeadScore[]): HeadScore[] {
@@ -76,6 +82,13 @@ export function getScoreSet(store: Store, id: number): ScoreSetRecord | undefine
   if (!row) return undefined;
   const scores = prepare<[number], HeadScore>(store.db, SELECT_SCORES).all(id);
   return { ...toRecord(row), scores };
+}
+
+/** A score set a stored row refers to (foreign keys keep it present); an Error if it is not. */
+export function requireScoreSet(store: Store, id: number): ScoreSetRecord {
+  const set = getScoreSet(store, id);
+  if (!set) throw new Error(`score set ${id} is not in the database`);
+  return set;
 }
 
 /** Score sets of one model (without their scores), newest first. */

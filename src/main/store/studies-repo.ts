@@ -1,11 +1,12 @@
 // Study rows: the spec as given, what it resolved to (model, token set, score set, sampled tokens),
 // status, and provenance (which app, runtime, provider and dtype produced the results, and how long).
 
-import type { StudySpec } from '../../shared/study/types';
+import { InputError } from '../../shared/errors';
+import type { StudySpec, StudyStatus } from '../../shared/study/types';
 import { blobInt32, int32Blob } from './blobs';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 
-export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+export type { StudyStatus };
 
 export interface Provenance {
   appVersion: string | null;
@@ -85,7 +86,7 @@ const INSERT = `
   RETURNING id`;
 
 export function insertStudy(store: Store, s: NewStudy): number {
-  return prepare<[Record<string, unknown>], { id: number }>(store.db, INSERT).get({
+  const row = prepare<[Record<string, unknown>], { id: number }>(store.db, INSERT).get({
     name: s.name,
     notes: s.notes ?? '',
     spec: JSON.stringify(s.spec),
@@ -98,12 +99,24 @@ export function insertStudy(store: Store, s: NewStudy): number {
     seqLen: s.seqLen,
     batchSize: s.batchSize,
     createdAt: Date.now(),
-  })!.id;
+  });
+  return insertedId(row, `study ${s.name}`);
 }
 
 export function getStudyRecord(store: Store, id: number): StudyRecord | undefined {
   const row = prepare<[number], StudyRow>(store.db, `SELECT * FROM studies WHERE id = ?`).get(id);
   return row && toRecord(row);
+}
+
+/** The study's record; InputError naming `study <id>` when the database has none. */
+export function requireStudyRecord(store: Store, id: number): StudyRecord {
+  const study = getStudyRecord(store, id);
+  if (!study) throw noSuchStudy(id);
+  return study;
+}
+
+export function noSuchStudy(id: number): InputError {
+  return new InputError(`study ${id}`, 'no such study in the database');
 }
 
 /** Every study, newest first. */

@@ -2,7 +2,7 @@
 // study can always be re-derived from the database alone.
 
 import { blobInt32, int32Blob } from './blobs';
-import { prepare, type Store } from './db';
+import { insertedId, prepare, type Store } from './db';
 
 export interface TokenSetRecord {
   id: number;
@@ -45,7 +45,7 @@ export function insertTokenSet(store: Store, set: NewTokenSet): number {
     set.droppedSpecial,
     Date.now(),
   );
-  return row!.id;
+  return insertedId(row, `token set ${set.name}`);
 }
 
 /** An identical set (same name, source and tokens) already stored, so re-imports do not pile up. */

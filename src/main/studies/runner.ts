@@ -9,15 +9,15 @@ import { buildHeadControls } from '../engine/head-controls';
 import type { Engine } from '../engine/engine-types';
 import { inTransaction, type Store } from '../store/db';
 import { listConditions, loadTrials, type ConditionRecord } from '../store/conditions-repo';
-import { getModel, type ModelRecord } from '../store/models-repo';
+import { requireModel, type ModelRecord } from '../store/models-repo';
 import { insertResult, listResultKeys } from '../store/results-repo';
 import {
   addRunTime,
-  getStudyRecord,
   getStudyStatus,
   recordStudyFinished,
   recordStudyStart,
   releaseStudyRunner,
+  requireStudyRecord,
   setStudyBatchSize,
   transitionStudy,
   type Provenance,
@@ -28,6 +28,7 @@ import { claimRun, hasLiveRunner } from './active-runs';
 import { APP_VERSION } from './app-version';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
+import { at, required } from '../../shared/checked';
 
 export interface StudyProgress {
   studyId: number;
@@ -60,7 +61,7 @@ export interface RunOptions {
 
 /** Runs (or resumes) a study until it is done, paused or cancelled; resolves to the final status. */
 export async function runStudy(store: Store, studyId: number, opts: RunOptions = {}): Promise<StudyStatus> {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   if (study.status === 'done') return 'done';
   if (hasLiveRunner(store, study)) {
     throw new Error(`study ${studyId} is already running (process ${study.runnerPid ?? process.pid})`);
@@ -74,12 +75,12 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
   let engine: Engine | undefined = opts.engine;
   const ownsEngine = !engine;
   try {
-    const model = getModel(store, study.modelId)!;
+    const model = requireModel(store, study.modelId);
     engine ??= await openStudyEngine(model, study.spec, opts.openEngine);
     checkEngine(engine, study, model, present.size > 0);
     if (!recordStudyStart(store, studyId, study.status, provenanceOf(engine), process.pid)) {
       // Paused, cancelled or deleted while the engine was loading: do not start.
-      const status = requireStudy(store, studyId).status;
+      const status = requireStudyRecord(store, studyId).status;
       emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status });
       return status;
     }
@@ -152,10 +153,13 @@ async function runChunks(
     }
     const B = chunk.rows.length;
     const inputIds = new Int32Array(B * S); // [B, S]
-    chunk.rows.forEach((w, b) => inputIds.set(trials[w.trialIdx], b * S));
+    chunk.rows.forEach((w, b) => inputIds.set(at(trials, w.trialIdx), b * S));
     const { headKeep, headUniform } = buildHeadControls(
       spec,
-      chunk.rows.map((w) => ({ heads: conditions[w.conditionIdx].heads, mode: conditions[w.conditionIdx].mode })),
+      chunk.rows.map((w) => {
+        const { heads, mode } = at(conditions, w.conditionIdx);
+        return { heads, mode };
+      }),
       `study ${study.id}`,
     );
     const t0 = performance.now();
@@ -165,7 +169,7 @@ async function runChunks(
     const missing = new Set(chunk.missing.map((w) => w.row));
     inTransaction(store, () => {
       chunk.rows.forEach((w, b) => {
-        if (missing.has(w.row)) insertResult(store, conditions[w.conditionIdx].id, w.trialIdx, probs.subarray(b * S, (b + 1) * S));
+        if (missing.has(w.row)) insertResult(store, at(conditions, w.conditionIdx).id, w.trialIdx, probs.subarray(b * S, (b + 1) * S));
       });
       addRunTime(store, study.id, ms);
     });
@@ -181,26 +185,26 @@ async function runChunks(
 
 /** Why the run should stop before the next batch, or null to go on. */
 function stopReason(store: Store, studyId: number, signal: AbortSignal | undefined): StudyStatus | null {
-  const status = getStudyStatus(store, studyId);
-  if (status === undefined) throw new Error(`study ${studyId} was deleted while it ran`);
+  const status = currentStatus(store, studyId);
   if (status !== 'running') return status;
   if (signal?.aborted) {
     transitionStudy(store, studyId, ['running'], 'paused');
-    return getStudyStatus(store, studyId)!;
+    return currentStatus(store, studyId);
   }
   return null;
 }
 
-function requireStudy(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw new InputError(`study ${studyId}`, 'no such study in the database');
-  return study;
+function currentStatus(store: Store, studyId: number): StudyStatus {
+  const status = getStudyStatus(store, studyId);
+  if (status === undefined) throw new Error(`study ${studyId} was deleted while it ran`);
+  return status;
 }
+
 
 /** Row numbers (trial * C + condition idx) that already have a result. */
 function presentRows(store: Store, studyId: number, conditions: ConditionRecord[]): Set<number> {
   const idxById = new Map(conditions.map((c) => [c.id, c.idx]));
-  return new Set(listResultKeys(store, studyId).map((k) => k.trialIdx * conditions.length + idxById.get(k.conditionId)!));
+  return new Set(listResultKeys(store, studyId).map((k) => k.trialIdx * conditions.length + required(idxById, k.conditionId)));
 }
 
 function fixBatchSize(store: Store, study: StudyRecord, requested: number | undefined, stored: number): number {

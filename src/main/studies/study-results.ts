@@ -10,7 +10,7 @@ import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
 import { loadResults } from '../store/results-repo';
-import { getStudyRecord, type StudyRecord } from '../store/studies-repo';
+import { requireStudyRecord, type StudyStatus } from '../store/studies-repo';
 
 export interface ConditionResults {
   /** Trials with a result. */
@@ -33,14 +33,14 @@ export interface ConditionSummary {
 export interface StudySummary {
   studyId: number;
   name: string;
-  status: StudyRecord['status'];
+  status: StudyStatus;
   seqLen: number;
   permutations: number;
   conditions: ConditionSummary[];
 }
 
 export function loadConditionResults(store: Store, studyId: number, conditionId: number): ConditionResults {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   if (!listConditions(store, studyId).some((c) => c.id === conditionId)) {
     throw new InputError(`study ${studyId}`, `has no condition ${conditionId}`);
   }
@@ -49,19 +49,19 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
 
 /** Lag curves and metrics of every condition (paired with the baseline, condition index 0). */
 export function studySummary(store: Store, studyId: number): StudySummary {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  const rowsOf = conditions.map((c) => contiguousPrefix(loadResults(store, c.id)));
+  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)) }));
   const baselineIdx = conditions.findIndex((c) => c.count === 0);
-  const baselineRows = baselineIdx >= 0 && rowsOf[baselineIdx].length > 0 ? rowsOf[baselineIdx] : null;
+  const stored = results[baselineIdx]?.rows; // no baseline: index -1, undefined
+  const baselineRows = stored && stored.length > 0 ? stored : null;
   return {
     studyId,
     name: study.name,
     status: study.status,
     seqLen: study.seqLen,
     permutations: study.permutations,
-    conditions: conditions.map((condition, i) => {
-      const rows = rowsOf[i];
+    conditions: results.map(({ condition, rows }, i) => {
       if (rows.length === 0) return { condition, trials: 0, curve: null, metrics: null };
       const baseline = i === baselineIdx ? null : baselineRows;
       return { condition, trials: rows.length, curve: lagCurve(rows), metrics: conditionMetrics(rows, baseline) };
@@ -88,8 +88,3 @@ function packRows(seqLen: number, results: { trialIdx: number; probs: Float32Arr
   return { trials: results.length, seqLen, trialIndices: Int32Array.from(results, (r) => r.trialIdx), probs };
 }
 
-function requireStudy(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw new InputError(`study ${studyId}`, 'no such study in the database');
-  return study;
-}

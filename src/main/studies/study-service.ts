@@ -5,12 +5,13 @@
 import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
-import { getModel, type ModelRecord } from '../store/models-repo';
+import { getModel, requireModel, type ModelRecord } from '../store/models-repo';
 import { countStudyResults } from '../store/results-repo';
 import {
   deleteStudyRow,
-  getStudyRecord,
   listStudyRecords,
+  noSuchStudy,
+  requireStudyRecord,
   setStudyName,
   setStudyNotes,
   transitionStudy,
@@ -45,14 +46,14 @@ export function listStudies(store: Store): StudyListItem[] {
 }
 
 export function getStudy(store: Store, studyId: number): StudyDetail {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  return { ...listItem(store, study, conditions), promptTokens: study.promptTokens, model: getModel(store, study.modelId)!, conditions };
+  return { ...listItem(store, study, conditions), promptTokens: study.promptTokens, model: requireModel(store, study.modelId), conditions };
 }
 
 /** Asks the study to pause after its current batch (queued or running studies); returns whether it will. */
 export function pauseStudy(store: Store, studyId: number): boolean {
-  requireStudy(store, studyId);
+  requireStudyRecord(store, studyId);
   return transitionStudy(store, studyId, ['queued', 'running'], 'paused');
 }
 
@@ -61,29 +62,29 @@ export function pauseStudy(store: Store, studyId: number): boolean {
  * (a cancelled study can still be resumed explicitly; queues never resume it on their own).
  */
 export function cancelStudy(store: Store, studyId: number): boolean {
-  requireStudy(store, studyId);
+  requireStudyRecord(store, studyId);
   return transitionStudy(store, studyId, ['queued', 'running', 'paused', 'failed'], 'cancelled');
 }
 
 /** Puts a paused, failed or cancelled study back to queued (the queue then runs it). */
 export function requeueStudy(store: Store, studyId: number): boolean {
-  requireStudy(store, studyId);
+  requireStudyRecord(store, studyId);
   return transitionStudy(store, studyId, ['paused', 'failed', 'cancelled'], 'queued');
 }
 
 export function renameStudy(store: Store, studyId: number, name: string): void {
   const trimmed = name.trim();
   if (trimmed === '') throw new InputError('name', 'a study name cannot be empty');
-  if (!setStudyName(store, studyId, trimmed)) throw missing(studyId);
+  if (!setStudyName(store, studyId, trimmed)) throw noSuchStudy(studyId);
 }
 
 export function annotateStudy(store: Store, studyId: number, notes: string): void {
-  if (!setStudyNotes(store, studyId, notes)) throw missing(studyId);
+  if (!setStudyNotes(store, studyId, notes)) throw noSuchStudy(studyId);
 }
 
 /** Deletes a study with its conditions, trials and results. Refused while a runner works on it. */
 export function deleteStudy(store: Store, studyId: number): void {
-  const study = requireStudy(store, studyId);
+  const study = requireStudyRecord(store, studyId);
   if (hasLiveRunner(store, study)) throw new Error(`study ${studyId} is running; pause or cancel it before deleting it`);
   deleteStudyRow(store, studyId);
 }
@@ -109,16 +110,6 @@ function listItem(store: Store, s: StudyRecord, conditions: ConditionRecord[]): 
     total: conditions.length * s.permutations,
     interrupted: s.status === 'running' && !hasLiveRunner(store, s),
   };
-}
-
-function requireStudy(store: Store, studyId: number): StudyRecord {
-  const study = getStudyRecord(store, studyId);
-  if (!study) throw missing(studyId);
-  return study;
-}
-
-function missing(studyId: number): InputError {
-  return new InputError(`study ${studyId}`, 'no such study in the database');
 }
 
 export type { StudyStatus };

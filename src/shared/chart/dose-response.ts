@@ -2,6 +2,7 @@
 // vs random), with a band: the 95% CI, or for random heads drawn several times the range over draws.
 // doseSeriesFromConditions turns a study's conditions + metrics into the series.
 
+import { first } from '../checked';
 import type { Condition, ConditionMetrics, Interval } from '../study/types';
 import { layerRangeLabel } from '../study/labels';
 import { headTypeLabel, modeLabel } from './labels';
@@ -93,33 +94,39 @@ export function doseSeriesFromConditions(
   const modes = new Set(ablated.map((c) => c.mode));
   const ranges = new Set(ablated.map((c) => c.layerRange));
   const typeCounts = new Map<string, number>();
-  for (const k of keys) typeCounts.set(k.split('|')[0], (typeCounts.get(k.split('|')[0]) ?? 0) + 1);
+  const headTypeOf = (key: string) => key.slice(0, key.indexOf('|'));
+  for (const k of keys) typeCounts.set(headTypeOf(k), (typeCounts.get(headTypeOf(k)) ?? 0) + 1);
 
   return keys.map((key, i) => {
     const members = ablated.filter((c) => groupKey(c) === key);
-    const first = members[0];
+    const lead = first(members); // the key came from a member
     const draws = new Set(members.map((c) => c.draw)).size;
     const points: DosePoint[] = [];
-    if (baseline && metrics[baseline.key]) {
-      const b = pick(metrics[baseline.key]);
+    const baselineMetrics = baseline && metrics[baseline.key];
+    if (baselineMetrics) {
+      const b = pick(baselineMetrics);
       points.push({ count: 0, value: b.value, low: b.ciLow, high: b.ciHigh });
     }
     for (const count of [...new Set(members.map((c) => c.count))].sort((a, b) => a - b)) {
-      const vals = members.filter((c) => c.count === count && metrics[c.key]).map((c) => pick(metrics[c.key]));
-      if (vals.length === 0) continue;
+      const vals = members.flatMap((c) => {
+        const m = c.count === count ? metrics[c.key] : undefined;
+        return m ? [pick(m)] : [];
+      });
+      const [only] = vals;
+      if (!only) continue;
       if (vals.length === 1) {
-        points.push({ count, value: vals[0].value, low: vals[0].ciLow, high: vals[0].ciHigh });
+        points.push({ count, value: only.value, low: only.ciLow, high: only.ciHigh });
       } else {
         const v = vals.map((x) => x.value);
         const mean = v.reduce((a, b) => a + b, 0) / v.length;
         points.push({ count, value: mean, low: Math.min(...v), high: Math.max(...v) });
       }
     }
-    let label = headTypeLabel(first.headType);
-    if (modes.size > 1) label += `, ${modeLabel(first.mode)}`;
-    if (ranges.size > 1) label += `, ${layerRangeLabel(first.layerRange)}`;
+    let label = headTypeLabel(lead.headType);
+    if (modes.size > 1) label += `, ${modeLabel(lead.mode)}`;
+    if (ranges.size > 1) label += `, ${layerRangeLabel(lead.layerRange)}`;
     if (draws > 1) label += ` (mean of ${draws} draws; band: range)`;
-    const type = first.headType as 'induction' | 'random';
+    const type = lead.headType as 'induction' | 'random';
     const color = typeCounts.get(type) === 1 ? GROUP_COLORS[type] : paletteColor(i);
     return { label, color, points };
   });

@@ -2,6 +2,7 @@
 // a dashed line at lag 0. A plain chart.js configuration, drawn by the renderer and by the headless
 // PNG export (src/main/export/png.ts), so a saved figure matches the screen.
 
+import { at } from '../checked';
 import type { LagCurve } from '../study/types';
 import { backgroundPlugins, bandEdge, lineChartPlugins, valueAxis, type LineChartSpec, type LineDataset, type Point } from './line-chart';
 import { verticalLinePlugin } from './plugins';
@@ -48,7 +49,9 @@ export function lagChartSpec(input: LagChartInput): LineChartSpec {
     const { lags, mean, ciLow, ciHigh } = series.curve;
     const pick = (values: number[]): Point[] => {
       const out: Point[] = [];
-      for (let j = 0; j < lags.length; j++) if (inWindow(lags[j])) out.push({ x: lags[j], y: y(values[j]) });
+      lags.forEach((lag, j) => {
+        if (inWindow(lag)) out.push({ x: lag, y: y(at(values, j)) });
+      });
       return out;
     };
     if (bands) {

@@ -1,6 +1,8 @@
 // Colour-blind-friendly palette (Okabe & Ito, 2008) shared by the screen and exported figures, so a
 // condition keeps its colour everywhere. Yellow comes last: it is hard to see on white.
 
+import { at } from '../checked';
+
 /** Baseline (k = 0) is always drawn in near-black. */
 export const BASELINE_COLOR = '#222222';
 
@@ -22,13 +24,13 @@ export const GROUP_COLORS: Readonly<Record<'induction' | 'random', string>> = {
 };
 
 export function paletteColor(index: number): string {
-  return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
+  return at(PALETTE, ((index % PALETTE.length) + PALETTE.length) % PALETTE.length);
 }
 
 /** `#rrggbb` + alpha -> `rgba(r, g, b, a)` (chart.js accepts any CSS colour). */
 export function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
   if (!m) return hex;
-  const [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h, 16));
+  const [r, g, b] = m.slice(1, 4).map((h) => parseInt(h, 16));
   return `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }

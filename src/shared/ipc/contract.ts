@@ -3,6 +3,7 @@
 // src/main/ipc) is derived from this table, so a request cannot exist on one side only.
 
 import { z } from 'zod';
+import { first } from '../checked';
 import type { StudySummaryView, StudyListView } from './views';
 
 const studyId = z.object({ id: z.number().int().positive() }).strict();
@@ -44,7 +45,7 @@ export const channelOf = (name: RequestName): string => `studio:${name}`;
 export function parseRequest<K extends RequestName>(name: K, payload: unknown): RequestPayload<K> {
   const result = requestSchemas[name].safeParse(payload);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = first(result.error.issues);
     throw new Error(`${name}: ${issue.path.join('.') || 'payload'}: ${issue.message}`);
   }
   return result.data as RequestPayload<K>;

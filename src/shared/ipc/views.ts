@@ -1,11 +1,11 @@
 // Plain, structured-clone-safe views of stored studies that cross the IPC boundary.
 
-import type { ConditionMetrics, LagCurve } from '../study/types';
+import type { ConditionMetrics, HeadType, LagCurve, StudyStatus } from '../study/types';
 
 export interface StudyListView {
   id: number;
   name: string;
-  status: string;
+  status: StudyStatus;
   modelPath: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
@@ -16,7 +16,7 @@ export interface StudyListView {
 export interface ConditionView {
   key: string;
   label: string;
-  headType: string;
+  headType: HeadType | 'none';
   count: number;
   heads: { layer: number; head: number }[];
   trials: number;
@@ -27,7 +27,7 @@ export interface ConditionView {
 export interface StudySummaryView {
   id: number;
   name: string;
-  status: string;
+  status: StudyStatus;
   seqLen: number;
   permutations: number;
   conditions: ConditionView[];

@@ -1,4 +1,4 @@
-// Head selection (DESIGN.md §1): layer ranges, top induction heads, nested random draws, and
+// Head selection (README: The experiment): layer ranges, top induction heads, nested random draws, and
 // the resolution of a study spec into its conditions. Only heads that have a score take part: an
 // imported CSV may leave some out (score-csv.ts reports them), and those are never ablated.
 

@@ -1,7 +1,8 @@
-// Per-condition metrics (DESIGN.md §1) from its probabilities rows[trial][position]:
+// Per-condition metrics from its probabilities rows[trial][position]:
 // P(lag +1), P(lag -1), P(lag 0), asymmetry, peak lag, prompt mass, and the paired difference from
 // the baseline (same trial index in both). Nothing assumes the curve peaks at +1.
 
+import { at } from '../checked';
 import { rowLength, summarize, lagCurve, CI_LEVEL } from './stats';
 import { positionOfLag } from './trials';
 import type { ConditionMetrics, Interval, LagCurve } from './types';
@@ -14,7 +15,7 @@ function interval(values: ArrayLike<number>, level: number): Interval {
 /** Per-trial probability at one lag. */
 export function probabilitiesAtLag(rows: readonly ArrayLike<number>[], lag: number): Float64Array {
   const position = positionOfLag(lag, rowLength(rows));
-  return Float64Array.from(rows, (row) => row[position]);
+  return Float64Array.from(rows, (row) => at(row, position));
 }
 
 /**
@@ -25,7 +26,7 @@ export function promptMasses(rows: readonly ArrayLike<number>[]): Float64Array {
   const seqLen = rowLength(rows);
   return Float64Array.from(rows, (row) => {
     let sum = 0;
-    for (let s = 0; s < seqLen - 1; s++) sum += row[s];
+    for (let s = 0; s < seqLen - 1; s++) sum += at(row, s);
     return sum;
   });
 }
@@ -36,8 +37,10 @@ export function promptMasses(rows: readonly ArrayLike<number>[]): Float64Array {
  */
 export function peakLag(curve: LagCurve): number {
   let best = 0;
-  for (let i = 1; i < curve.mean.length; i++) if (curve.mean[i] > curve.mean[best]) best = i;
-  return curve.lags[best];
+  curve.mean.forEach((m, i) => {
+    if (m > at(curve.mean, best)) best = i;
+  });
+  return at(curve.lags, best);
 }
 
 /** Paired differences condition - baseline at one lag, over the first min(n, n_baseline) trials. */
@@ -49,7 +52,7 @@ export function pairedDifferences(
   const a = probabilitiesAtLag(rows, lag);
   const b = probabilitiesAtLag(baselineRows, lag);
   const n = Math.min(a.length, b.length);
-  return Float64Array.from({ length: n }, (_, i) => a[i] - b[i]);
+  return Float64Array.from({ length: n }, (_, i) => at(a, i) - at(b, i));
 }
 
 /**
@@ -76,16 +79,17 @@ export function conditionMetrics(
   };
 }
 
-/** (value - baseline) / baseline; NaN when the baseline is 0. */
-export function relativeChange(value: number, baseline: number): number {
-  return baseline === 0 ? NaN : (value - baseline) / baseline;
+/**
+ * A paired difference from baseline as a fraction of the baseline mean: delta / baseline (the
+ * baseline mean taken as fixed). Null where there is no usable baseline (absent, 0 or NaN). The one
+ * relative change every table, summary and report uses.
+ */
+export function relativeToBaseline(delta: number, baseline: number | null | undefined): number | null {
+  return baseline ? delta / baseline : null;
 }
 
-/** A paired difference as a fraction of the baseline mean (the baseline mean taken as fixed). */
-export function relativeInterval(delta: Interval, baseline: number): Interval {
-  return {
-    value: relativeChange(baseline + delta.value, baseline),
-    ciLow: relativeChange(baseline + delta.ciLow, baseline),
-    ciHigh: relativeChange(baseline + delta.ciHigh, baseline),
-  };
+/** A paired difference's value and CI bounds relative to the baseline mean (relativeToBaseline). */
+export function relativeInterval(delta: Interval, baseline: number | null | undefined): Interval | null {
+  if (!baseline) return null;
+  return { value: delta.value / baseline, ciLow: delta.ciLow / baseline, ciHigh: delta.ciHigh / baseline };
 }

@@ -4,6 +4,8 @@
 // Seeding: the 128-bit state is four MurmurHash3_x86_32 hashes of the seed parts (four lane seeds),
 // so `createRng(seed, domain, i)` is a pure function of its arguments (per-trial streams, no skipping).
 
+import { at } from '../checked';
+
 export interface Rng {
   /** Next uniform integer in [0, 2^32). */
   nextUint32(): number;
@@ -67,7 +69,9 @@ export function hashSeed(...parts: number[]): number {
   return murmur3Words(seedWords(parts), 0);
 }
 
-const LANE_SEEDS = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced1a6f];
+const LANE_SEEDS = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced1a6f] as const;
+
+type State = readonly [number, number, number, number];
 
 class Xoshiro128StarStar implements Rng {
   private s0: number;
@@ -75,8 +79,8 @@ class Xoshiro128StarStar implements Rng {
   private s2: number;
   private s3: number;
 
-  constructor(state: readonly number[]) {
-    [this.s0, this.s1, this.s2, this.s3] = state.map((w) => w >>> 0);
+  constructor(state: State) {
+    [this.s0, this.s1, this.s2, this.s3] = [state[0] >>> 0, state[1] >>> 0, state[2] >>> 0, state[3] >>> 0];
     // The all-zero state is the generator's one fixed point.
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
@@ -99,14 +103,15 @@ class Xoshiro128StarStar implements Rng {
 }
 
 /** A generator whose state is the raw xoshiro128** state (for reference test vectors). */
-export function createRngFromState(state: readonly [number, number, number, number]): Rng {
+export function createRngFromState(state: State): Rng {
   return new Xoshiro128StarStar(state);
 }
 
 /** A generator seeded by any number of non-negative integers: a pure function of them. */
 export function createRng(...seedParts: number[]): Rng {
   const words = seedWords(seedParts);
-  return new Xoshiro128StarStar(LANE_SEEDS.map((lane) => murmur3Words(words, lane)));
+  const lane = (i: 0 | 1 | 2 | 3): number => murmur3Words(words, LANE_SEEDS[i]);
+  return new Xoshiro128StarStar([lane(0), lane(1), lane(2), lane(3)]);
 }
 
 /** Uniform integer in [0, n), unbiased (rejects the top partial block of 2^32). */
@@ -130,9 +135,7 @@ function partialShuffle<T>(rng: Rng, items: readonly T[], k: number): T[] {
   const n = out.length;
   for (let i = 0; i < Math.min(k, n - 1); i++) {
     const j = i + randomInt(rng, n - i);
-    const tmp = out[i];
-    out[i] = out[j];
-    out[j] = tmp;
+    [out[i], out[j]] = [at(out, j), at(out, i)];
   }
   return out;
 }

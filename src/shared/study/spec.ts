@@ -3,6 +3,7 @@
 // Every failure is an InputError naming the field, e.g. `spec.permutations: must be a positive integer, got -3`.
 
 import { z } from 'zod';
+import { first } from '../checked';
 import { InputError } from '../errors';
 import { layerRangeLayers } from './heads';
 import { LAYER_RANGE_LABELS } from './labels';
@@ -181,7 +182,7 @@ export function defaultStudyName(model: string, groups: readonly ConditionGroup[
 export function parseStudySpec(input: unknown): StudySpec {
   const result = studySpecSchema.safeParse(input, { error: genericMessage });
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = first(result.error.issues);
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
       throw new InputError(['spec', ...path, issue.keys[0]].join('.'), 'is not a known field');

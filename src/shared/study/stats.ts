@@ -2,6 +2,7 @@
 // list of values and per lag for a trials x S matrix of probabilities. Sums run in float64 even when
 // the rows are Float32Array; SD uses two passes (mean first), which is exact enough for 1e-5 values.
 
+import { at } from '../checked';
 import { tQuantile } from './distributions';
 import type { LagCurve } from './types';
 import { lags } from './trials';
@@ -30,11 +31,11 @@ export function summarize(values: ArrayLike<number>, level = CI_LEVEL): Summary 
   const n = values.length;
   if (n === 0) throw new RangeError('cannot summarize an empty sample');
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
+  for (let i = 0; i < n; i++) sum += at(values, i);
   const mean = sum / n;
   if (n < 2) return { n, mean, sd: NaN, sem: NaN, ciLow: NaN, ciHigh: NaN };
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (at(values, i) - mean) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
   const sem = sd / Math.sqrt(n);
   const half = tMultiplier(n, level) * sem;
@@ -43,8 +44,9 @@ export function summarize(values: ArrayLike<number>, level = CI_LEVEL): Summary 
 
 /** Row length shared by all rows (S); throws on an empty or ragged matrix. */
 export function rowLength(rows: readonly ArrayLike<number>[]): number {
-  if (rows.length === 0) throw new RangeError('no trials');
-  const seqLen = rows[0].length;
+  const [firstRow] = rows;
+  if (!firstRow) throw new RangeError('no trials');
+  const seqLen = firstRow.length;
   rows.forEach((row, i) => {
     if (row.length !== seqLen) throw new RangeError(`trial row ${i} has ${row.length} values, expected ${seqLen}`);
   });
@@ -56,20 +58,20 @@ export function lagCurve(rows: readonly ArrayLike<number>[], level = CI_LEVEL): 
   const seqLen = rowLength(rows);
   const n = rows.length;
   const mean = new Float64Array(seqLen);
-  for (const row of rows) for (let s = 0; s < seqLen; s++) mean[s] += row[s];
-  for (let s = 0; s < seqLen; s++) mean[s] /= n;
+  for (const row of rows) for (let s = 0; s < seqLen; s++) mean[s] = at(mean, s) + at(row, s);
+  for (let s = 0; s < seqLen; s++) mean[s] = at(mean, s) / n;
   const ss = new Float64Array(seqLen);
-  for (const row of rows) for (let s = 0; s < seqLen; s++) ss[s] += (row[s] - mean[s]) ** 2;
+  for (const row of rows) for (let s = 0; s < seqLen; s++) ss[s] = at(ss, s) + (at(row, s) - at(mean, s)) ** 2;
   const multiplier = tMultiplier(n, level);
   const curve: LagCurve = { lags: lags(seqLen), mean: [], sd: [], sem: [], ciLow: [], ciHigh: [], n };
-  for (let s = 0; s < seqLen; s++) {
-    const sd = n < 2 ? NaN : Math.sqrt(ss[s] / (n - 1));
+  mean.forEach((m, s) => {
+    const sd = n < 2 ? NaN : Math.sqrt(at(ss, s) / (n - 1));
     const sem = sd / Math.sqrt(n);
-    curve.mean.push(mean[s]);
+    curve.mean.push(m);
     curve.sd.push(sd);
     curve.sem.push(sem);
-    curve.ciLow.push(mean[s] - multiplier * sem);
-    curve.ciHigh.push(mean[s] + multiplier * sem);
-  }
+    curve.ciLow.push(m - multiplier * sem);
+    curve.ciHigh.push(m + multiplier * sem);
+  });
   return curve;
 }

@@ -1,7 +1,8 @@
-// Trial prompts and lags (DESIGN.md §1). Trial i is a pure function of (study seed, i): its
+// Trial prompts and lags (README: The experiment). Trial i is a pure function of (study seed, i): its
 // generator is seeded by hashing (seed, trial domain, i), so any trial can be regenerated alone and
 // is identical in every condition of a study (paired trials).
 
+import { at } from '../checked';
 import { createRng, RNG_DOMAIN, shuffle } from './prng';
 
 /** Index, in the permuted token set of N tokens, of the token repeated at the end: floor(N/2). */
@@ -29,14 +30,14 @@ export function trialPermutation(seed: number, trialIndex: number, tokens: reado
 export function trialPrompt(seed: number, trialIndex: number, tokens: readonly number[]): number[] {
   if (tokens.length < 2) throw new RangeError(`a trial needs at least 2 tokens, got ${tokens.length}`);
   const permutation = trialPermutation(seed, trialIndex, tokens);
-  permutation.push(permutation[repeatedIndex(tokens.length)]);
+  permutation.push(at(permutation, repeatedIndex(tokens.length)));
   return permutation;
 }
 
 /**
  * Lag of a prompt position: `position - floor((S-1)/2)`, so lag 0 is always the earlier occurrence
  * of the repeated token (index floor(N/2)) and lag +1 the token that followed it. For even N (every
- * preset; the seed's N = 500) this is DESIGN.md's `position - floor(S/2)`; for odd N that formula
+ * preset; the seed's N = 500) this is the README's `position - floor(S/2)`; for odd N that formula
  * would put lag 0 one position after the repeated token.
  */
 export function lagOf(position: number, seqLen: number): number {

@@ -1,4 +1,4 @@
-// Domain vocabulary of a study (../DESIGN.md §1): the words used in code, UI, database and docs.
+// Domain vocabulary of a study (README: The experiment): the words used in code, UI, database and docs.
 // Pure types; validation lives in spec.ts, selection in heads.ts, statistics in stats.ts.
 
 import type { HeadRef } from '../model-spec';
@@ -8,6 +8,8 @@ export type AblationMode = 'zero' | 'mean';
 /** Seed names kept for compatibility: `top` = LOWER half (near input), `bottom` = UPPER half. */
 export type LayerRange = 'full' | 'top' | 'bottom';
 export type ProviderChoice = 'auto' | 'cpu' | 'cuda';
+/** Where a stored study stands (the store's status column; shown across the IPC views). */
+export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 /** The model dimensions head selection needs (a subset of ModelSpec). */
 export interface ModelShape {

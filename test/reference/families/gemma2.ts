@@ -13,6 +13,7 @@ import { applyRotary, rotaryTables } from '../rotary';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, linear, mul, rmsNorm, roundBf16, roundF16, row } from '../tensor-math';
 import { embed, tensorFinder, type RefModel } from './family';
+import { at } from '../../../src/shared/checked';
 
 export function loadGemma2(cfg: HfConfig, weights: RefWeights): RefModel {
   // Defaults are Gemma2Config's.
@@ -68,7 +69,7 @@ export function loadGemma2(cfg: HfConfig, weights: RefWeights): RefModel {
     const S = ids.length;
     const rot = rotaryTables(rope, Dh, S);
     const x = embed(embedTokens, D, ids); // [S, D]
-    for (let i = 0; i < x.length; i++) x[i] *= normalizer;
+    for (let i = 0; i < x.length; i++) x[i] = at(x, i) * normalizer;
     const patterns: Float64Array[][] = [];
     layers.forEach((w, l) => {
       const h = rmsNorm(x, D, w.inNorm, eps, 1); // [S, D]
@@ -77,7 +78,7 @@ export function loadGemma2(cfg: HfConfig, weights: RefWeights): RefModel {
       const v = linear(h, S, w.wv, K * Dh, w.bv); // [S, K, Dh]
       applyRotary(q, S, H, Dh, rot);
       applyRotary(k, S, K, Dh, rot);
-      const a = attend({ seqLen: S, nHeads: H, nKvHeads: K, headDim: Dh, q, k, v, scale, softcap: attnCap, window: windows[l], modes: modes[l] });
+      const a = attend({ seqLen: S, nHeads: H, nKvHeads: K, headDim: Dh, q, k, v, scale, softcap: attnCap, window: at(windows, l), modes: at(modes, l) });
       patterns.push(a.probs);
       addInPlace(x, rmsNorm(linear(a.z, S, w.wo, D, w.bo), D, w.postAttnNorm, eps, 1));
       const m = rmsNorm(x, D, w.preFfNorm, eps, 1);
@@ -86,7 +87,7 @@ export function loadGemma2(cfg: HfConfig, weights: RefWeights): RefModel {
     });
     const last = rmsNorm(row(x, D, S - 1), D, finalNorm, eps, 1); // [1, D]
     const logits = linear(last, 1, lmHead, V);
-    if (finalCap !== null) for (let i = 0; i < V; i++) logits[i] = finalCap * Math.tanh(logits[i] / finalCap);
+    if (finalCap !== null) for (let i = 0; i < V; i++) logits[i] = finalCap * Math.tanh(at(logits, i) / finalCap);
     return { logits, patterns };
   }
 

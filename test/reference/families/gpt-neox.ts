@@ -10,6 +10,7 @@ import { applyRotary, rotaryTables } from '../rotary';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, layerNorm, linear, row } from '../tensor-math';
 import { embed, tensorFinder, type RefModel } from './family';
+import { at } from '../../../src/shared/checked';
 
 export function loadGptNeox(cfg: HfConfig, weights: RefWeights): RefModel {
   // Defaults are GPTNeoXConfig's.
@@ -72,7 +73,7 @@ export function loadGptNeox(cfg: HfConfig, weights: RefWeights): RefModel {
       }
       applyRotary(q, S, H, Dh, rot);
       applyRotary(k, S, H, Dh, rot);
-      const a = attend({ seqLen: S, nHeads: H, nKvHeads: H, headDim: Dh, q, k, v, scale: Dh ** -0.5, softcap: null, window: null, modes: modes[l] });
+      const a = attend({ seqLen: S, nHeads: H, nKvHeads: H, headDim: Dh, q, k, v, scale: Dh ** -0.5, softcap: null, window: null, modes: at(modes, l) });
       patterns.push(a.probs);
       const attnOut = linear(a.z, S, w.denseW, D, w.denseB);
       const mlp = (input: Float64Array) =>

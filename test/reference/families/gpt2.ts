@@ -10,6 +10,7 @@ import type { HfConfig } from '../hf-config';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, conv1d, layerNorm, linear, row } from '../tensor-math';
 import { embed, tensorFinder, type RefModel } from './family';
+import { at } from '../../../src/shared/checked';
 
 export function loadGpt2(cfg: HfConfig, weights: RefWeights): RefModel {
   // Defaults are GPT2Config's.
@@ -68,7 +69,7 @@ export function loadGpt2(cfg: HfConfig, weights: RefWeights): RefModel {
         v.set(qkv.subarray(s * 3 * D + 2 * D, s * 3 * D + 3 * D), s * D);
       }
       const scale = (scaleWeights ? 1 / Math.sqrt(Dh) : 1) / (byLayer ? l + 1 : 1);
-      const a = attend({ seqLen: S, nHeads: H, nKvHeads: H, headDim: Dh, q, k, v, scale, softcap: null, window: null, modes: modes[l] });
+      const a = attend({ seqLen: S, nHeads: H, nKvHeads: H, headDim: Dh, q, k, v, scale, softcap: null, window: null, modes: at(modes, l) });
       patterns.push(a.probs);
       addInPlace(x, conv1d(a.z, S, w.cProjW, D, w.cProjB));
       const m = layerNorm(x, D, w.ln2w, w.ln2b, eps);

@@ -11,6 +11,7 @@ import { applyRotary, rotaryTables } from '../rotary';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, linear, mul, rmsNorm, row } from '../tensor-math';
 import { embed, tensorFinder, type RefModel } from './family';
+import { at } from '../../../src/shared/checked';
 
 export function loadLlama(cfg: HfConfig, weights: RefWeights): RefModel {
   const type = cfg.modelType;
@@ -71,7 +72,7 @@ export function loadLlama(cfg: HfConfig, weights: RefWeights): RefModel {
       const v = linear(h, S, w.wv, K * Dh, w.bv); // [S, K, Dh]
       applyRotary(q, S, H, Dh, rot);
       applyRotary(k, S, K, Dh, rot);
-      const a = attend({ seqLen: S, nHeads: H, nKvHeads: K, headDim: Dh, q, k, v, scale: Dh ** -0.5, softcap: null, window: windows[l], modes: modes[l] });
+      const a = attend({ seqLen: S, nHeads: H, nKvHeads: K, headDim: Dh, q, k, v, scale: Dh ** -0.5, softcap: null, window: at(windows, l), modes: at(modes, l) });
       patterns.push(a.probs);
       addInPlace(x, linear(a.z, S, w.wo, D, w.bo)); // [S, D]
       const m = rmsNorm(x, D, w.postNorm, eps);

@@ -1,13 +1,16 @@
-// `induction`: computes every head's induction score (DESIGN.md §1) and writes the seed's score CSV
+// `induction`: computes every head's induction score (engine/induction.ts) and writes the seed's score CSV
 // (`layer,head,scores`, best first), which `run --induction_scores_csv` and the app can import.
 
 import { openCheckpoint } from '../../engine/checkpoint';
-import { computeInductionScores, formatInductionCsv, validateSequences, type InductionSource } from '../../engine/induction';
+import { computeInductionScores, validateSequences, type InductionSource } from '../../engine/induction';
 import { inductionTokenPool } from '../../engine/induction-tokens';
 import { readModelSpec } from '../../engine/load-engine';
+import { writeScoreCsv } from '../../studies/import/score-csv';
 import { UsageError, type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag } from '../args';
-import { ENGINE_FLAGS, ENGINE_FLAGS_USAGE, engineOptionsFromFlags, loadEngineWithProgress, readJsonFile, requireFlag, writeOutput } from './probe';
+import { readJsonFile } from '../../json-file';
+import { loadEngineWithProgress } from '../engine-progress';
+import { ENGINE_FLAGS, ENGINE_FLAGS_USAGE, engineOptionsFromFlags, requireFlag } from './probe';
 
 const DEFAULT_SEQ_LEN = 50;
 const DEFAULT_COUNT = 20;
@@ -83,7 +86,7 @@ const command: CliCommand = {
         source: sequencesFile,
         onProgress: (done, total) => console.error(`[induction] ${done}/${total} sequences`),
       });
-      writeOutput(out, formatInductionCsv(result.scores));
+      writeScoreCsv(out, result.scores);
       console.log(`Method: ${JSON.stringify(result.method)}`);
       console.log(`Top ${Math.min(10, result.scores.length)} heads (layer, head, score):`);
       for (const s of result.scores.slice(0, 10)) console.log(`  L${s.layer} H${s.head}  ${s.score.toFixed(4)}`);

@@ -7,11 +7,14 @@ import path from 'node:path';
 import { InputError } from '../../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
 import { graphCacheDir } from '../../app-paths';
-import type { Engine, EngineOptions, EngineProgress } from '../../engine/engine-types';
+import type { EngineOptions } from '../../engine/engine-types';
 import { buildHeadControls, validateHeads } from '../../engine/head-controls';
-import { loadEngine, readModelSpec } from '../../engine/load-engine';
+import { readModelSpec } from '../../engine/load-engine';
+import { readJsonFile } from '../../json-file';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
+import { loadEngineWithProgress } from '../engine-progress';
+import { first } from '../../../shared/checked';
 
 /** Flags shared by the commands that load an engine. */
 export const ENGINE_FLAGS = {
@@ -42,34 +45,6 @@ export function engineOptionsFromFlags(args: ParsedArgs): Omit<EngineOptions, 'o
     provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
     threads: intFlag(args, 'threads', 0, 0),
   };
-}
-
-/** Loads the engine, printing progress to stderr. */
-export function loadEngineWithProgress(options: Omit<EngineOptions, 'onProgress'>): Promise<Engine> {
-  let last = '';
-  const report = (e: EngineProgress): void => {
-    // Hashing a small model is not news; compiles report in steps of 10%.
-    if (e.stage === 'hash' && e.fraction !== 1) return;
-    const pct = e.stage === 'compile' && e.fraction !== undefined ? ` ${Math.floor(e.fraction * 10) * 10}%` : '';
-    const line = `[${e.stage}] ${e.message}${pct}`;
-    if (line !== last) console.error(line);
-    last = line;
-  };
-  return loadEngine({ ...options, onProgress: report });
-}
-
-export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(file, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
 }
 
 export function writeOutput(file: string, text: string): void {
@@ -148,7 +123,7 @@ const command: CliCommand = {
 
     const engine = await loadEngineWithProgress(options);
     try {
-      const S = prompts[0].length;
+      const S = first(prompts).length; // validatePrompts: non-empty, equal lengths
       const probs: number[][] = [];
       for (let start = 0; start < prompts.length; start += batchSize) {
         const rows = prompts.slice(start, start + batchSize);

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
+import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { formatTable, summaryTable } from '../../export/summary-table';
 import { folderModelName } from '../../models/resolve-model';
@@ -153,8 +154,8 @@ const SUBCOMMANDS: Record<string, Handler> = {
   },
 };
 
-function describeTokens(tokens: { source: string; path?: string; id?: number }): string {
-  if (tokens.source === 'file') return tokens.path!;
+function describeTokens(tokens: StudySpec['tokens']): string {
+  if (tokens.source === 'file') return tokens.path;
   if (tokens.source === 'store') return `stored token set ${tokens.id}`;
   return 'the vocabulary';
 }

@@ -21,22 +21,21 @@ export async function hashCheckpoint(
   /** Called with the fraction of bytes hashed so far (memoised files count as done). */
   onProgress?: (fraction: number) => void,
 ): Promise<string> {
-  const files = [cp.configPath, ...cp.weightFiles];
-  const stats = files.map((f) => statSync(f));
-  const total = stats.reduce((a, s) => a + s.size, 0) || 1;
+  const files = [cp.configPath, ...cp.weightFiles].map((path) => ({ path, stat: statSync(path) }));
+  const total = files.reduce((a, f) => a + f.stat.size, 0) || 1;
   let done = 0;
   const lines: string[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const { size, mtimeMs } = stats[i];
-    let sha = memoDir ? readMemo(memoDir, files[i], size, mtimeMs) : null;
+  for (const { path, stat } of files) {
+    const { size, mtimeMs } = stat;
+    let sha = memoDir ? readMemo(memoDir, path, size, mtimeMs) : null;
     if (sha === null) {
       const before = done;
-      sha = await hashFile(files[i], (bytes) => onProgress?.((before + bytes) / total));
-      if (memoDir) writeMemo(memoDir, { path: files[i], size, mtimeMs, sha256: sha });
+      sha = await hashFile(path, (bytes) => onProgress?.((before + bytes) / total));
+      if (memoDir) writeMemo(memoDir, { path, size, mtimeMs, sha256: sha });
     }
     done += size;
     onProgress?.(done / total);
-    lines.push(`${basename(files[i])}\t${size}\t${sha}\n`);
+    lines.push(`${basename(path)}\t${size}\t${sha}\n`);
   }
   return createHash('sha256').update(lines.join('')).digest('hex');
 }

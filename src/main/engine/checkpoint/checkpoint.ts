@@ -6,13 +6,14 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../../shared/errors';
 import { SUPPORTED_DTYPES, decodeToFloat32 } from './dtype';
-import { readJsonObject } from './json-file';
+import { readJsonObject } from '../../json-file';
 import { readExactly, readSafetensorsHeader, type TensorEntry, type UnsupportedTensor } from './safetensors-header';
 import { findWeightFiles } from './weight-files';
+import { first, required } from '../../../shared/checked';
 
 // The checkpoint API in one import for callers that use this module path.
 export type { TensorEntry, UnsupportedTensor } from './safetensors-header';
-export { type SafetensorsDtype, float16ToFloat32, bfloat16ToFloat32 } from './dtype';
+export type { SafetensorsDtype } from './dtype';
 export { hashCheckpoint } from './checkpoint-hash';
 export { loadTokenizer, type LoadedTokenizer } from './tokenizer';
 
@@ -129,14 +130,14 @@ class OpenCheckpoint implements Checkpoint {
         `tensor '${name}' has dtype ${other.dtype}, which cannot be read (supported: ${SUPPORTED_DTYPES.join(', ')})`,
       );
     }
-    const where = this.indexPath ?? (this.weightFiles.length === 1 ? this.weightFiles[0] : this.dir);
+    const where = this.indexPath ?? (this.weightFiles.length === 1 ? first(this.weightFiles) : this.dir);
     throw new InputError(where, `has no tensor '${name}'${this.similarNames(name)}`);
   }
 
   readFloat32(name: string): Float32Array {
     const e = this.entry(name);
     if (this.closed) throw new Error(`checkpoint ${this.dir} is closed`);
-    const fd = this.fds.get(e.file)!;
+    const fd = required(this.fds, e.file); // opened for every weight file
     const bytesPer = e.dtype === 'F32' ? 4 : 2;
     const out = new Float32Array(e.byteLength / bytesPer); // [...shape], row-major
     if (e.dtype === 'F32') {

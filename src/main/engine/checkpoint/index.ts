@@ -4,17 +4,7 @@
 export { openCheckpoint, type Checkpoint } from './checkpoint';
 export type { TensorEntry, UnsupportedTensor } from './safetensors-header';
 export { MAX_HEADER_BYTES, readSafetensorsHeader } from './safetensors-header';
-export {
-  type SafetensorsDtype,
-  SUPPORTED_DTYPES,
-  DTYPE_BYTES,
-  float16ToFloat32,
-  bfloat16ToFloat32,
-  float32ToFloat16Bits,
-  float32ToBfloat16Bits,
-  decodeToFloat32,
-  encodeFromFloat32,
-} from './dtype';
+export { type SafetensorsDtype, SUPPORTED_DTYPES, DTYPE_BYTES, decodeToFloat32, encodeFromFloat32 } from './dtype';
 export { hashCheckpoint, hashFile } from './checkpoint-hash';
 export { loadTokenizer, type LoadedTokenizer } from './tokenizer';
 export { INDEX_FILE, SINGLE_FILE } from './weight-files';

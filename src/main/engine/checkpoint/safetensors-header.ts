@@ -5,7 +5,7 @@
 import { fstatSync, readSync } from 'node:fs';
 import { InputError } from '../../../shared/errors';
 import { DTYPE_BYTES, isSupportedDtype, type SafetensorsDtype } from './dtype';
-import { isPlainObject, jsonKind, parseJsonText } from './json-file';
+import { isPlainObject, jsonKind, parseJsonText } from '../../json-file';
 
 /** Headers beyond this are not real checkpoints (a 70B model's header is ~100 KB). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -86,10 +86,10 @@ function parseEntry(file: string, name: string, raw: unknown) {
   const elementBytes = DTYPE_BYTES[dtype];
   if (elementBytes === undefined) throw bad(`unknown dtype '${dtype}'`);
   if (!Array.isArray(shape) || !shape.every(isCount)) throw bad(`'shape' must be an array of non-negative integers, found ${JSON.stringify(shape)}`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+  const [begin, end] = Array.isArray(offsets) && offsets.length === 2 && offsets.every(isCount) ? offsets : [];
+  if (begin === undefined || end === undefined || begin > end) {
     throw bad(`'data_offsets' must be [begin, end] with 0 <= begin <= end, found ${JSON.stringify(offsets)}`);
   }
-  const [begin, end] = offsets as [number, number];
   const needed = (shape as number[]).reduce((a, b) => a * b, 1) * elementBytes;
   if (end - begin !== needed) {
     throw bad(
@@ -111,9 +111,9 @@ function checkSpans(file: string, spans: { name: string; begin: number; end: num
     );
   }
   const sorted = spans.filter((s) => s.end > s.begin).sort((a, b) => a.begin - b.begin);
-  for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1], sorted[i]];
-    if (b.begin < a.end) {
+  for (const [i, b] of sorted.entries()) {
+    const a = sorted[i - 1];
+    if (a && b.begin < a.end) {
       throw new InputError(file, `tensors '${a.name}' (bytes ${a.begin}-${a.end}) and '${b.name}' (bytes ${b.begin}-${b.end}) overlap`);
     }
   }

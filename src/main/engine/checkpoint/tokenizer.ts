@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError } from '../../../shared/errors';
-import { isPlainObject, jsonKind, readJsonObject } from './json-file';
+import { isPlainObject, jsonKind, readJsonObject } from '../../json-file';
 
 export interface LoadedTokenizer {
   /** 1 + the largest token id (model vocabulary and added tokens). */

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../../../shared/errors';
-import { isPlainObject, jsonKind, readJsonObject } from './json-file';
+import { isPlainObject, jsonKind, readJsonObject } from '../../json-file';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const SINGLE_FILE = 'model.safetensors';

@@ -21,6 +21,70 @@ export interface FamilyModule {
   weights(cp: Checkpoint, spec: ModelSpec): ModelWeights;
 }
 
+// ---- the base spec each family states its differences from ----
+
+/** What every family reads from its own config keys: the shape, norm, positions, MLP and tying. */
+export type SpecCore = Pick<
+  ModelSpec,
+  | 'family'
+  | 'modelType'
+  | 'nLayers'
+  | 'nHeads'
+  | 'nKvHeads'
+  | 'headDim'
+  | 'hiddenSize'
+  | 'intermediateSize'
+  | 'vocabSize'
+  | 'maxPositions'
+  | 'norm'
+  | 'positional'
+  | 'mlp'
+  | 'tieWordEmbeddings'
+>;
+
+/** Where a family departs from the base decoder. */
+export interface SpecDiff {
+  attention?: Partial<ModelSpec['attention']>;
+  block?: Partial<ModelSpec['block']>;
+  embedScale?: number;
+  finalLogitSoftcap?: number | null;
+}
+
+/**
+ * A family's ModelSpec: the base decoder (sequential pre-norm blocks, no attention biases, scores
+ * scaled by 1/sqrt(headDim), no soft-caps, no sliding window, unscaled embeddings) with `diff` applied.
+ */
+export function familySpec(core: SpecCore, diff: SpecDiff = {}): ModelSpec {
+  return {
+    family: core.family,
+    modelType: core.modelType,
+    nLayers: core.nLayers,
+    nHeads: core.nHeads,
+    nKvHeads: core.nKvHeads,
+    headDim: core.headDim,
+    hiddenSize: core.hiddenSize,
+    intermediateSize: core.intermediateSize,
+    vocabSize: core.vocabSize,
+    maxPositions: core.maxPositions,
+    norm: core.norm,
+    positional: core.positional,
+    attention: {
+      qkvBias: false,
+      outBias: false,
+      scale: 1 / Math.sqrt(core.headDim),
+      logitSoftcap: null,
+      slidingWindow: null,
+      localLayers: new Array<boolean>(core.nLayers).fill(false),
+      ...diff.attention,
+    },
+    mlp: core.mlp,
+    block: { parallelResidual: false, postNorms: false, ...diff.block },
+    embedScale: diff.embedScale ?? 1,
+    finalLogitSoftcap: diff.finalLogitSoftcap ?? null,
+    tieWordEmbeddings: core.tieWordEmbeddings,
+  };
+}
+
 // ---- config.json readers shared by family modules: each failure names the file and the key ----
 
 type Config = Record<string, unknown>;
@@ -76,6 +140,19 @@ export function defaultRopeParams(config: Config, key: 'rope_scaling' | 'rope_pa
   const type = r.rope_type ?? r.type ?? 'default'; // `type` is the older spelling
   if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by ${family} (supported: default)`);
   return r;
+}
+
+/** The sizes most configs name alike (Llama, Mistral, Qwen2, Gemma-2, GPT-NeoX; not GPT-2). */
+export type StandardSizes = Pick<ModelSpec, 'hiddenSize' | 'nLayers' | 'nHeads' | 'intermediateSize' | 'vocabSize'>;
+
+export function standardSizes(config: Config, path: string): StandardSizes {
+  return {
+    hiddenSize: configInt(config, 'hidden_size', path),
+    nLayers: configInt(config, 'num_hidden_layers', path),
+    nHeads: configInt(config, 'num_attention_heads', path),
+    intermediateSize: configInt(config, 'intermediate_size', path),
+    vocabSize: configInt(config, 'vocab_size', path),
+  };
 }
 
 /** Grouped-query attention: each kv head serves a whole group of query heads. */

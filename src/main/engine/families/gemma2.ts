@@ -7,15 +7,14 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
-import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, type FamilyModule } from './family';
+import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
 import { gatedMlpWeights, lmHeadWeights, rmsNormWeights, selfAttnWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
-  const hiddenSize = configInt(config, 'hidden_size', path);
-  const nLayers = configInt(config, 'num_hidden_layers', path);
-  const nHeads = configInt(config, 'num_attention_heads', path);
+  const sizes = standardSizes(config, path);
+  const { hiddenSize, nLayers, nHeads } = sizes;
   const nKvHeads = configInt(config, 'num_key_value_heads', path);
   checkKvHeads(nHeads, nKvHeads, path);
   // Required: Gemma-2's head_dim (256 for 2b/9b, 128 for 27b) is never hidden_size / heads.
@@ -29,37 +28,36 @@ function parseConfig(config: Config, path: string): ModelSpec {
   // hidden_activation is what modeling_gemma2 reads; very early configs only had hidden_act.
   const actKey = config.hidden_activation !== undefined && config.hidden_activation !== null ? 'hidden_activation' : 'hidden_act';
 
-  return {
-    family: 'gemma2',
-    modelType: 'gemma2',
-    nLayers,
-    nHeads,
-    nKvHeads,
-    headDim,
-    hiddenSize,
-    intermediateSize: configInt(config, 'intermediate_size', path),
-    vocabSize: configInt(config, 'vocab_size', path),
-    maxPositions,
-    // Checkpoints store w; Gemma2RMSNorm scales by (1 + w), computed in float32.
-    norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 1 },
-    positional: { kind: 'rotary', theta: ropeTheta(config, path), rotaryDim: headDim, scaling: null },
-    attention: {
-      qkvBias: bias,
-      outBias: bias,
-      // Not 1/sqrt(head_dim): gemma-2-27b uses hidden_size / num_heads = 144 with head_dim 128.
-      scale: 1 / Math.sqrt(configPositiveOr(config, 'query_pre_attn_scalar', path, 256)),
-      logitSoftcap: nullableCap(config, 'attn_logit_softcapping', path, 50),
-      slidingWindow: local ? local.window : null,
-      localLayers: local ? local.layers : new Array<boolean>(nLayers).fill(false),
+  return familySpec(
+    {
+      family: 'gemma2',
+      modelType: 'gemma2',
+      ...sizes,
+      nKvHeads,
+      headDim,
+      maxPositions,
+      // Checkpoints store w; Gemma2RMSNorm scales by (1 + w), computed in float32.
+      norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 1 },
+      positional: { kind: 'rotary', theta: ropeTheta(config, path), rotaryDim: headDim, scaling: null },
+      mlp: { kind: 'gated', act: configActivation(config, actKey, path, 'gelu_pytorch_tanh'), bias: false },
+      tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, true),
     },
-    mlp: { kind: 'gated', act: configActivation(config, actKey, path, 'gelu_pytorch_tanh'), bias: false },
-    block: { parallelResidual: false, postNorms: true },
-    // HF casts sqrt(hidden_size) to the dtype the model runs in: the graph's scalar does the same
-    // (float32 on CPU, float16 on CUDA); a bfloat16 torch run rounds it to bf16 instead (9b: 59.75).
-    embedScale: Math.sqrt(hiddenSize),
-    finalLogitSoftcap: nullableCap(config, 'final_logit_softcapping', path, 30),
-    tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, true),
-  };
+    {
+      attention: {
+        qkvBias: bias,
+        outBias: bias,
+        // Not 1/sqrt(head_dim): gemma-2-27b uses hidden_size / num_heads = 144 with head_dim 128.
+        scale: 1 / Math.sqrt(configPositiveOr(config, 'query_pre_attn_scalar', path, 256)),
+        logitSoftcap: nullableCap(config, 'attn_logit_softcapping', path, 50),
+        ...(local ? { slidingWindow: local.window, localLayers: local.layers } : {}),
+      },
+      block: { postNorms: true },
+      // HF casts sqrt(hidden_size) to the dtype the model runs in: the graph's scalar does the same
+      // (float32 on CPU, float16 on CUDA); a bfloat16 torch run rounds it to bf16 instead (9b: 59.75).
+      embedScale: Math.sqrt(hiddenSize),
+      finalLogitSoftcap: nullableCap(config, 'final_logit_softcapping', path, 30),
+    },
+  );
 }
 
 /** A soft-cap: absent -> Gemma2Config's default, null -> no capping, else a positive number. */

@@ -7,15 +7,14 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { linear, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, type FamilyModule } from './family';
+import { configActivation, configBool, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
 import { layerNormWeights, lmHeadWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
-  const hiddenSize = configInt(config, 'hidden_size', path);
-  const nLayers = configInt(config, 'num_hidden_layers', path);
-  const nHeads = configInt(config, 'num_attention_heads', path);
+  const sizes = standardSizes(config, path);
+  const { hiddenSize, nHeads } = sizes;
   if (hiddenSize % nHeads !== 0) throw new InputError(path, `hidden_size (${hiddenSize}) is not divisible by num_attention_heads (${nHeads})`);
   const headDim = hiddenSize / nHeads;
   const rope = parseRope(config, path);
@@ -25,35 +24,26 @@ function parseConfig(config: Config, path: string): ModelSpec {
     throw new InputError(path, `rotary_pct ${rope.pct} gives ${rotaryDim} rotary dims of head_dim ${headDim} (must be even, > 0 and <= head_dim)`);
   }
   const attentionBias = configBool(config, 'attention_bias', path, true); // GPTNeoXConfig's default
-  return {
-    family: 'gpt_neox',
-    modelType: 'gpt_neox',
-    nLayers,
-    nHeads,
-    nKvHeads: nHeads,
-    headDim,
-    hiddenSize,
-    intermediateSize: configInt(config, 'intermediate_size', path),
-    vocabSize: configInt(config, 'vocab_size', path),
-    maxPositions: configIntOr(config, 'max_position_embeddings', path, 2048), // GPTNeoXConfig's default
-    norm: { kind: 'layer', eps: configPositiveOr(config, 'layer_norm_eps', path, 1e-5), weightOffset: 0 },
-    positional: { kind: 'rotary', theta: rope.theta, rotaryDim, scaling: null },
-    attention: {
-      // attention_bias covers query_key_value and dense alike.
-      qkvBias: attentionBias,
-      outBias: attentionBias,
-      scale: 1 / Math.sqrt(headDim),
-      logitSoftcap: null,
-      slidingWindow: null,
-      localLayers: new Array<boolean>(nLayers).fill(false),
+  return familySpec(
+    {
+      family: 'gpt_neox',
+      modelType: 'gpt_neox',
+      ...sizes,
+      nKvHeads: nHeads,
+      headDim,
+      maxPositions: configIntOr(config, 'max_position_embeddings', path, 2048), // GPTNeoXConfig's default
+      norm: { kind: 'layer', eps: configPositiveOr(config, 'layer_norm_eps', path, 1e-5), weightOffset: 0 },
+      positional: { kind: 'rotary', theta: rope.theta, rotaryDim, scaling: null },
+      // 'gelu' here is the exact erf GELU (Pythia); GPT-NeoX-20B's gelu_fast is the tanh form.
+      mlp: { kind: 'plain', act: configActivation(config, 'hidden_act', path, 'gelu'), bias: true },
+      tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, false),
     },
-    // 'gelu' here is the exact erf GELU (Pythia); GPT-NeoX-20B's gelu_fast is the tanh form.
-    mlp: { kind: 'plain', act: configActivation(config, 'hidden_act', path, 'gelu'), bias: true },
-    block: { parallelResidual: configBool(config, 'use_parallel_residual', path, true), postNorms: false },
-    embedScale: 1,
-    finalLogitSoftcap: null,
-    tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, false),
-  };
+    {
+      // attention_bias covers query_key_value and dense alike.
+      attention: { qkvBias: attentionBias, outBias: attentionBias },
+      block: { parallelResidual: configBool(config, 'use_parallel_residual', path, true) },
+    },
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ModelSpec } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { pickColumns, pickRows, storedTensor, type LayerWeights, type Linear, type ModelWeights } from '../graph/weights';
-import { configActivation, configBool, configInt, configIntOr, configPositiveOr, type FamilyModule } from './family';
+import { configActivation, configBool, configInt, configIntOr, configPositiveOr, familySpec, type FamilyModule } from './family';
 import { layerNormWeights, lmHeadWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
@@ -26,35 +26,33 @@ function parseConfig(config: Config, path: string): ModelSpec {
   // which the graph does anyway: the value is read to check its type and otherwise ignored.
   configBool(config, 'reorder_and_upcast_attn', path, false);
   const headDim = hiddenSize / nHeads;
-  return {
-    family: 'gpt2',
-    modelType: 'gpt2',
-    nLayers,
-    nHeads,
-    nKvHeads: nHeads,
-    headDim,
-    hiddenSize,
-    // n_inner null (every OpenAI checkpoint) means 4 x n_embd.
-    intermediateSize: configIntOr(config, 'n_inner', path, 4 * hiddenSize),
-    vocabSize: configInt(config, 'vocab_size', path),
-    maxPositions: configIntOr(config, 'n_positions', path, 1024), // GPT2Config's default; wpe's rows
-    norm: { kind: 'layer', eps: configPositiveOr(config, 'layer_norm_epsilon', path, 1e-5), weightOffset: 0 },
-    positional: { kind: 'learned' },
-    attention: {
-      qkvBias: true,
-      outBias: true,
-      // scale_attn_weights false (never in released checkpoints) means raw q·k scores.
-      scale: configBool(config, 'scale_attn_weights', path, true) ? 1 / Math.sqrt(headDim) : 1,
-      logitSoftcap: null,
-      slidingWindow: null,
-      localLayers: new Array<boolean>(nLayers).fill(false),
+  return familySpec(
+    {
+      family: 'gpt2',
+      modelType: 'gpt2',
+      nLayers,
+      nHeads,
+      nKvHeads: nHeads,
+      headDim,
+      hiddenSize,
+      // n_inner null (every OpenAI checkpoint) means 4 x n_embd.
+      intermediateSize: configIntOr(config, 'n_inner', path, 4 * hiddenSize),
+      vocabSize: configInt(config, 'vocab_size', path),
+      maxPositions: configIntOr(config, 'n_positions', path, 1024), // GPT2Config's default; wpe's rows
+      norm: { kind: 'layer', eps: configPositiveOr(config, 'layer_norm_epsilon', path, 1e-5), weightOffset: 0 },
+      positional: { kind: 'learned' },
+      mlp: { kind: 'plain', act: configActivation(config, 'activation_function', path, 'gelu_new'), bias: true },
+      tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, true),
     },
-    mlp: { kind: 'plain', act: configActivation(config, 'activation_function', path, 'gelu_new'), bias: true },
-    block: { parallelResidual: false, postNorms: false },
-    embedScale: 1,
-    finalLogitSoftcap: null,
-    tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, true),
-  };
+    {
+      attention: {
+        qkvBias: true,
+        outBias: true,
+        // scale_attn_weights false (never in released checkpoints) means raw q·k scores.
+        ...(configBool(config, 'scale_attn_weights', path, true) ? {} : { scale: 1 }),
+      },
+    },
+  );
 }
 
 /**

@@ -7,16 +7,15 @@ import type { ModelSpec, RopeScalingLlama3 } from '../../../shared/model-spec';
 import { InputError } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
-import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configObjectOr, configPositiveOr, type FamilyModule } from './family';
+import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configObjectOr, configPositiveOr, familySpec, standardSizes, type FamilyModule } from './family';
 import { gatedMlpWeights, lmHeadWeights, rmsNormWeights, selfAttnWeights } from './family-weights';
 
 type Config = Record<string, unknown>;
 
 function parseConfig(config: Config, path: string): ModelSpec {
   const modelType = typeof config.model_type === 'string' ? config.model_type : modelTypeFromArchitectures(config);
-  const hiddenSize = configInt(config, 'hidden_size', path);
-  const nLayers = configInt(config, 'num_hidden_layers', path);
-  const nHeads = configInt(config, 'num_attention_heads', path);
+  const sizes = standardSizes(config, path);
+  const { hiddenSize, nLayers, nHeads } = sizes;
   // Absent in Llama 1 / early Llama 2 configs: plain multi-head attention.
   const nKvHeads = configIntOr(config, 'num_key_value_heads', path, nHeads);
   checkKvHeads(nHeads, nKvHeads, path);
@@ -34,40 +33,34 @@ function parseConfig(config: Config, path: string): ModelSpec {
   const attentionBias = configBool(config, 'attention_bias', path, false);
   const localLayers = slidingLayers(config, path, modelType, nLayers, maxPositions);
 
-  return {
-    family: 'llama',
-    modelType,
-    nLayers,
-    nHeads,
-    nKvHeads,
-    headDim,
-    hiddenSize,
-    intermediateSize: configInt(config, 'intermediate_size', path),
-    vocabSize: configInt(config, 'vocab_size', path),
-    maxPositions,
-    // 1e-6 is LlamaConfig's / Qwen2Config's / MistralConfig's default.
-    norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 0 },
-    positional: {
-      kind: 'rotary',
-      theta: configPositiveOr(config, 'rope_theta', path, 10000), // HF's default base
-      rotaryDim,
-      scaling: parseRopeScaling(config, path),
+  return familySpec(
+    {
+      family: 'llama',
+      modelType,
+      ...sizes,
+      nKvHeads,
+      headDim,
+      maxPositions,
+      // 1e-6 is LlamaConfig's / Qwen2Config's / MistralConfig's default.
+      norm: { kind: 'rms', eps: configPositiveOr(config, 'rms_norm_eps', path, 1e-6), weightOffset: 0 },
+      positional: {
+        kind: 'rotary',
+        theta: configPositiveOr(config, 'rope_theta', path, 10000), // HF's default base
+        rotaryDim,
+        scaling: parseRopeScaling(config, path),
+      },
+      mlp: { kind: 'gated', act: configActivation(config, 'hidden_act', path, 'silu'), bias: configBool(config, 'mlp_bias', path, false) },
+      tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, false),
     },
-    attention: {
-      // Qwen2 always has q/k/v biases and never an o bias; Llama's attention_bias covers all four.
-      qkvBias: qwen2 || attentionBias,
-      outBias: !qwen2 && attentionBias,
-      scale: 1 / Math.sqrt(headDim),
-      logitSoftcap: null,
-      slidingWindow: localLayers ? localLayers.window : null,
-      localLayers: localLayers ? localLayers.layers : new Array<boolean>(nLayers).fill(false),
+    {
+      attention: {
+        // Qwen2 always has q/k/v biases and never an o bias; Llama's attention_bias covers all four.
+        qkvBias: qwen2 || attentionBias,
+        outBias: !qwen2 && attentionBias,
+        ...(localLayers ? { slidingWindow: localLayers.window, localLayers: localLayers.layers } : {}),
+      },
     },
-    mlp: { kind: 'gated', act: configActivation(config, 'hidden_act', path, 'silu'), bias: configBool(config, 'mlp_bias', path, false) },
-    block: { parallelResidual: false, postNorms: false },
-    embedScale: 1,
-    finalLogitSoftcap: null,
-    tieWordEmbeddings: configBool(config, 'tie_word_embeddings', path, false),
-  };
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-// Multi-head / grouped-query self-attention with the ablation gates of DESIGN.md §1:
+// Multi-head / grouped-query self-attention with the ablation gates (README: The experiment):
 //   z_h = keep_h * softmax_attention_h(V) + uniform_h * windowed_mean(v_h)
 // where windowed_mean is the running mean of v over the keys a query may see, computed from a
 // CumSum (a difference of cumsums on sliding-window layers), never from a score matrix.
@@ -84,18 +84,6 @@ export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOp
   const zFlat = g.op1('Reshape', [zT, g.constI64([0, 0, H * Dh])], `${p}/z/Reshape`); // [B, Sq, H*Dh]
   return linear(g, zFlat, w.o, `${p}/o_proj`, dt); // [B, Sq, D]
 }
-
-/**
- * Blocked layers raise every score (masked ones included) to at least rowMax - 64 before the softmax.
- * Probabilities below e^-64 ≈ 1.6e-28 of the row's largest would otherwise fall into float32
- * subnormals (below 1.2e-38 once normalised), and x86 arithmetic on subnormals is ~100x slower:
- * sharp heads (the demo model's induction heads) made Softmax and probs x V 2-4x slower on any
- * thread without flush-to-zero. onnxruntime flushes them only on its pool threads and on the first
- * session's calling thread in a process (runtime/provider.ts), not on a later engine worker's
- * thread, so the graph guards itself. The change per output is below S x 1.6e-28 x |v|: twenty
- * orders of magnitude under float32 rounding. A masked key's probability becomes <= 1.6e-28, not 0.
- */
-const SCORE_FLOOR_GAP = 64;
 
 interface CoreInputs {
   q5: string; // [B, K, G, Sq, Dh], scaled

@@ -9,6 +9,7 @@
 import type { GraphContext } from './context';
 import type { GraphBuilder } from './onnx-builder';
 import { inFloat32, softcap } from './ops';
+import { at } from '../../../shared/checked';
 
 /**
  * Query blocks of the probe's full-sequence layers. Demo model (S = 501, CPU): 4, 8 and 16 blocks
@@ -53,7 +54,7 @@ export function blockBounds(g: GraphBuilder, seqLen: string, count: number, name
  */
 export function queryBlocks(g: GraphBuilder, bounds: string[], mask: string, window: number | null, groups: number, name: string): QueryBlock[] {
   return bounds.slice(0, -1).map((start, c) => {
-    const end = bounds[c + 1];
+    const end = at(bounds, c + 1);
     const p = `${name}/block_${c}`;
     const keyStart =
       window === null

@@ -1,4 +1,4 @@
-// The whole model graph of DESIGN.md §2, for any family: embeddings, the shared decoder blocks,
+// The whole probe / patterns graph (README: Engine), for any family: embeddings, the shared decoder blocks,
 // then the final norm and LM head on the LAST position only, and token_probs [B, S] gathered from
 // that one softmax row. `probe` also runs its last layer for the last query only (the only one the
 // output reads); `patterns` keeps every query and adds blocks.{l}.attn.hook_pattern outputs.
@@ -11,6 +11,7 @@ import { GraphBuilder } from './onnx-builder';
 import { cast, norm, sliceLast, softcap, weightInit, type ComputeType } from './ops';
 import { DEFAULT_QUERY_BLOCKS } from './blocked-attention';
 import type { ModelWeights } from './weights';
+import { at } from '../../../shared/checked';
 
 export interface ModelGraphOptions {
   variant: GraphVariant;
@@ -19,6 +20,7 @@ export interface ModelGraphOptions {
   queryBlocks?: number;
 }
 
+/** The patterns graph's output for one layer, in TransformerLens's hook naming. */
 export function patternOutputName(layer: number): string {
   return `blocks.${layer}.attn.hook_pattern`;
 }
@@ -46,7 +48,7 @@ export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphO
   for (let l = 0; l < spec.nLayers; l++) {
     const lastQueryOnly = o.variant === 'probe' && l === spec.nLayers - 1;
     const patternOutput = o.variant === 'patterns' ? patternOutputName(l) : null;
-    x = decoderBlock(ctx, w.layers[l], { layer: l, x, lastQueryOnly, patternOutput }); // [B, S, D]; [B, 1, D] after the probe's last layer
+    x = decoderBlock(ctx, at(w.layers, l), { layer: l, x, lastQueryOnly, patternOutput }); // [B, S, D]; [B, 1, D] after the probe's last layer
   }
 
   const last = o.variant === 'probe' ? x : sliceLast(g, x, 1, '/model/LastPosition'); // [B, 1, D]

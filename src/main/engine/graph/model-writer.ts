@@ -38,27 +38,26 @@ export interface WrittenModel {
 
 export async function writeModel(o: WriteModelOptions): Promise<WrittenModel> {
   const inits = o.graph.initializers;
-  const sizes = inits.map(byteLength);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const total = inits.reduce((a, t) => a + byteLength(t), 0);
   const external = total > (o.externalThresholdBytes ?? DEFAULT_EXTERNAL_THRESHOLD);
   const dataPath = `${o.outPath}.data`;
   const dataName = basename(dataPath);
 
-  // Placement of each initializer: inside the .onnx, or at an aligned offset of the data file.
-  const offsets: (number | null)[] = [];
+  // Placement of each initializer: inside the .onnx (offset null), or at an aligned offset of the data file.
   let dataEnd = 0;
-  for (const size of sizes) {
+  const entries = inits.map((init) => {
+    const size = byteLength(init);
+    let offset: number | null = null;
     if (external && size >= EXTERNAL_MIN_BYTES) {
-      const at = Math.ceil(dataEnd / ALIGN) * ALIGN;
-      offsets.push(at);
-      dataEnd = at + size;
-    } else offsets.push(null);
-  }
-
-  const metas = inits.map((t, i) => encodeTensorMeta(t, offsets[i] === null ? null : { location: dataName, offset: offsets[i]!, length: sizes[i] }));
-  const entryBodies = metas.map((m, i) => m.length + (offsets[i] === null ? fieldHeaderLength(9, sizes[i]) + sizes[i] : 0));
+      offset = Math.ceil(dataEnd / ALIGN) * ALIGN;
+      dataEnd = offset + size;
+    }
+    const meta = encodeTensorMeta(init, offset === null ? null : { location: dataName, offset, length: size });
+    const body = meta.length + (offset === null ? fieldHeaderLength(9, size) + size : 0);
+    return { init, size, offset, meta, body };
+  });
   const graphHead = encodeGraphHead(o.graph);
-  const graphLen = graphHead.length + entryBodies.reduce((a, n) => a + fieldHeaderLength(5, n) + n, 0);
+  const graphLen = graphHead.length + entries.reduce((a, e) => a + fieldHeaderLength(5, e.body) + e.body, 0);
   const modelHead = onnx.ModelProto.encode({
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
@@ -78,20 +77,21 @@ export async function writeModel(o: WriteModelOptions): Promise<WrittenModel> {
     await writeAll(model, graphHead);
     let done = 0;
     let dataPos = 0;
-    for (const [i, t] of inits.entries()) {
-      await writeAll(model, fieldHeader(5, entryBodies[i]));
-      await writeAll(model, metas[i]);
-      const bytes = t.bytes();
-      if (bytes.length !== sizes[i]) throw new Error(`initializer ${t.name}: ${bytes.length} bytes, expected ${sizes[i]}`);
-      if (offsets[i] === null) {
-        await writeAll(model, fieldHeader(9, sizes[i]));
+    for (const { init, size, offset, meta, body } of entries) {
+      await writeAll(model, fieldHeader(5, body));
+      await writeAll(model, meta);
+      const bytes = init.bytes();
+      if (bytes.length !== size) throw new Error(`initializer ${init.name}: ${bytes.length} bytes, expected ${size}`);
+      if (offset === null) {
+        await writeAll(model, fieldHeader(9, size));
         await writeAll(model, bytes);
       } else {
-        if (offsets[i]! > dataPos) await writeAll(data!, new Uint8Array(offsets[i]! - dataPos)); // alignment padding
-        await writeAll(data!, bytes);
-        dataPos = offsets[i]! + sizes[i];
+        if (!data) throw new Error(`initializer ${init.name}: placed in the external data file, which is not open`);
+        if (offset > dataPos) await writeAll(data, new Uint8Array(offset - dataPos)); // alignment padding
+        await writeAll(data, bytes);
+        dataPos = offset + size;
       }
-      done += sizes[i];
+      done += size;
       o.onProgress?.(total ? done / total : 1);
     }
     await model.close();

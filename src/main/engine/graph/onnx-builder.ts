@@ -4,6 +4,8 @@
 // without its hidden state). Serialisation lives in model-writer.ts.
 
 import onnxProto from 'onnx-proto';
+import { toFloat16Array } from '../half-precision';
+import { at, first } from '../../../shared/checked';
 
 const { onnx } = onnxProto;
 type INodeProto = onnxProto.onnx.INodeProto;
@@ -78,7 +80,13 @@ export class GraphBuilder {
 
   /** Single-output shorthand for op(). */
   op1(opType: string, inputs: string[], name: string, options: OpOptions = {}): string {
-    return this.op(opType, inputs, name, options)[0];
+    return first(this.op(opType, inputs, name, options));
+  }
+
+  /** Two-output shorthand for op() (a Split into two parts). */
+  op2(opType: string, inputs: string[], name: string, options: OpOptions = {}): [string, string] {
+    const outputs = this.op(opType, inputs, name, { ...options, outputs: options.outputs ?? 2 });
+    return [at(outputs, 0), at(outputs, 1)];
   }
 
   input(info: ValueInfo): string {
@@ -132,49 +140,8 @@ export function encodeFloats(values: ArrayLike<number>, elemType: 'float32' | 'f
   if (elemType === 'float64') return new Uint8Array(Float64Array.from(values).buffer);
   const f32 = values instanceof Float32Array ? values : Float32Array.from(values);
   if (elemType === 'float32') return new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength);
-  const h = float32ToFloat16(f32);
+  const h = toFloat16Array(f32);
   return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
-}
-
-/** IEEE float32 -> float16 bits, round to nearest even; overflow -> ±inf, NaN stays NaN. */
-export function float32ToFloat16(src: Float32Array): Uint16Array {
-  const out = new Uint16Array(src.length);
-  const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
-  for (let i = 0; i < src.length; i++) out[i] = halfBits(bits[i]);
-  return out;
-}
-
-function halfBits(x: number): number {
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // inf / NaN
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow
-  if (e <= 0) {
-    if (e < -10) return sign; // underflow to signed zero
-    mant |= 0x800000; // subnormal half: shift the implicit bit in, then round
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rest = mant & ((1 << shift) - 1);
-    let m = mant >>> shift;
-    if (rest > half || (rest === half && m & 1)) m++;
-    return sign | m;
-  }
-  let h = sign | (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++; // a carry into the exponent is correct rounding
-  return h;
-}
-
-/** float16 bits -> number (tests and debugging). */
-export function float16ToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 0x1f) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 function toAttribute(name: string, v: AttrValue): IAttributeProto {

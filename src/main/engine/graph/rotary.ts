@@ -45,15 +45,16 @@ export function rotaryTables(p: Rotary, maxPositions: number): { cos: Float32Arr
   const cos = new Float32Array(maxPositions * rd);
   const sinSigned = new Float32Array(maxPositions * rd);
   for (let pos = 0; pos < maxPositions; pos++) {
-    for (let i = 0; i < half; i++) {
-      const angle = pos * inv[i];
+    inv.forEach((freq, i) => {
+      // i < half = inv.length
+      const angle = pos * freq;
       const c = Math.cos(angle);
       const s = Math.sin(angle);
       cos[pos * rd + i] = c;
       cos[pos * rd + half + i] = c;
       sinSigned[pos * rd + i] = -s;
       sinSigned[pos * rd + half + i] = s;
-    }
+    });
   }
   return { cos, sinSigned };
 }
@@ -87,9 +88,9 @@ export function applyRotary(
   const { rotaryDim: rd, headDim: dh } = dims;
   const partial = rd < dh;
   const [rot, pass] = partial
-    ? g.op('Split', [x, g.constI64([rd, dh - rd])], `${name}/SplitRotary`, { attrs: { axis: -1 }, outputs: 2 })
+    ? g.op2('Split', [x, g.constI64([rd, dh - rd])], `${name}/SplitRotary`, { attrs: { axis: -1 } })
     : [x, null];
-  const [x1, x2] = g.op('Split', [rot], `${name}/SplitHalves`, { attrs: { axis: -1 }, outputs: 2 });
+  const [x1, x2] = g.op2('Split', [rot], `${name}/SplitHalves`, { attrs: { axis: -1 } });
   const swapped = g.op1('Concat', [x2, x1], `${name}/Swap`, { attrs: { axis: -1 } });
   const rotated = g.op1(
     'Add',

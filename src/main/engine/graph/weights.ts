@@ -5,6 +5,7 @@
 
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { InputError } from '../../../shared/errors';
+import { at } from '../../../shared/checked';
 
 export interface LazyTensor {
   /** HF tensor name; a slice of a fused tensor is `<hf name>/q` (or /k, /v). */
@@ -117,12 +118,15 @@ export function pickRows(
   transpose: boolean,
 ): LazyTensor {
   expectTensor(cp, name, storedDims);
-  const cols = storedDims.length === 2 ? storedDims[1] : 1;
+  const cols = storedDims.length === 2 ? at(storedDims, 1) : 1;
   const n = rows.length;
   const picked = (): Float32Array => {
     const src = cp.readFloat32(name);
     const out = new Float32Array(n * cols);
-    for (let r = 0; r < n; r++) out.set(src.subarray(rows[r] * cols, rows[r] * cols + cols), r * cols);
+    for (let r = 0; r < n; r++) {
+      const row = at(rows, r);
+      out.set(src.subarray(row * cols, row * cols + cols), r * cols);
+    }
     return out;
   };
   if (storedDims.length === 1) return { name: `${name}/${suffix}`, dims: [n], read: picked, note: `rows of ${name}` };
@@ -162,7 +166,7 @@ export function transpose2d(src: Float32Array, rows: number, cols: number): Floa
       const c1 = Math.min(cols, c0 + T);
       for (let r = r0; r < r1; r++) {
         const base = r * cols;
-        for (let c = c0; c < c1; c++) out[c * rows + r] = src[base + c];
+        for (let c = c0; c < c1; c++) out[c * rows + r] = at(src, base + c);
       }
     }
   }

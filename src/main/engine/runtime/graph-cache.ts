@@ -23,7 +23,7 @@ export interface CachedGraph {
 }
 
 /** Writes a complete graph at `outPath` (external data beside it, named after it). */
-export type GraphBuilder = (outPath: string) => Promise<void>;
+export type WriteGraphFile = (outPath: string) => Promise<void>;
 
 /** Temp folders older than this are leftovers of a crashed build (no build takes a day). */
 const STALE_TEMP_MS = 24 * 3600_000;
@@ -73,10 +73,10 @@ function removeStaleTemps(dir: string): void {
 }
 
 /**
- * Returns the cached graph for `key`, building it with `build` when absent. The builder writes into
+ * Returns the cached graph for `key`, building it with `build` when absent. `build` writes into
  * a temp folder inside the hash folder (same file system, so the renames are atomic).
  */
-export async function ensureGraph(key: GraphKey, build: GraphBuilder): Promise<CachedGraph> {
+export async function ensureGraph(key: GraphKey, build: WriteGraphFile): Promise<CachedGraph> {
   const target = graphPath(key);
   if (fs.existsSync(target)) return { path: target, fromCache: true, compileMs: 0 };
 

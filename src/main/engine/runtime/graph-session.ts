@@ -1,12 +1,14 @@
-// One onnxruntime session over one compiled graph (probe or patterns variant): feeds the
-// graph-contract inputs (DESIGN.md §2) and hands back float32 outputs whatever the graph's dtype.
+// One onnxruntime session over one compiled graph (probe or patterns variant): feeds the graph's
+// inputs (input_ids, head_keep, head_uniform; README: Engine) and hands back float32 outputs
+// whatever the graph's dtype.
 // On CPU a probe batch runs as a few small sub-batches (each row's output does not depend on the
 // rows beside it), because per-row cost grows with the batch once its tensors leave the cache.
 
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from '../engine-types';
-import { fromFloat16Bits, toFloat16Bits } from './float16';
+import { fromFloat16Array, toFloat16Array } from '../half-precision';
 import { DEFAULT_QUERY_BLOCKS } from '../graph/blocked-attention';
+import { patternOutputName } from '../graph/model-graph';
 import { sessionOptions } from './provider';
 
 /** Head controls and ids for one batch, already sized [B, S] and [B, L, H]. */
@@ -34,13 +36,16 @@ export function cpuSubBatchRows(seqLen: number, nHeads: number): number {
   return Math.max(1, Math.floor(CPU_SUB_BATCH_BYTES / blockScoreBytes));
 }
 
-export function patternOutputName(layer: number): string {
-  return `blocks.${layer}.attn.hook_pattern`;
+/** A named output of a run as float32 (onnxruntime returns every output it was asked for). */
+function outputFloat32(outputs: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+  const tensor = outputs[name];
+  if (!tensor) throw new Error(`graph run returned no output ${name}`);
+  return toFloat32(tensor);
 }
 
 function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array;
-  if (tensor.type === 'float16') return fromFloat16Bits(tensor.data as Uint16Array);
+  if (tensor.type === 'float16') return fromFloat16Array(tensor.data as Uint16Array);
   throw new Error(`graph output has type ${tensor.type}, expected float32 or float16`);
 }
 
@@ -66,7 +71,7 @@ export class GraphSession {
 
   private floatTensor(name: string, values: Float32Array, dims: number[]): ort.Tensor {
     return this.inputTypes.get(name) === 'float16'
-      ? new ort.Tensor('float16', toFloat16Bits(values), dims)
+      ? new ort.Tensor('float16', toFloat16Array(values), dims)
       : new ort.Tensor('float32', values, dims);
   }
 
@@ -103,14 +108,14 @@ export class GraphSession {
 
   private async probeRun(f: GraphFeeds): Promise<Float32Array> {
     const out = await this.session.run(this.feeds(f), ['token_probs']);
-    return toFloat32(out.token_probs);
+    return outputFloat32(out, 'token_probs');
   }
 
   /** Attention probabilities per layer, each [B*H*S*S]. */
   async patterns(f: GraphFeeds): Promise<Float32Array[]> {
     const names = Array.from({ length: f.nLayers }, (_, l) => patternOutputName(l));
     const out = await this.session.run(this.feeds(f), names);
-    return names.map((name) => toFloat32(out[name]));
+    return names.map((name) => outputFloat32(out, name));
   }
 
   async release(): Promise<void> {

@@ -6,15 +6,16 @@
 import { parentPort } from 'node:worker_threads';
 import { LocalEngine } from './local-engine';
 import { ownBuffers, serializeError, type Reply, type Request } from './worker-protocol';
+import { first } from '../../../shared/checked';
 
+if (!parentPort) throw new Error('worker-entry must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('worker-entry must run in a worker thread');
 
 let engine: LocalEngine | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 function post(reply: Reply, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(reply, transfer);
+  port.postMessage(reply, transfer);
 }
 
 function requireEngine(): LocalEngine {
@@ -33,7 +34,7 @@ async function handle(req: Request): Promise<void> {
       const e = requireEngine();
       const probs = await e.probe({ ...req, nLayers: e.spec.nLayers, nHeads: e.spec.nHeads });
       const { arrays, buffers } = ownBuffers([probs]);
-      post({ kind: 'result', id: req.id, value: arrays[0] }, buffers);
+      post({ kind: 'result', id: req.id, value: first(arrays) }, buffers);
       return;
     }
     case 'patterns': {

@@ -7,6 +7,7 @@ import { InputError } from '../../../shared/errors';
 import type { Engine, EngineInfo, EngineOptions, ProbeBatch } from '../engine-types';
 import { resolveWorkerEntry } from './worker-path';
 import { deserializeError, type Reply, type Request } from './worker-protocol';
+import { at } from '../../../shared/checked';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -16,7 +17,7 @@ function toInt64(ids: ArrayLike<number>, count: number, vocabSize: number): BigI
   if (ids.length !== count) throw new RangeError(`inputIds has ${ids.length} ids, expected batch x seqLen = ${count}`);
   const out = new BigInt64Array(count);
   for (let i = 0; i < count; i++) {
-    const id = ids[i];
+    const id = at(ids, i);
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
       throw new RangeError(`inputIds[${i}] = ${id} is not a token id (vocabulary size ${vocabSize})`);
     }

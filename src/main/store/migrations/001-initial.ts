@@ -1,5 +1,5 @@
 // Schema version 1: models, token sets, head-score sets, studies with their conditions, trials and
-// results (DESIGN.md §3). Every table is STRICT; anything the app queries is a typed column, and
+// results. Every table is STRICT; anything the app queries is a typed column, and
 // JSON (spec, method, head lists) is only ever read back whole.
 
 import type Database from 'better-sqlite3';

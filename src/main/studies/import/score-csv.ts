@@ -3,11 +3,13 @@
 // Heads the file leaves out are not an error: they are returned in `missing` for the UI to warn
 // about, and are never ablated (heads.ts only selects scored heads).
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../../../shared/errors';
 import type { HeadRef } from '../../../shared/model-spec';
 import { compareHeadScores } from '../../../shared/study/heads';
 import type { HeadScore, ModelShape } from '../../../shared/study/types';
+import { at, first } from '../../../shared/checked';
 
 export interface ScoreCsvResult {
   /** In file order. */
@@ -47,7 +49,7 @@ function columnIndex(file: string, header: string[], names: string[]): number {
   if (found.length === 0) {
     throw new InputError(file, `missing column "${names[0]}" (columns found: ${header.map((h) => `"${h}"`).join(', ')}); expected layer, head, scores`);
   }
-  return found[0];
+  return first(found);
 }
 
 function integerCell(file: string, where: string, what: string, text: string, limit: number, unit: string): number {
@@ -64,22 +66,22 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
   const rows = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
   const headerLine = rows.findIndex((r) => r.trim() !== '');
   if (headerLine < 0) throw new InputError(file, 'is empty; expected a header with layer, head, scores');
-  const header = splitCsvLine(rows[headerLine]).map((h) => h.toLowerCase());
+  const header = splitCsvLine(at(rows, headerLine)).map((h) => h.toLowerCase());
   const layerCol = columnIndex(file, header, ['layer']);
   const headCol = columnIndex(file, header, ['head']);
   const scoreCol = columnIndex(file, header, ['scores', 'score']);
   const scores: HeadScore[] = [];
   const firstLine = new Map<number, number>();
-  for (let r = headerLine + 1; r < rows.length; r++) {
-    if (rows[r].trim() === '') continue;
+  for (const [r, row] of rows.entries()) {
+    if (r <= headerLine || row.trim() === '') continue;
     const where = `line ${r + 1}`;
-    const cells = splitCsvLine(rows[r]);
+    const cells = splitCsvLine(row);
     if (cells.length !== header.length) {
       throw new InputError(file, `${where} has ${cells.length} columns but the header has ${header.length}`);
     }
-    const layer = integerCell(file, where, 'layer', cells[layerCol], shape.nLayers, 'layers');
-    const head = integerCell(file, where, 'head', cells[headCol], shape.nHeads, 'heads');
-    const scoreText = cells[scoreCol];
+    const layer = integerCell(file, where, 'layer', at(cells, layerCol), shape.nLayers, 'layers');
+    const head = integerCell(file, where, 'head', at(cells, headCol), shape.nHeads, 'heads');
+    const scoreText = at(cells, scoreCol); // cells.length === header.length
     const score = scoreText === '' ? NaN : Number(scoreText);
     if (!Number.isFinite(score)) {
       throw new InputError(file, `${where}: score ${JSON.stringify(scoreText)} of head (${layer}, ${head}) is not a number`);
@@ -128,8 +130,12 @@ export function formatScoreCsv(scores: readonly HeadScore[]): string {
   return ['layer,head,scores', ...ranked.map((s) => `${s.layer},${s.head},${String(s.score)}`)].join('\n') + '\n';
 }
 
-/** Writes a score CSV atomically (temporary file, then rename), so a crash never leaves half a file. */
+/**
+ * Writes a score CSV atomically (temporary file, then rename), so a crash never leaves half a file;
+ * creates the folder if needed.
+ */
 export function writeScoreCsv(path: string, scores: readonly HeadScore[]): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, formatScoreCsv(scores));
   renameSync(tmp, path);

@@ -160,7 +160,7 @@ const EXTENSIONS: Record<string, TokenFileFormat> = {
 /** Format from the file name's extension (case-insensitive); InputError for anything else. */
 export function tokenFileFormat(file: string): TokenFileFormat {
   const match = /(\.[^./\\]+)$/.exec(file);
-  const ext = match ? match[1].toLowerCase() : '';
+  const ext = match?.[1]?.toLowerCase() ?? '';
   const format = EXTENSIONS[ext];
   if (!format) {
     throw new InputError(file, `unknown token file type ${ext ? `'${ext}'` : '(no extension)'}: expected .pkl, .pickle, .json, .csv or .txt`);

@@ -1,4 +1,4 @@
-// Imports a token set (DESIGN.md §1): read a token-id file (token-formats.ts), keep each
+// Imports a token set (the ids prompts are made of): read a token-id file (token-formats.ts), keep each
 // id once, drop the tokenizer's special tokens, and take a seeded sample of N. The result depends
 // only on the SET of ids in the file (plus N and the seed): ids are sorted before sampling, and the
 // sample is returned sorted ascending (trials shuffle it anyway).

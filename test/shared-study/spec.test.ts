@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCounts, parseCounts, parseStudySpec, validateSpecAgainstModel } from '../../src/shared/study/spec';
 import { inputError } from '../helpers/input-error';
+import { at } from '../../src/shared/checked';
 
 describe('parseStudySpec', () => {
   it("fills the seed's defaults", () => {
@@ -65,7 +66,7 @@ describe('parseStudySpec', () => {
   });
 
   it('allows random counts above maxHeadsAbl (checked against the model instead)', () => {
-    expect(parseStudySpec({ model: 'm', maxHeadsAbl: 2, groups: [{ headType: 'random', counts: [0, 8] }] }).groups[0].counts).toEqual([0, 8]);
+    expect(at(parseStudySpec({ model: 'm', maxHeadsAbl: 2, groups: [{ headType: 'random', counts: [0, 8] }] }).groups, 0).counts).toEqual([0, 8]);
   });
 });
 

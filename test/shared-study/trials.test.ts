@@ -45,7 +45,7 @@ describe('lags', () => {
     expect(l[repeatedIndex(500)]).toBe(0);
     expect(l[251]).toBe(1);
     expect(l[500]).toBe(250);
-    expect(lagOf(250, 501)).toBe(250 - Math.floor(501 / 2)); // DESIGN.md's formula for even N
+    expect(lagOf(250, 501)).toBe(250 - Math.floor(501 / 2)); // the README's formula for even N
   });
 
   it('keeps lag 0 on the repeated token for odd N too', () => {

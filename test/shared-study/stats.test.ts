@@ -2,9 +2,10 @@
 // samples: t-based intervals must cover the true mean 95% of the time even with 5 trials.
 
 import { describe, expect, it } from 'vitest';
-import { conditionMetrics, pairedDifferences, peakLag, promptMasses, relativeChange, relativeInterval } from '../../src/shared/study/metrics';
+import { conditionMetrics, pairedDifferences, peakLag, promptMasses, relativeInterval, relativeToBaseline } from '../../src/shared/study/metrics';
 import { createRng, type Rng } from '../../src/shared/study/prng';
 import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
+import { at } from '../../src/shared/checked';
 
 function gaussian(rng: Rng): number {
   // Box-Muller on two (0, 1] uniforms.
@@ -20,9 +21,9 @@ describe('summarize and lagCurve', () => {
     expect(s.mean).toBe(2.5);
     expect(s.sd).toBeCloseTo(sd, 15);
     expect(s.sem).toBeCloseTo(sd / 2, 15);
-    expect(s.ciHigh).toBeCloseTo(2.5 + 3.1824463052837096 * (sd / 2), 12); // t(0.975, 3)
-    expect(s.ciLow).toBeCloseTo(2.5 - 3.1824463052837096 * (sd / 2), 12);
-    expect(tMultiplier(300)).toBeCloseTo(1.9679296690656699, 10);
+    expect(s.ciHigh).toBeCloseTo(2.5 + 3.1824463052837095 * (sd / 2), 12); // t(0.975, 3)
+    expect(s.ciLow).toBeCloseTo(2.5 - 3.1824463052837095 * (sd / 2), 12);
+    expect(tMultiplier(300)).toBeCloseTo(1.9679296690656698, 10);
   });
 
   it('reports NaN spread for one trial and refuses none', () => {
@@ -40,8 +41,8 @@ describe('summarize and lagCurve', () => {
     expect(curve.n).toBe(30);
     let worst = 0;
     for (let s = 0; s < 7; s++) {
-      const column = summarize(rows.map((r) => r[s]));
-      for (const [a, b] of [[curve.mean[s], column.mean], [curve.sd[s], column.sd], [curve.sem[s], column.sem], [curve.ciLow[s], column.ciLow], [curve.ciHigh[s], column.ciHigh]]) {
+      const column = summarize(rows.map((r) => at(r, s)));
+      for (const [a, b] of [[at(curve.mean, s), column.mean], [at(curve.sd, s), column.sd], [at(curve.sem, s), column.sem], [at(curve.ciLow, s), column.ciLow], [at(curve.ciHigh, s), column.ciHigh]] as const) {
         worst = Math.max(worst, Math.abs(a - b) / Math.abs(b));
       }
     }
@@ -53,7 +54,7 @@ describe('summarize and lagCurve', () => {
   it('averages float32 rows in float64 (300 x 1e-5 + 1 would lose digits in float32)', () => {
     const rows = Array.from({ length: 300 }, (_, i) => Float32Array.of(i === 0 ? 1 : 1e-5, 0, 0));
     const exact = (1 + 299 * Math.fround(1e-5)) / 300;
-    expect(Math.abs(lagCurve(rows).mean[0] - exact) / exact).toBeLessThan(1e-14);
+    expect(Math.abs(at(lagCurve(rows).mean, 0) - exact) / exact).toBeLessThan(1e-14);
   });
 
   it('95% t intervals cover the true mean ~95% of the time with 5 trials (z would give ~88%)', () => {
@@ -108,27 +109,30 @@ describe('conditionMetrics', () => {
   it('pairs trials: the difference CI comes from per-trial differences, tighter than unpaired', () => {
     const rng = createRng(5);
     const baseline = Array.from({ length: 40 }, () => row({ 1: 0.2 + 0.15 * rng.nextFloat() }));
-    const ablated = baseline.map((r) => row({ 1: r[4] - 0.05 + 0.002 * (rng.nextFloat() - 0.5) }));
+    const ablated = baseline.map((r) => row({ 1: at(r, 4) - 0.05 + 0.002 * (rng.nextFloat() - 0.5) }));
     const m = conditionMetrics(ablated, baseline);
     const diffs = Array.from(pairedDifferences(ablated, baseline, 1));
     const direct = summarize(diffs);
-    expect(m.deltaPlus1!.value).toBeCloseTo(direct.mean, 12);
-    expect(m.deltaPlus1!.ciLow).toBeCloseTo(direct.ciLow, 12);
-    expect(m.deltaPlus1!.value).toBeCloseTo(-0.05, 3);
-    const pairedWidth = m.deltaPlus1!.ciHigh - m.deltaPlus1!.ciLow;
+    const delta = m.deltaPlus1;
+    if (!delta) throw new Error('a condition with a baseline has a paired difference');
+    expect(delta.value).toBeCloseTo(direct.mean, 12);
+    expect(delta.ciLow).toBeCloseTo(direct.ciLow, 12);
+    expect(delta.value).toBeCloseTo(-0.05, 3);
+    const pairedWidth = delta.ciHigh - delta.ciLow;
     const unpairedWidth = m.pPlus1.ciHigh - m.pPlus1.ciLow + (conditionMetrics(baseline, null).pPlus1.ciHigh - conditionMetrics(baseline, null).pPlus1.ciLow);
     console.log(`paired CI width ${pairedWidth.toExponential(2)} vs unpaired ~${unpairedWidth.toExponential(2)}`);
     expect(pairedWidth * 20).toBeLessThan(unpairedWidth);
   });
 });
 
-describe('relativeChange', () => {
-  it('is (value - baseline) / baseline, NaN for a zero baseline', () => {
-    expect(relativeChange(0.3, 0.4)).toBeCloseTo(-0.25, 15);
-    expect(relativeChange(0.3, 0)).toBeNaN();
+describe('relativeToBaseline', () => {
+  it('is delta / baseline, null without a usable baseline', () => {
+    expect(relativeToBaseline(-0.1, 0.4)).toBeCloseTo(-0.25, 15);
+    for (const baseline of [0, NaN, null, undefined]) expect(relativeToBaseline(-0.1, baseline)).toBeNull();
     const r = relativeInterval({ value: -0.1, ciLow: -0.12, ciHigh: -0.08 }, 0.4);
-    expect(r.value).toBeCloseTo(-0.25, 15);
-    expect(r.ciLow).toBeCloseTo(-0.3, 15);
-    expect(r.ciHigh).toBeCloseTo(-0.2, 15);
+    expect(r?.value).toBeCloseTo(-0.25, 15);
+    expect(r?.ciLow).toBeCloseTo(-0.3, 15);
+    expect(r?.ciHigh).toBeCloseTo(-0.2, 15);
+    expect(relativeInterval({ value: -0.1, ciLow: -0.12, ciHigh: -0.08 }, 0)).toBeNull();
   });
 });

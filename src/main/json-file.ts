@@ -1,9 +1,9 @@
-// Reads a small JSON file of a checkpoint folder (config.json, the shard index, tokenizer files),
-// turning every failure into an InputError that names the file and, where V8 reports a position,
-// the line and column of the syntax error.
+// Reads a small JSON file (a checkpoint's config.json, shard index and tokenizer files; the CLI's
+// prompts, heads and sequences), turning every failure into an InputError that names the file and,
+// where V8 reports a position, the line and column of the syntax error.
 
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../../shared/errors';
+import { InputError } from '../shared/errors';
 
 /** Parses `text`; on a syntax error throws InputError(file, "<what> is not valid JSON: ..."). */
 export function parseJsonText(file: string, text: string, what = 'file'): unknown {

@@ -8,6 +8,7 @@ import { layerRangeLayers, randomHeadPool, randomHeads, resolveConditions, topIn
 import { createRng, shuffle } from '../../src/shared/study/prng';
 import { parseStudySpec } from '../../src/shared/study/spec';
 import type { HeadScore } from '../../src/shared/study/types';
+import { at, first } from '../../src/shared/checked';
 
 /** A full score grid with distinct scores from a fixed shuffle (deterministic). */
 function grid(nLayers: number, nHeads: number): HeadScore[] {
@@ -90,7 +91,7 @@ describe('randomHeads', () => {
     const hits = new Map<string, number>();
     const draws = 4300;
     for (let d = 0; d < draws; d++) {
-      const [h] = randomHeads(scores, 'full', 8, 5, 1, 42, d);
+      const h = first(randomHeads(scores, 'full', 8, 5, 1, 42, d));
       hits.set(key(h), (hits.get(key(h)) ?? 0) + 1);
     }
     expect(hits.size).toBe(pool.length);
@@ -127,11 +128,11 @@ describe('resolveConditions', () => {
       'random-zero-top-k5-d1',
     ]);
     expect(conditions[0]).toMatchObject({ headType: 'none', count: 0, heads: [] });
-    expect(conditions[2].heads).toEqual(topInductionHeads(scores, 'full', 8, 5));
-    expect(conditions[2].label).toBe('5 induction heads, zero ablation, all layers');
-    expect(conditions[3].label).toBe('1 random head (draw 1 of 2), zero ablation, lower half (near input)');
-    expect(conditions[5].heads).toEqual(randomHeads(scores, 'top', 8, 5, 5, 42, 0));
-    expect(conditions[5].heads.slice(0, 1)).toEqual(conditions[3].heads);
+    expect(at(conditions, 2).heads).toEqual(topInductionHeads(scores, 'full', 8, 5));
+    expect(at(conditions, 2).label).toBe('5 induction heads, zero ablation, all layers');
+    expect(at(conditions, 3).label).toBe('1 random head (draw 1 of 2), zero ablation, lower half (near input)');
+    expect(at(conditions, 5).heads).toEqual(randomHeads(scores, 'top', 8, 5, 5, 42, 0));
+    expect(at(conditions, 5).heads.slice(0, 1)).toEqual(at(conditions, 3).heads);
   });
 
   it('gives zero and mean groups the same random heads', () => {
@@ -141,6 +142,7 @@ describe('resolveConditions', () => {
       groups: [{ headType: 'random', counts: [3] }, { headType: 'random', counts: [3], mode: 'mean' }],
     });
     const [, zero, mean] = resolveConditions(spec, scores, shape);
+    if (!zero || !mean) throw new Error('expected three conditions');
     expect(zero.key).toBe('random-zero-full-k3-d0');
     expect(mean.key).toBe('random-mean-full-k3-d0');
     expect(mean.heads).toEqual(zero.heads);
