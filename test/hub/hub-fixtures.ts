@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tinyLlama3, writeTinyModel } from '../helpers/tiny-models';
+import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import type { HubRepoFixture, HubUser } from '../helpers/hub-server';
 
 export const DEMO_DIR = join(__dirname, '..', '..', 'resources', 'models', 'demo-induction');

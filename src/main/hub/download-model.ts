@@ -8,7 +8,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { InputError, isInputError } from '../../shared/errors';
-import { readJsonFile, readJsonObject } from '../engine/checkpoint/json-file';
+import { readJsonFile, readJsonObject } from '../json-file';
 import type { FamilyModule } from '../engine/families/family';
 import { resolveFamily } from '../engine/families/registry';
 import { downloadCacheDir, linkPointer, repoCache, writeRef, type RepoCache } from './cache-layout';

@@ -146,6 +146,10 @@ async function token(rest: string[], places: TokenPlaces): Promise<number> {
   throw new UsageError(`unknown token action "${action}" (status, set, clear)`);
 }
 
+/** What ends the typed token: Enter, Ctrl-C (cancel), Ctrl-D (end of input). */
+const CTRL_C = String.fromCharCode(3);
+const LINE_ENDS = ['\r', '\n', CTRL_C, String.fromCharCode(4)];
+
 /** One line from standard input; on a terminal, typed without echo. */
 async function readSecretLine(prompt: string): Promise<string> {
   const input = process.stdin;
@@ -157,7 +161,7 @@ async function readSecretLine(prompt: string): Promise<string> {
   try {
     for await (const chunk of input) {
       text += String(chunk);
-      if (/[\r\n\u0003\u0004]/.test(text)) break;
+      if (LINE_ENDS.some((c) => text.includes(c))) break;
     }
   } finally {
     if (input.isTTY) {
@@ -166,6 +170,6 @@ async function readSecretLine(prompt: string): Promise<string> {
     }
     input.pause();
   }
-  if (text.includes('\u0003')) throw new UsageError('cancelled');
-  return text.split(/[\r\n\u0004]/)[0] ?? '';
+  if (text.includes(CTRL_C)) throw new UsageError('cancelled');
+  return text.slice(0, Math.min(...LINE_ENDS.map((c) => text.indexOf(c)).filter((i) => i >= 0), text.length));
 }
