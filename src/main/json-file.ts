@@ -2,8 +2,8 @@
 // prompts, heads and sequences), turning every failure into an InputError that names the file and,
 // where V8 reports a position, the line and column of the syntax error.
 
-import { readFileSync } from 'node:fs';
 import { InputError } from '../shared/errors';
+import { readInputText } from './input-files';
 
 /** Parses `text`; on a syntax error throws InputError(file, "<what> is not valid JSON: ..."). */
 export function parseJsonText(file: string, text: string, what = 'file'): unknown {
@@ -15,14 +15,7 @@ export function parseJsonText(file: string, text: string, what = 'file'): unknow
 }
 
 export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(file, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})`);
-  }
-  return parseJsonText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  return parseJsonText(file, readInputText(file, { missing: 'does not exist' }));
 }
 
 /** Reads a JSON file that must hold an object (not an array, string or null). */
@@ -38,8 +31,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 export function jsonKind(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function describeJsonError(err: unknown, text: string): string {

@@ -16,3 +16,23 @@ export class InputError extends Error {
 export function isInputError(err: unknown): err is InputError {
   return err instanceof Error && err.name === 'InputError';
 }
+
+/** Longest offending value quoted whole in a message; longer ones are cut (a 50 MB "token" stays one line). */
+export const MAX_QUOTED_CHARS = 60;
+
+/**
+ * `text` as it may appear inside an error message: whole if short, else its start, an ellipsis and
+ * the full length, so a message never echoes megabytes of a bad file.
+ */
+export function clipValue(text: string, max = MAX_QUOTED_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/** A value as JSON (strings quoted), cut like clipValue: for echoing what a file or flag held. */
+export function quoteValue(value: unknown, max = MAX_QUOTED_CHARS): string {
+  if (typeof value === 'string' && value.length > max) {
+    return `${JSON.stringify(value.slice(0, max))}… (${value.length.toLocaleString('en-US')} characters)`;
+  }
+  return clipValue(JSON.stringify(value) ?? String(value), max);
+}

@@ -72,7 +72,11 @@ describe('graph cache', () => {
     };
     const first = await ensureGraph(key, build);
     expect(first).toMatchObject({ path: graphPath(key), fromCache: false });
-    expect(fs.readdirSync(path.join(dir, 'abc123')).sort()).toEqual([`${ENGINE_VERSION}-probe-float32.onnx`, `${ENGINE_VERSION}-probe-float32.onnx.data`]);
+    expect(fs.readdirSync(path.join(dir, 'abc123')).sort()).toEqual([
+      `${ENGINE_VERSION}-probe-float32.onnx`,
+      `${ENGINE_VERSION}-probe-float32.onnx.data`,
+      `${ENGINE_VERSION}-probe-float32.onnx.sha256.json`,
+    ]);
     // The external-data reference is relative, so the moved pair still loads.
     expect(await runAdd(first.path)).toEqual([2, 3, 4, 5]);
 
@@ -99,6 +103,32 @@ describe('graph cache', () => {
     const built = await ensureGraph(key, async (out) => writeAddGraph(out, [1, 1, 1, 1]));
     evictGraph(built.path);
     expect(fs.readdirSync(path.join(dir, 'abc123'))).toEqual([]);
+  });
+
+  it('rebuilds a cached graph whose bytes changed but still load, or whose record is gone', async () => {
+    let builds = 0;
+    const build = async (out: string) => {
+      builds++;
+      writeAddGraph(out, [1, 2, 3, 4]);
+    };
+    const first = await ensureGraph(key, build);
+    // Damage the weights in the sidecar: onnxruntime still loads the graph, with wrong numbers.
+    fs.writeFileSync(`${first.path}.data`, Buffer.from(new Float32Array([9, 9, 9, 9]).buffer));
+    expect(await runAdd(first.path)).toEqual([10, 10, 10, 10]);
+    const reasons: string[] = [];
+    const second = await ensureGraph(key, build, (why) => reasons.push(why));
+    expect(second.fromCache).toBe(false);
+    expect(second.rebuiltBecause).toMatch(/\.onnx\.data does not match the sha256 recorded when it was written/);
+    expect(reasons).toEqual([second.rebuiltBecause]);
+    expect(await runAdd(second.path)).toEqual([2, 3, 4, 5]);
+
+    fs.rmSync(`${second.path}.sha256.json`);
+    const third = await ensureGraph(key, build);
+    expect(third.rebuiltBecause).toMatch(/no readable integrity record/);
+    fs.appendFileSync(third.path, Buffer.from([0]));
+    expect((await ensureGraph(key, build)).rebuiltBecause).toMatch(/\.onnx has \d+ bytes, \d+ were written/);
+    expect(builds).toBe(4);
+    expect((await ensureGraph(key, build)).fromCache).toBe(true);
   });
 
   it('removes temp folders left by a crashed build more than a day ago', async () => {

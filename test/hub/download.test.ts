@@ -89,7 +89,7 @@ describe('downloading a model from a hub', () => {
     const { env } = freshCache();
     const model = await downloadModel({ repoId: NO_TOKENIZER_REPO, token: null, env });
     expect(model.warnings).toEqual([
-      `${NO_TOKENIZER_REPO} has no tokenizer.json: studies run (special tokens cannot be left out of prompts), but token sets from words and words in previews need it.`,
+      `${NO_TOKENIZER_REPO} has no tokenizer.json: studies run (special tokens are then taken from config.json), but token sets from words and words in previews need it.`,
     ]);
     const demo = await downloadModel({ repoId: DEMO_REPO, token: null, env });
     expect(demo.warnings).toEqual([]);

@@ -2,6 +2,7 @@
 // as the seed's argparse accepts) with typed getters whose failures are UsageErrors naming the flag.
 
 import { parseArgs } from 'node:util';
+import { clipValue } from '../../shared/errors';
 import { UsageError } from './command';
 
 export type FlagTypes = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -14,7 +15,7 @@ export interface ParsedArgs {
 /** Parses `argv` against `flags`; unknown flags and missing values are UsageErrors. */
 export function parseFlags(argv: string[], flags: FlagTypes, allowPositionals = false): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: flags, allowPositionals, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, flags), options: flags, allowPositionals, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -22,6 +23,24 @@ export function parseFlags(argv: string[], flags: FlagTypes, allowPositionals = 
     const [sentence = message] = message.split('. ');
     throw new UsageError(sentence.replace(/^Unknown option '(.+)'$/, 'unknown flag $1'));
   }
+}
+
+/**
+ * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with '-' ("ambiguous"), which
+ * would hide the real problem (the number) behind a puzzle about the syntax.
+ */
+function joinNegativeValues(argv: readonly string[], flags: FlagTypes): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name !== null && flags[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
@@ -41,7 +60,7 @@ export function intFlag(args: ParsedArgs, name: string, fallback: undefined, min
 export function intFlag(args: ParsedArgs, name: string, fallback: number | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return fallback;
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${name} must be an integer, got "${text}"`);
+  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${name} must be an integer, got "${clipValue(text)}"`);
   const value = Number(text);
   if (value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
@@ -55,7 +74,7 @@ export function choiceFlag<const T extends string>(args: ParsedArgs, name: strin
   const text = stringFlag(args, name);
   if (text === undefined) return fallback;
   if (!(choices as readonly string[]).includes(text)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${text}"`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got "${clipValue(text)}"`);
   }
   return text as T;
 }
@@ -68,7 +87,7 @@ export function choiceListFlag<const T extends string>(args: ParsedArgs, name: s
   if (items.length === 0) throw new UsageError(`--${name} needs at least one of ${choices.join(', ')}`);
   for (const item of items) {
     if (!(choices as readonly string[]).includes(item)) {
-      throw new UsageError(`--${name} must list values from ${choices.join(', ')}; got "${item}"`);
+      throw new UsageError(`--${name} must list values from ${choices.join(', ')}; got "${clipValue(item)}"`);
     }
   }
   return items as T[];
@@ -77,7 +96,7 @@ export function choiceListFlag<const T extends string>(args: ParsedArgs, name: s
 /** A study id positional (a positive integer). */
 export function studyIdArg(text: string | undefined, what = 'study id'): number {
   if (text === undefined) throw new UsageError(`missing ${what}`);
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} must be a positive integer, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} must be a positive integer, got "${clipValue(text)}"`);
   return Number(text);
 }
 

@@ -2,27 +2,26 @@
 // with hash/compile progress, the run loop with a progress line (Ctrl-C pauses), and the reports
 // printed when a study stops early or finishes (outputs written, metrics table, where things are).
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
 import { defaultDbPath, graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
 import { exportStudy, type StudyExport } from '../export/export-study';
-import { INDUCTION_SCORES_FILE } from '../export/file-names';
 import { summaryTable } from '../export/summary-table';
 import type { ResolvedModel } from '../models/resolve-model';
+import { prepareOutputFolder } from '../output-paths';
 import type { Store } from '../store/db';
-import { requireScoreSet } from '../store/score-sets-repo';
-import { writeScoreCsv } from '../studies/import/score-csv';
 import { loadEngineWithProgress } from './engine-progress';
-import { createStudy, getStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
+import { createStudy, getStudy, precheckStudy, runStudy, type StudyProgress, type StudyStatus } from '../studies/study-service';
+import { withStore } from './with-store';
 
 export interface RunPlan {
   model: ResolvedModel;
   /** Raw spec (parseStudySpec validates it in createStudy). */
   spec: Omit<StudySpec, 'name'> & { name?: string };
   outDir: string;
+  /** The flag that named outDir, for messages (`--output_dir`, `--out`). */
+  outFlag: string;
   dbPath: string;
   /** Things the user should know (ignored flags, dtype mapping, token source). */
   notes: string[];
@@ -36,6 +35,17 @@ export interface RunOutcome {
   output: StudyExport | null;
 }
 
+/**
+ * Runs a plan in the order that fails fastest and leaves least behind: inputs checked, then the
+ * output folder made and proved writable, then the database opened (created if new), then the
+ * engine loaded and the study created and run.
+ */
+export async function runPlan(plan: RunPlan): Promise<RunOutcome> {
+  precheckStudy(plan.spec);
+  prepareOutputFolder(plan.outDir, plan.outFlag);
+  return withStore(plan.dbPath, { create: true }, (store) => createAndRun(store, plan));
+}
+
 /** Creates the plan's study, runs it, and on completion writes the outputs and prints the report. */
 export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutcome> {
   const engine = await openEngineWithProgress(plan.model.dir, plan.spec.provider);
@@ -47,9 +57,6 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
     const studyId = await createStudy(store, plan.spec, { engine, modelSource: plan.model.source });
     const study = getStudy(store, studyId);
     console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
-    if (plan.spec.scores.source === 'compute' && study.scoreSetId !== null) {
-      writeScoreCsv(join(plan.outDir, INDUCTION_SCORES_FILE), requireScoreSet(store, study.scoreSetId).scores);
-    }
     const status = await runWithProgress(store, studyId, { engine });
     if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
     const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
@@ -145,13 +152,12 @@ export async function reportDone(store: Store, studyId: number, outDir: string, 
   console.log(`\nStudy ${studyId} "${study.name}" done: ${study.permutations} trials, engine time ${formatDuration(runtime.runMs / 1000)} on ${runtime.provider} (${runtime.dtype}).\n`);
   console.log(summaryTable(out.studySummary));
   console.log('\nP(+1): probability of the token that followed the earlier occurrence of the repeated token.');
-  const scores = join(outDir, INDUCTION_SCORES_FILE);
   console.log(`\nOutputs in ${outDir}:`);
   console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group, dose-response`);
   console.log(`  tables/      ${out.tables.length} CSV: Lag,Mean Probability (the seed's tables)`);
   console.log(`  stats/       ${out.stats.length} CSV: + SD, SEM, 95% CI, N`);
   console.log(`  heads/       ${out.heads.length} JSON: heads ablated per condition`);
-  console.log(`  summary.csv  trials.json  provenance.json${existsSync(scores) ? '  induction_scores.csv' : ''}`);
+  console.log(`  summary.csv  trials.json  provenance.json${out.scores ? '  induction_scores.csv' : ''}`);
   const dose = out.figures.find((f) => f.endsWith('_dose_response.png'));
   if (dose) console.log(`Dose-response figure: ${dose}`);
   console.log(`Database: ${dbPath} (study ${studyId})`);

@@ -5,6 +5,7 @@
 import { createRng, sampleWithoutReplacement } from '../../shared/study/prng';
 import { InputError } from '../../shared/errors';
 import { loadTokenizer } from './checkpoint';
+import { promptableIds } from './checkpoint/special-tokens';
 
 /** Stream tag for induction-sequence draws ('indc'), apart from the study's trial and head streams. */
 const INDUCTION_DOMAIN = 0x696e6463;
@@ -15,13 +16,9 @@ const INDUCTION_DOMAIN = 0x696e6463;
  * Without a tokenizer: every id of the model's vocabulary.
  */
 export function inductionTokenPool(vocabSize: number, tokenizerPath: string | null): number[] {
-  if (!tokenizerPath) return Array.from({ length: vocabSize }, (_, i) => i);
+  if (!tokenizerPath) return promptableIds({ vocabSize, specialTokenIds: [] });
   const tok = loadTokenizer(tokenizerPath);
-  const special = new Set(tok.specialTokenIds);
-  const n = Math.min(vocabSize, tok.vocabSize);
-  const pool: number[] = [];
-  for (let id = 0; id < n; id++) if (!special.has(id)) pool.push(id);
-  return pool;
+  return promptableIds({ vocabSize: Math.min(vocabSize, tok.vocabSize), specialTokenIds: tok.specialTokenIds });
 }
 
 /** `count` sequences of `seqLen` distinct ids from `pool`. */

@@ -3,7 +3,7 @@
 // the second copy to position i - T + 1, the token AFTER the earlier occurrence of token[i].
 // Mirrors TransformerLens's induction-score recipe (without the BOS it prepends).
 
-import { InputError } from '../../shared/errors';
+import { InputError, quoteValue } from '../../shared/errors';
 import { compareHeadScores } from '../../shared/study/heads';
 import type { HeadScore } from '../../shared/study/types';
 import type { Engine } from './engine-types';
@@ -41,16 +41,19 @@ export interface InductionOptions {
 }
 
 /** Checks given first copies: non-empty, equal lengths T >= 2, ids inside the vocabulary. */
-export function validateSequences(sequences: unknown, vocabSize: number, source = 'sequences'): number[][] {
+export function validateSequences(sequences: unknown, vocabSize: number, source = 'sequences', maxPositions = Infinity): number[][] {
   if (!Array.isArray(sequences) || sequences.length === 0) throw new InputError(source, 'must be a non-empty JSON array of token-id arrays');
   const seqLen = Array.isArray(sequences[0]) ? sequences[0].length : -1;
+  if (2 * seqLen > maxPositions) {
+    throw new InputError(source, `sequences of ${seqLen} tokens, repeated twice, exceed the model's ${maxPositions} positions (max_position_embeddings)`);
+  }
   sequences.forEach((seq: unknown, s) => {
     if (!Array.isArray(seq)) throw new InputError(source, `sequence ${s} is not an array of token ids`);
     if (seq.length !== seqLen) throw new InputError(source, `sequence ${s} has ${seq.length} tokens, sequence 0 has ${seqLen}: all must have the same length`);
     if (seq.length < 2) throw new InputError(source, `sequence ${s} has ${seq.length} tokens; an induction sequence needs at least 2`);
     seq.forEach((id: unknown, i) => {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new InputError(source, `sequence ${s}, position ${i}: ${JSON.stringify(id)} is not a token id (vocabulary size ${vocabSize})`);
+        throw new InputError(source, `sequence ${s}, position ${i}: ${quoteValue(id)} is not a token id (vocabulary size ${vocabSize})`);
       }
     });
   });

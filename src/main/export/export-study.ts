@@ -1,12 +1,15 @@
 // Export of a stored study (`studies export`, the end of `run` and `demo`): reads the study, its
 // summary (lag curves + metrics from the study service), trials and per-trial results from the
-// store and writes the output folder (write-outputs.ts).
+// store and writes the output folder (write-outputs.ts). A study that has not finished is refused
+// unless a partial export is asked for; that one holds the trials every condition has, and says so.
 
+import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { loadTrials } from '../store/conditions-repo';
 import { getScoreSet } from '../store/score-sets-repo';
 import { getTokenSet } from '../store/token-sets-repo';
-import { getStudy, loadConditionResults, studySummary, type StudySummary } from '../studies/study-service';
+import { getStudy, loadConditionResults, studySummary, type StudyDetail, type StudySummary } from '../studies/study-service';
+import { completeTrials } from '../studies/study-results';
 import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
 import { folderModelName } from '../models/resolve-model';
 import { writeStudyOutputs, type OutputOptions, type WrittenOutputs } from './write-outputs';
@@ -15,6 +18,8 @@ import { required } from '../../shared/checked';
 export interface ExportOptions extends OutputOptions {
   /** Name used in file names and titles (default: the model folder's, or its Hugging Face repo's, name). */
   modelName?: string;
+  /** Export a study that has not finished, marked as partial (otherwise such a study is refused). */
+  partial?: boolean;
 }
 
 export interface StudyExport extends WrittenOutputs {
@@ -25,7 +30,13 @@ export interface StudyExport extends WrittenOutputs {
 
 export async function exportStudy(store: Store, studyId: number, outDir: string, options: ExportOptions = {}): Promise<StudyExport> {
   const detail = getStudy(store, studyId);
-  const summary = studySummary(store, studyId);
+  const finished = detail.status === 'done' && detail.done === detail.total;
+  if (!finished && !options.partial) throw unfinished(detail);
+  const partialTrials = finished ? undefined : completeTrials(studySummary(store, studyId));
+  if (partialTrials === 0) {
+    throw new InputError(`study ${studyId}`, `has no complete trial yet (${detail.done} of ${detail.total} results); there is nothing to export`);
+  }
+  const summary = studySummary(store, studyId, partialTrials);
   const curves: Record<string, LagCurve> = {};
   const metrics: Record<string, ConditionMetrics> = {};
   for (const c of summary.conditions) {
@@ -46,7 +57,8 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       conditions: detail.conditions.map(({ id: _id, studyId: _s, idx: _i, ...c }) => c),
       curves,
       metrics,
-      loadTrials: () => loadTrials(store, studyId),
+      // A partial export lists the trials it holds, not the ones still to run.
+      loadTrials: () => loadTrials(store, studyId).slice(0, partialTrials),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {
@@ -79,10 +91,21 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
         batchSize: detail.batchSize,
         inductionScores: scoreSet ? { id: scoreSet.id, source: scoreSet.source, sourcePath: scoreSet.sourcePath, method: scoreSet.method } : null,
       },
+      scores: scoreSet?.scores,
+      partial: partialTrials === undefined ? undefined : { trials: partialTrials, permutations: detail.permutations, status: detail.interrupted ? 'interrupted' : detail.status },
     },
     options,
   );
   return { ...out, studySummary: summary };
+}
+
+function unfinished(detail: StudyDetail): InputError {
+  const status = detail.interrupted ? 'interrupted' : detail.status;
+  return new InputError(
+    `study ${detail.id}`,
+    `is not finished (${status}, ${detail.done} of ${detail.total} results): resume it first (studies resume ${detail.id}), ` +
+      'or ask for a partial export (--partial), whose files are named and marked as partial',
+  );
 }
 
 function iso(ms: number | null): string | null {

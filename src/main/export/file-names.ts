@@ -18,10 +18,18 @@ export interface GroupRef {
 }
 
 /**
+ * The `perm` part of file names: the study's trial count, or for a partial export the trials the
+ * files hold of it and a mark (`perm120of300_partial`), so a partial file is never taken for a full one.
+ */
+export function permLabel(permutations: number, partialTrials?: number): string {
+  return partialTrials === undefined ? String(permutations) : `${partialTrials}of${permutations}_partial`;
+}
+
+/**
  * Stem of a condition's table/figure in a group. The baseline (k = 0) is written under every group,
  * as the seed does when `--to_abl` includes 0.
  */
-export function conditionStem(model: string, permutations: number, group: GroupRef, condition: Condition): string {
+export function conditionStem(model: string, permutations: number | string, group: GroupRef, condition: Condition): string {
   const base = `${safeName(model)}_perm${permutations}_abl${condition.count}_${group.mode}_${group.headType}_${group.layerRange}`;
   return group.draws > 1 && condition.headType !== 'none' ? `${base}_draw${condition.draw + 1}` : base;
 }
@@ -40,17 +48,17 @@ export function conditionFigureFile(stem: string): string {
 }
 
 /** All counts of a group in one lag plot; `zoom` restricts it to lags -zoom..+zoom. */
-export function groupFigureFile(model: string, permutations: number, group: GroupRef, zoom?: number): string {
+export function groupFigureFile(model: string, permutations: number | string, group: GroupRef, zoom?: number): string {
   const suffix = zoom === undefined ? 'all' : `all_lag${zoom}`;
   return `figures/${safeName(model)}_perm${permutations}_${group.mode}_${group.headType}_${group.layerRange}_${suffix}.png`;
 }
 
-export function doseResponseFile(model: string, permutations: number): string {
+export function doseResponseFile(model: string, permutations: number | string): string {
   return `figures/${safeName(model)}_perm${permutations}_dose_response.png`;
 }
 
-export function headsFile(model: string, group: GroupRef): string {
-  return `heads/${safeName(model)}_${group.headType}_${group.layerRange}_${group.mode}.json`;
+export function headsFile(model: string, group: GroupRef, partial = false): string {
+  return `heads/${safeName(model)}_${group.headType}_${group.layerRange}_${group.mode}${partial ? '_partial' : ''}.json`;
 }
 
 export const SUMMARY_FILE = 'summary.csv';

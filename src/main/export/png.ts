@@ -3,8 +3,7 @@
 
 import { Chart, registerables, type ChartConfiguration, type ChartItem, type ChartType } from 'chart.js';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { writeFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from './output-files';
 
 export interface PngOptions {
   /** CSS pixels (default 640 x 480). */
@@ -64,7 +63,6 @@ export async function writeChartPng<T extends ChartType, D>(
   spec: ChartConfiguration<T, D>,
   options?: PngOptions,
 ): Promise<void> {
-  const png = await renderChartPng(spec, options);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, png);
+  // The folder exists (the export creates it); the file appears only once complete.
+  await writeFileAtomic(path, await renderChartPng(spec, options));
 }

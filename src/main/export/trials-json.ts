@@ -2,8 +2,10 @@
 // who wants to redo the statistics elsewhere. Probabilities are written with the fewest digits that
 // parse back to the stored float32 bit for bit (numpy: np.float32(value)); streamed, as it is large.
 
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { HeadRef } from '../../shared/model-spec';
+import { faultPoint } from '../fault-hook';
+import { commitFile, exportWriteError, temporaryName } from './output-files';
 
 export interface TrialsJsonCondition {
   key: string;
@@ -47,11 +49,31 @@ function roundTrips(f: number, digits: number): boolean {
   return Math.fround(Number(f.toPrecision(digits))) === f;
 }
 
-/** Shape: {"trials": [[ids...], ...], "conditions": [{"key","label","heads": [[l,h],...],"mode","probs": [[...], ...]}]}. */
+/**
+ * Shape: {"trials": [[ids...], ...], "conditions": [{"key","label","heads": [[l,h],...],"mode","probs": [[...], ...]}]},
+ * preceded by `"partial": <partial>` for a partial export. Written under a temporary name, renamed when complete.
+ */
 export async function writeTrialsJson(
   path: string,
   trials: readonly ArrayLike<number>[],
   conditions: readonly TrialsJsonCondition[],
+  partial?: unknown,
+): Promise<void> {
+  const temp = temporaryName(path);
+  try {
+    await writeTrialsFile(temp, trials, conditions, partial);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw exportWriteError(path, err);
+  }
+  await commitFile(temp, path);
+}
+
+async function writeTrialsFile(
+  path: string,
+  trials: readonly ArrayLike<number>[],
+  conditions: readonly TrialsJsonCondition[],
+  partial: unknown,
 ): Promise<void> {
   const file = await open(path, 'w');
   let buffer: string[] = [];
@@ -65,9 +87,10 @@ export async function writeTrialsJson(
     await file.write(buffer.join(''));
     buffer = [];
     size = 0;
+    faultPoint('export-chunk');
   };
   try {
-    await write('{"trials": [\n');
+    await write(partial === undefined ? '{"trials": [\n' : `{"partial": ${JSON.stringify(partial)},\n"trials": [\n`);
     for (const [t, trial] of trials.entries()) {
       await write(`  [${Array.from(trial).join(', ')}]${t + 1 < trials.length ? ',' : ''}\n`);
     }

@@ -2,16 +2,20 @@
 //   tables/*.csv  `Lag,Mean Probability` (seed)     stats/*.csv   + SD, SEM, CI, N
 //   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots + dose-response
 //   summary.csv   metrics per condition             trials.json   token orders + per-trial probs
-//   provenance.json  spec, engine, versions, the file list
-// Pure on its inputs: the store adapter (export-study.ts) and the CLI `run` both call it.
+//   induction_scores.csv  the head scores used      provenance.json  spec, engine, versions, file list
+// Every file appears whole or not at all (output-files.ts); provenance.json is written last. A
+// partial export marks every file, in its name and inside. Pure on its inputs: the store adapter
+// (export-study.ts) calls it.
 
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Condition, ConditionGroup, ConditionMetrics, LagCurve, StudySpec } from '../../shared/study/types';
+import type { Condition, ConditionGroup, ConditionMetrics, HeadScore, LagCurve, StudySpec } from '../../shared/study/types';
+import { ensureFolder } from '../output-paths';
+import { formatScoreCsv } from '../studies/import/score-csv';
 import { lagStatsCsv, lagTableCsv, summaryCsv, type SummaryRow } from './csv';
 import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
+import { markCsv, partialFileName, partialNote, sweepTemporaryFiles, writeFileAtomic, type PartialMark } from './output-files';
 import { writeChartPng } from './png';
 import { writeTrialsJson } from './trials-json';
 import { at } from '../../shared/checked';
@@ -31,6 +35,10 @@ export interface StudyOutputData {
   loadProbs: (conditionKey: string) => Float32Array[] | Promise<Float32Array[]>;
   /** The study's provenance record (engine, versions, timings), written as is. */
   provenance: unknown;
+  /** The head scores the study used (induction_scores.csv); none for studies without scores. */
+  scores?: readonly HeadScore[];
+  /** Set for a study exported before it finished: what the files hold. */
+  partial?: PartialMark;
 }
 
 export interface OutputOptions {
@@ -48,7 +56,10 @@ export interface WrittenOutputs {
   figures: string[];
   summary: string;
   trials: string | null;
+  scores: string | null;
   provenance: string;
+  /** Set when the files are a partial export. */
+  partial: PartialMark | null;
 }
 
 /** The conditions of a group: the shared baseline, then the group's ablations by count and draw. */
@@ -63,15 +74,23 @@ export function groupMembers(group: ConditionGroup, conditions: readonly Conditi
 export async function writeStudyOutputs(outDir: string, data: StudyOutputData, options: OutputOptions = {}): Promise<WrittenOutputs> {
   const { spec, conditions, curves, metrics } = data;
   const model = data.modelName;
-  const P = spec.permutations;
-  for (const sub of ['tables', 'stats', 'heads', 'figures']) await mkdir(join(outDir, sub), { recursive: true });
-  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, provenance: '' };
+  const mark = data.partial ?? null;
+  const P = names.permLabel(spec.permutations, mark?.trials);
+  const folders = [outDir, ...['tables', 'stats', 'heads', 'figures'].map((sub) => join(outDir, sub))];
+  for (const folder of folders) ensureFolder(folder, 'the export');
+  sweepTemporaryFiles(folders);
+  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, scores: null, provenance: '', partial: mark };
   const put = async (rel: string, text: string, list?: string[]) => {
-    await writeFile(join(outDir, rel), text);
+    await writeFileAtomic(join(outDir, rel), text);
     list?.push(join(outDir, rel));
   };
 
-  const ctx: FigureContext = { model, trials: P, seed: spec.seed };
+  const ctx: FigureContext = {
+    // Titles have little room: the short form of the mark.
+    model: mark ? `PARTIAL (${mark.trials} of ${mark.permutations} trials) ${model}` : model,
+    trials: mark?.trials ?? spec.permutations,
+    seed: spec.seed,
+  };
   const jobs: FigureJob[] = [];
   for (const group of spec.groups) {
     const ref = { ...group, draws: group.headType === 'random' ? group.draws : 1 };
@@ -81,12 +100,12 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
       const curve = curves[c.key];
       if (!curve) continue;
       const stem = names.conditionStem(model, P, ref, c);
-      await put(names.tableFile(stem), lagTableCsv(curve), out.tables);
-      await put(names.statsFile(stem), lagStatsCsv(curve), out.stats);
+      await put(names.tableFile(stem), markCsv(lagTableCsv(curve), mark), out.tables);
+      await put(names.statsFile(stem), markCsv(lagStatsCsv(curve), mark), out.stats);
       // One figure per count as the seed draws; further random draws are in the tables and the dose-response band.
       if (c.draw === 0) jobs.push(conditionFigure(ctx, c, curve, names.conditionFigureFile(stem)));
     }
-    await put(names.headsFile(model, ref), headsJson(group, members), out.heads);
+    await put(names.headsFile(model, ref, mark !== null), headsJson(group, members, mark), out.heads);
     jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref)));
     jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, ZOOM_LAGS), ZOOM_LAGS));
   }
@@ -98,8 +117,15 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     const m = metrics[c.key];
     return m ? [{ condition: c, metrics: m, trials: curves[c.key]?.n ?? 0, baselinePlus1 }] : [];
   });
-  await put(names.SUMMARY_FILE, summaryCsv(rows));
-  out.summary = join(outDir, names.SUMMARY_FILE);
+  const summaryName = partialFileName(names.SUMMARY_FILE, mark);
+  await put(summaryName, markCsv(summaryCsv(rows), mark));
+  out.summary = join(outDir, summaryName);
+
+  if (data.scores && data.scores.length > 0) {
+    const scoresName = partialFileName(names.INDUCTION_SCORES_FILE, mark);
+    await put(scoresName, markCsv(formatScoreCsv(data.scores), mark));
+    out.scores = join(outDir, scoresName);
+  }
 
   if (options.figures ?? true) {
     // Drawing is synchronous; PNG encoding (most of the time) runs on libuv's thread pool, so a few
@@ -118,7 +144,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
 
   if (options.trialsJson ?? true) {
     const withResults = conditions.filter((c) => curves[c.key]);
-    out.trials = join(outDir, names.TRIALS_FILE);
+    out.trials = join(outDir, partialFileName(names.TRIALS_FILE, mark));
     await writeTrialsJson(
       out.trials,
       await data.loadTrials(),
@@ -129,11 +155,14 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
         mode: c.headType === 'none' ? 'none' : c.mode,
         loadProbs: () => data.loadProbs(c.key),
       })),
+      mark ? partialJson(mark) : undefined,
     );
   }
 
-  out.provenance = join(outDir, names.PROVENANCE_FILE);
+  // Last: a provenance file means the export is complete.
+  out.provenance = join(outDir, partialFileName(names.PROVENANCE_FILE, mark));
   const provenance = {
+    ...(mark ? { partial: partialJson(mark) } : {}),
     app: 'Ablation Studio',
     exportedAt: new Date().toISOString(),
     studyId: data.studyId ?? null,
@@ -143,18 +172,23 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     provenance: data.provenance,
     files: relativeFiles(outDir, out),
   };
-  await writeFile(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
+  await writeFileAtomic(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
   return out;
 }
 
+function partialJson(mark: PartialMark): Record<string, unknown> {
+  return { note: partialNote(mark), trials: mark.trials, permutations: mark.permutations, status: mark.status };
+}
+
 /** The seed's heads file (head_type, layer_abl, mode, heads) plus every condition's own list. */
-function headsJson(group: ConditionGroup, members: readonly Condition[]): string {
+function headsJson(group: ConditionGroup, members: readonly Condition[], mark: PartialMark | null): string {
   const own = members.filter((c) => c.headType !== 'none');
   const pairs = (c: Condition) => c.heads.map((h) => [h.layer, h.head]);
   const pairsOf = (c: Condition | undefined) => (c ? pairs(c) : []);
   const largest = (draw: number) => own.filter((c) => c.draw === draw).sort((a, b) => b.count - a.count)[0];
   const draws = [...new Set(own.map((c) => c.draw))].sort((a, b) => a - b);
   const body: Record<string, unknown> = {
+    ...(mark ? { partial: partialJson(mark) } : {}),
     head_type: group.headType,
     layer_abl: group.layerRange,
     mode: group.mode,
@@ -175,5 +209,6 @@ function relativeFiles(outDir: string, out: WrittenOutputs): Record<string, stri
     figures: out.figures.map(rel),
     summary: rel(out.summary),
     trials: out.trials ? rel(out.trials) : null,
+    scores: out.scores ? rel(out.scores) : null,
   };
 }

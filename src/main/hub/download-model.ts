@@ -108,7 +108,7 @@ export async function downloadModel(req: DownloadModelRequest): Promise<Download
       bytesReused: all.reduce((s, f) => s + f.size, 0) - bytesDownloaded,
       warnings: all.some((f) => f.path === 'tokenizer.json')
         ? []
-        : [`${repoId} has no tokenizer.json: studies run (special tokens cannot be left out of prompts), but token sets from words and words in previews need it.`],
+        : [`${repoId} has no tokenizer.json: studies run (special tokens are then taken from config.json), but token sets from words and words in previews need it.`],
     };
   } finally {
     lock.release();

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../shared/errors';
+import { clipValue, InputError } from '../../shared/errors';
 
 /** The seed script's MODEL_MAPPING, verbatim (short name -> Hugging Face repo id). */
 export const SEED_MODEL_MAPPING: Readonly<Record<string, string>> = {
@@ -98,7 +98,10 @@ export function resolveModel(nameOrPath: string, options: ResolveOptions = {}): 
 
   const looked: string[] = [];
   const asPath = resolve(name);
-  if (existsSync(asPath) && statSync(asPath).isDirectory()) return resolveFolder(asPath);
+  if (existsSync(asPath)) {
+    if (statSync(asPath).isDirectory()) return resolveFolder(asPath);
+    throw new InputError(asPath, `is a file, not a model checkpoint folder: give the folder that holds config.json and *.safetensors (here: ${dirname(asPath)}?)`);
+  }
   looked.push(`${asPath} (as a folder: does not exist)`);
 
   const repoIds = MODEL_MAPPING[name] ?? caseInsensitive(name) ?? (isRepoId(name) ? [name] : null);
@@ -115,7 +118,7 @@ export function resolveModel(nameOrPath: string, options: ResolveOptions = {}): 
   const hint = repoIds
     ? `Download it first (\`npm run cli -- models download ${repoIds[0] ?? '<org/name>'}\`, or the app's Models screen) or pass the checkpoint folder.`
     : `Not a folder, a Hugging Face repo id (org/name) or a known name (${Object.keys(MODEL_MAPPING).join(', ')}, demo).`;
-  throw new InputError(name, `no model checkpoint found. Looked in:\n  ${looked.join('\n  ')}\n${hint}`);
+  throw new InputError(clipValue(name), `no model checkpoint found. Looked in:\n  ${looked.join('\n  ')}\n${hint}`);
 }
 
 function resolveDemo(dir: string): ResolvedModel {

@@ -33,14 +33,8 @@ export function migrate(db: Database.Database, opts: MigrateOptions): MigrateRes
   checkMigrationList(migrations);
   const latest = latestVersion(migrations);
   const target = opts.target ?? latest;
+  refuseNewerSchema(db, opts.file, migrations);
   const from = schemaVersion(db);
-  if (from > latest) {
-    throw new InputError(
-      opts.file,
-      `database schema version ${from} is newer than this version of Ablation Studio supports ` +
-        `(${latest}); open it with a newer version of the app`,
-    );
-  }
   if (target < from) {
     throw new Error(`cannot migrate ${opts.file} down from version ${from} to ${target}`);
   }
@@ -53,6 +47,19 @@ export function migrate(db: Database.Database, opts: MigrateOptions): MigrateRes
     })();
   }
   return { from, to: schemaVersion(db) };
+}
+
+/** A database written by a newer app is refused (before anything, even the journal mode, is changed). */
+export function refuseNewerSchema(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+  const version = schemaVersion(db);
+  const latest = latestVersion(migrations);
+  if (version > latest) {
+    throw new InputError(
+      file,
+      `database schema version ${version} is newer than this version of Ablation Studio supports ` +
+        `(${latest}); open it with a newer version of the app`,
+    );
+  }
 }
 
 function checkMigrationList(migrations: readonly Migration[]): void {

@@ -165,6 +165,15 @@ export function recordStudyStart(
   return prepare<[Record<string, unknown>]>(store.db, sql).run({ ...p, id, expected, runnerPid, now: Date.now() }).changes === 1;
 }
 
+/**
+ * Sets the runner mark to `runnerPid` if it is still `seen` (null, or a runner found dead); false if
+ * another process claimed the study first.
+ */
+export function claimStudyRunner(store: Store, id: number, runnerPid: number, seen: number | null): boolean {
+  const sql = `UPDATE studies SET runner_pid = ? WHERE id = ? AND runner_pid IS ?`;
+  return prepare(store.db, sql).run(runnerPid, id, seen).changes === 1;
+}
+
 /** Clears the runner mark, if it is still this runner's. */
 export function releaseStudyRunner(store: Store, id: number, runnerPid: number): void {
   prepare(store.db, `UPDATE studies SET runner_pid = NULL WHERE id = ? AND runner_pid = ?`).run(id, runnerPid);

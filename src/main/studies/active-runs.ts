@@ -1,11 +1,12 @@
 // Which studies a runner is working on: in this process (a registry keyed by database file and study),
-// or in another one (the runner_pid column, checked for a live process). A study marked 'running'
-// with no live runner is one whose process died: it is resumable.
+// or in another one (the runner_pid column, claimed atomically and checked for a live process). A
+// study whose runner is gone (marked 'running', or claimed while its engine loaded) is resumable.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
-import type { StudyRecord } from '../store/studies-repo';
+import { claimStudyRunner, getStudyRecord, type StudyRecord } from '../store/studies-repo';
 
 const active = new Set<string>();
 
@@ -20,7 +21,7 @@ export function isActiveHere(store: Store, studyId: number): boolean {
 /** Marks the study as run by this process; throws if it already is. Returns the release function. */
 export function claimRun(store: Store, studyId: number): () => void {
   const k = key(store, studyId);
-  if (active.has(k)) throw new Error(`study ${studyId} is already running in this process`);
+  if (active.has(k)) throw new InputError(`study ${studyId}`, 'is already running in this process');
   active.add(k);
   return () => active.delete(k);
 }
@@ -47,9 +48,29 @@ function isZombie(pid: number): boolean {
 }
 
 /** Whether a runner is working on the study right now, here or in another live process. */
-export function hasLiveRunner(store: Store, study: Pick<StudyRecord, 'id' | 'status' | 'runnerPid'>): boolean {
+export function hasLiveRunner(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid'>): boolean {
   if (isActiveHere(store, study.id)) return true;
-  if (study.status !== 'running' || study.runnerPid === null) return false;
-  if (study.runnerPid === process.pid) return false;
+  if (study.runnerPid === null || study.runnerPid === process.pid) return false;
   return processAlive(study.runnerPid);
+}
+
+/** The error for a study some other runner works on: who, and what the user can do. */
+export function studyBusyError(study: Pick<StudyRecord, 'id' | 'runnerPid'>): InputError {
+  const where = study.runnerPid === null || study.runnerPid === process.pid ? 'this process' : `process ${study.runnerPid}`;
+  return new InputError(`study ${study.id}`, `is already running in ${where}; wait for it to finish, or pause it there (Ctrl-C, or Pause in the app)`);
+}
+
+/**
+ * Makes this process the study's runner, atomically: of two processes resuming one study at the
+ * same moment, exactly one gets it and the other a clear error. Returns the release function.
+ */
+export function claimStudy(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid'>): () => void {
+  if (hasLiveRunner(store, study)) throw studyBusyError(study);
+  const release = claimRun(store, study.id);
+  // Compare-and-set on the runner seen above (none, or a dead one): a rival's claim makes it fail.
+  if (!claimStudyRunner(store, study.id, process.pid, study.runnerPid)) {
+    release();
+    throw studyBusyError(getStudyRecord(store, study.id) ?? study);
+  }
+  return release;
 }

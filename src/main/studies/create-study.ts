@@ -3,17 +3,18 @@
 // input (a malformed CSV, a head outside the model, too few tokens) leaves the database untouched.
 // All slow or failing work (engine, files, score computation) happens before the transaction.
 
-import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { InputError } from '../../shared/errors';
-import type { ModelSpec } from '../../shared/model-spec';
 import { resolveConditions } from '../../shared/study/heads';
 import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
 import { trialPrompt } from '../../shared/study/trials';
 import type { HeadScore, StudySpec } from '../../shared/study/types';
-import { loadTokenizer } from '../engine/checkpoint/tokenizer';
+import { promptableIds, readModelVocabulary } from '../engine/checkpoint/special-tokens';
 import type { Engine } from '../engine/engine-types';
+import { checkFiniteScores } from '../engine/finite-outputs';
 import { computeInductionScores } from '../engine/induction';
+import { readModelSpec } from '../engine/load-engine';
+import { faultPoint } from '../fault-hook';
 import { inTransaction, type Store } from '../store/db';
 import { insertConditions, insertTrial } from '../store/conditions-repo';
 import { findModelByChecksum, upsertModel } from '../store/models-repo';
@@ -56,10 +57,26 @@ export async function createStudy(store: Store, rawSpec: unknown, deps: CreateSt
   }
 }
 
+/**
+ * Everything about a study's inputs that can be checked without an engine (the spec, the model's
+ * config, token and score files), so a bad input is reported before a long compile. createStudy
+ * checks them again; this only moves the errors earlier.
+ */
+export function precheckStudy(rawSpec: unknown): void {
+  const spec = parseStudySpec(rawSpec);
+  const model = readModelSpec(resolve(spec.model));
+  validateSpecAgainstModel(spec, model, null);
+  if (spec.tokens.source === 'file') {
+    const vocab = readModelVocabulary(resolve(spec.model), model.vocabSize);
+    importTokenSet(resolve(spec.tokens.path), vocab, { n: spec.tokenCount, seed: spec.seed });
+  }
+  if (spec.scores.source === 'csv') importScoreCsv(resolve(spec.scores.path), model);
+}
+
 async function prepareAndWrite(store: Store, spec: StudySpec, engine: Engine, deps: CreateStudyDeps): Promise<number> {
   const model = engine.info.spec;
   validateSpecAgainstModel(spec, model, null);
-  const vocab = vocabularyOf(spec.model, model);
+  const vocab = readModelVocabulary(spec.model, model.vocabSize);
   const pool = tokenPool(store, spec, vocab);
   // Too small a pool is reported by selectTokenSet, naming the file (or stored set) it came from.
   const sample = selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
@@ -91,17 +108,9 @@ async function prepareAndWrite(store: Store, spec: StudySpec, engine: Engine, de
     });
     insertConditions(store, studyId, conditions);
     trials.forEach((tokens, i) => insertTrial(store, studyId, i, tokens));
+    faultPoint('study-create');
     return studyId;
   });
-}
-
-/** The tokenizer's vocabulary (ids the model has real tokens for) and special tokens. */
-function vocabularyOf(modelDir: string, model: ModelSpec): VocabInfo {
-  const path = join(modelDir, 'tokenizer.json');
-  if (!existsSync(path)) return { vocabSize: model.vocabSize, specialTokenIds: [] };
-  const tok = loadTokenizer(path);
-  // Embedding matrices are often padded past the tokenizer: those rows are no tokens at all.
-  return { vocabSize: Math.min(tok.vocabSize, model.vocabSize), specialTokenIds: tok.specialTokenIds };
 }
 
 interface PoolChoice {
@@ -129,9 +138,8 @@ function tokenPool(store: Store, spec: StudySpec, vocab: VocabInfo): PoolChoice 
     const set = { name: stored.name, sourcePath: stored.sourcePath, tokens: Array.from(stored.tokens), droppedSpecial: stored.droppedSpecial };
     return { label: `token set ${src.id}`, id: stored.id, set };
   }
-  const special = new Set(vocab.specialTokenIds);
-  const tokens = Array.from({ length: vocab.vocabSize }, (_, i) => i).filter((i) => !special.has(i));
-  const set = { name: `vocabulary of ${basename(spec.model)}`, sourcePath: null, tokens, droppedSpecial: special.size };
+  const tokens = promptableIds(vocab);
+  const set = { name: `vocabulary of ${basename(spec.model)}`, sourcePath: null, tokens, droppedSpecial: vocab.specialTokenIds.length };
   return { label: `the vocabulary of ${spec.model}`, id: null, set };
 }
 
@@ -164,9 +172,9 @@ async function headScores(
   }
   const seqLen = Math.min(params.seqLen ?? INDUCTION_DEFAULTS.seqLen, Math.floor(model.maxPositions / 2));
   const count = params.count ?? INDUCTION_DEFAULTS.count;
-  const special = new Set(vocab.specialTokenIds);
-  const pool = Array.from({ length: vocab.vocabSize }, (_, i) => i).filter((i) => !special.has(i));
+  const pool = promptableIds(vocab);
   const result = await computeInductionScores(engine, { seqLen, count, seed: spec.seed }, pool);
+  checkFiniteScores(result.scores, spec.model);
   const method = result.method as unknown as Record<string, unknown>;
   return { id: null, scores: result.scores, set: { method, source: 'computed', sourcePath: null, scores: result.scores } };
 }

@@ -5,6 +5,7 @@
 
 import { InputError } from '../../shared/errors';
 import type { StudySpec } from '../../shared/study/types';
+import { checkFiniteProbs } from '../engine/finite-outputs';
 import { buildHeadControls } from '../engine/head-controls';
 import type { Engine } from '../engine/engine-types';
 import { inTransaction, type Store } from '../store/db';
@@ -24,7 +25,8 @@ import {
   type StudyRecord,
   type StudyStatus,
 } from '../store/studies-repo';
-import { claimRun, hasLiveRunner } from './active-runs';
+import { faultPoint } from '../fault-hook';
+import { claimStudy } from './active-runs';
 import { APP_VERSION } from './app-version';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
@@ -63,18 +65,20 @@ export interface RunOptions {
 export async function runStudy(store: Store, studyId: number, opts: RunOptions = {}): Promise<StudyStatus> {
   const study = requireStudyRecord(store, studyId);
   if (study.status === 'done') return 'done';
-  if (hasLiveRunner(store, study)) {
-    throw new Error(`study ${studyId} is already running (process ${study.runnerPid ?? process.pid})`);
-  }
-  const conditions = listConditions(store, studyId);
-  const trials = loadTrials(store, studyId);
-  const present = presentRows(store, studyId, conditions);
-  const batchSize = fixBatchSize(store, study, opts.batchSize, present.size);
-  const tally: Tally = { done: present.size, total: trials.length * conditions.length };
-  const release = claimRun(store, studyId);
+  const release = claimStudy(store, study);
   let engine: Engine | undefined = opts.engine;
   const ownsEngine = !engine;
+  let tally: Tally = { done: 0, total: 0 };
+  // Errors before the work is set up (a batch size the stored results forbid) leave the status as it was.
+  let prepared = false;
   try {
+    faultPoint('run-claimed');
+    const conditions = listConditions(store, studyId);
+    const trials = loadTrials(store, studyId);
+    const present = presentRows(store, studyId, conditions);
+    const batchSize = fixBatchSize(store, study, opts.batchSize, present.size);
+    tally = { done: present.size, total: trials.length * conditions.length };
+    prepared = true;
     const model = requireModel(store, study.modelId);
     engine ??= await openStudyEngine(model, study.spec, opts.openEngine);
     checkEngine(engine, study, model, present.size > 0);
@@ -89,7 +93,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The error is kept with the study (shown in the UI); its results so far stay, and it can resume.
-    if (transitionStudy(store, studyId, ['queued', 'running', 'paused', 'cancelled', 'failed'], 'failed', message)) {
+    if (prepared && transitionStudy(store, studyId, ['queued', 'running', 'paused', 'cancelled', 'failed'], 'failed', message)) {
       try {
         emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status: 'failed' });
       } catch {
@@ -166,6 +170,8 @@ async function runChunks(
     const probs = await engine.probe({ batch: B, seqLen: S, inputIds, headKeep, headUniform }); // [B, S]
     const ms = performance.now() - t0;
     if (probs.length !== B * S) throw new Error(`engine returned ${probs.length} probabilities, expected ${B} x ${S}`);
+    checkFiniteProbs(probs, S, study.spec.model, (b) => rowName(study, conditions, chunk.rows[b]));
+    faultPoint('batch-computed');
     const missing = new Set(chunk.missing.map((w) => w.row));
     inTransaction(store, () => {
       chunk.rows.forEach((w, b) => {
@@ -173,6 +179,7 @@ async function runChunks(
       });
       addRunTime(store, study.id, ms);
     });
+    faultPoint('batch-stored');
     tally.done += missing.size;
     computed += missing.size;
     emit(opts, progress('running'));
@@ -181,6 +188,11 @@ async function runChunks(
   recordStudyFinished(store, study.id);
   emit(opts, progress('done'));
   return 'done';
+}
+
+function rowName(study: StudyRecord, conditions: readonly ConditionRecord[], work: WorkChunk['rows'][number] | undefined): string {
+  if (!work) return `study ${study.id}`;
+  return `study ${study.id}, condition "${conditions[work.conditionIdx]?.label ?? work.conditionIdx}", trial ${work.trialIdx}`;
 }
 
 /** Why the run should stop before the next batch, or null to go on. */
@@ -196,7 +208,7 @@ function stopReason(store: Store, studyId: number, signal: AbortSignal | undefin
 
 function currentStatus(store: Store, studyId: number): StudyStatus {
   const status = getStudyStatus(store, studyId);
-  if (status === undefined) throw new Error(`study ${studyId} was deleted while it ran`);
+  if (status === undefined) throw new InputError(`study ${studyId}`, 'was deleted while it ran');
   return status;
 }
 

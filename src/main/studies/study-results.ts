@@ -47,11 +47,14 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
   return packRows(study.seqLen, loadResults(store, conditionId));
 }
 
-/** Lag curves and metrics of every condition (paired with the baseline, condition index 0). */
-export function studySummary(store: Store, studyId: number): StudySummary {
+/**
+ * Lag curves and metrics of every condition (paired with the baseline, condition index 0), over
+ * each condition's stored trials, or only the first `maxTrials` of them.
+ */
+export function studySummary(store: Store, studyId: number, maxTrials?: number): StudySummary {
   const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)) }));
+  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)).slice(0, maxTrials) }));
   const baselineIdx = conditions.findIndex((c) => c.count === 0);
   const stored = results[baselineIdx]?.rows; // no baseline: index -1, undefined
   const baselineRows = stored && stored.length > 0 ? stored : null;
@@ -67,6 +70,11 @@ export function studySummary(store: Store, studyId: number): StudySummary {
       return { condition, trials: rows.length, curve: lagCurve(rows), metrics: conditionMetrics(rows, baseline) };
     }),
   };
+}
+
+/** Trials 0..n-1 that every condition has (a partly run study's complete trials). */
+export function completeTrials(summary: StudySummary): number {
+  return Math.min(...summary.conditions.map((c) => c.trials));
 }
 
 /** Rows of trials 0, 1, 2, ... up to the first gap, so row i is always trial i (pairing). */

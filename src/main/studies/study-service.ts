@@ -20,7 +20,7 @@ import {
 } from '../store/studies-repo';
 import { hasLiveRunner } from './active-runs';
 
-export { createStudy, INDUCTION_DEFAULTS, type CreateStudyDeps, type InductionParams } from './create-study';
+export { createStudy, precheckStudy, INDUCTION_DEFAULTS, type CreateStudyDeps, type InductionParams } from './create-study';
 export { runStudy, type RunOptions, type StudyProgress } from './runner';
 export { loadConditionResults, studySummary, type ConditionResults, type StudySummary } from './study-results';
 
@@ -85,7 +85,10 @@ export function annotateStudy(store: Store, studyId: number, notes: string): voi
 /** Deletes a study with its conditions, trials and results. Refused while a runner works on it. */
 export function deleteStudy(store: Store, studyId: number): void {
   const study = requireStudyRecord(store, studyId);
-  if (hasLiveRunner(store, study)) throw new Error(`study ${studyId} is running; pause or cancel it before deleting it`);
+  if (hasLiveRunner(store, study)) {
+    const where = study.runnerPid === null ? 'this process' : `process ${study.runnerPid}`;
+    throw new InputError(`study ${studyId}`, `is running; pause or cancel it before deleting it (it runs in ${where})`);
+  }
   deleteStudyRow(store, studyId);
 }
 

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { first } from '../checked';
-import { InputError } from '../errors';
+import { InputError, quoteValue } from '../errors';
 import { layerRangeLayers } from './heads';
 import { LAYER_RANGE_LABELS } from './labels';
 import type { ConditionGroup, ModelShape, StudySpec } from './types';
@@ -26,7 +26,7 @@ export const STUDY_DEFAULTS = {
 } as const;
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoteValue(value);
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   return Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : String(value);
@@ -37,10 +37,20 @@ function mustBe(what: string) {
   return (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}, got ${show(iss.input)}`);
 }
 
-/** An integer in [min, max]. */
+/** Upper limits of the spec's counts, stated in every message that enforces them. */
+export const SPEC_LIMITS = {
+  permutations: 1_000_000,
+  maxHeadsAbl: 1_000_000,
+  tokenCount: 1_000_000,
+  draws: 1000,
+  batchSize: 4096,
+} as const;
+
+/** An integer in [min, max]; a value over the limit is told the limit. */
 function int(min: number, max: number, what: string) {
   const error = mustBe(what);
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  const overLimit = (iss: { input?: unknown }) => `must be at most ${max}, got ${show(iss.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error: overLimit });
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -81,7 +91,7 @@ export function parseCounts(text: string, field = 'spec.counts'): number[] {
   if (text.trim() === '') throw new InputError(field, 'must list head counts like 0-1-5-10, got an empty string');
   const counts = parts.map((part) => {
     if (!/^\d+$/.test(part)) {
-      throw new InputError(field, `must be non-negative integers joined by '-' like 0-1-5-10, got ${JSON.stringify(text)} (bad part ${JSON.stringify(part)})`);
+      throw new InputError(field, `must be non-negative integers joined by '-' like 0-1-5-10, got ${quoteValue(text)} (bad part ${quoteValue(part)})`);
     }
     return Number(part);
   });
@@ -111,7 +121,7 @@ const groupSchema = z.strictObject({
   counts: countsSchema,
   mode: oneOf(['zero', 'mean'] as const).default(STUDY_DEFAULTS.mode),
   layerRange: oneOf(['full', 'top', 'bottom'] as const).default(STUDY_DEFAULTS.layerRange),
-  draws: int(1, 1000, 'a positive integer').default(STUDY_DEFAULTS.draws),
+  draws: int(1, SPEC_LIMITS.draws, 'a positive integer').default(STUDY_DEFAULTS.draws),
 });
 
 function sourceOf(value: unknown): unknown {
@@ -141,8 +151,8 @@ const scoresSchema = z.discriminatedUnion(
 export const studySpecSchema = z.strictObject({
   name: z.string({ error: mustBe('text') }).trim().default(''),
   model: nonEmptyPath,
-  permutations: int(1, 1_000_000, 'a positive integer').default(STUDY_DEFAULTS.permutations),
-  maxHeadsAbl: int(1, 1_000_000, 'a positive integer').default(STUDY_DEFAULTS.maxHeadsAbl),
+  permutations: int(1, SPEC_LIMITS.permutations, 'a positive integer').default(STUDY_DEFAULTS.permutations),
+  maxHeadsAbl: int(1, SPEC_LIMITS.maxHeadsAbl, 'a positive integer').default(STUDY_DEFAULTS.maxHeadsAbl),
   groups: z
     .array(groupSchema, { error: (iss) => `must be a list of head groups, got ${show(iss.input)}` })
     .min(1, { error: 'must hold at least one head group' })
@@ -150,10 +160,10 @@ export const studySpecSchema = z.strictObject({
     .default((): ConditionGroup[] => [{ headType: 'induction', counts: [...DEFAULT_COUNTS], mode: 'zero', layerRange: 'full', draws: 1 }]),
   tokens: tokensSchema.default({ source: 'vocab' }),
   // N >= 2 so that lags -1, 0 and +1 all exist.
-  tokenCount: int(2, 1_000_000, 'an integer of at least 2').default(STUDY_DEFAULTS.tokenCount),
+  tokenCount: int(2, SPEC_LIMITS.tokenCount, 'an integer of at least 2').default(STUDY_DEFAULTS.tokenCount),
   scores: scoresSchema.default({ source: 'compute' }),
   seed: int(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer').default(STUDY_DEFAULTS.seed),
-  batchSize: int(1, 4096, 'a positive integer').default(STUDY_DEFAULTS.batchSize),
+  batchSize: int(1, SPEC_LIMITS.batchSize, 'a positive integer').default(STUDY_DEFAULTS.batchSize),
   provider: oneOf(['auto', 'cpu', 'cuda'] as const).default(STUDY_DEFAULTS.provider),
   dtype: oneOf(['float32', 'float16', 'auto'] as const).default(STUDY_DEFAULTS.dtype),
 });

@@ -2,16 +2,16 @@
 // ablation, all layers, 300 trials, seed 42) on the bundled demo model, written to
 // ./studio-output/demo and the default database. Fails clearly while the demo model is not built.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { demoPreset } from '../../../shared/study/presets';
+import { SPEC_LIMITS } from '../../../shared/study/spec';
 import { defaultDbPath } from '../../app-paths';
 import { relativeDropLines } from '../../export/summary-table';
 import { DEMO_MODEL_NAME, resolveModel } from '../../models/resolve-model';
-import { openStore } from '../../store/db';
 import { type CliCommand } from '../command';
-import { intFlag, parseFlags, stringFlag, printUsage, wantsHelp } from '../args';
-import { createAndRun, type RunPlan } from '../study-session';
+import { intFlag, parseFlags, stringFlag } from '../args';
+import { runPlan, type RunPlan } from '../study-session';
 import { demoTargets, formatDemoTargets } from '../demo-targets';
 
 const USAGE = `Usage: npm run demo [-- --out <dir>] [--db <file>] [--permutations <n>] [--batch_size <n>]
@@ -33,7 +33,6 @@ const command: CliCommand = {
   summary: 'run the demo study on the bundled demo model',
   usage: USAGE,
   async run(argv) {
-    if (wantsHelp(argv)) return printUsage(USAGE);
     const args = parseFlags(argv, {
       out: { type: 'string' },
       db: { type: 'string' },
@@ -42,30 +41,25 @@ const command: CliCommand = {
     });
     const model = resolveModel(DEMO_MODEL_NAME);
     const spec = demoPreset(model.dir);
-    spec.permutations = intFlag(args, 'permutations', spec.permutations, 2);
-    spec.batchSize = intFlag(args, 'batch_size', spec.batchSize, 1, 4096);
+    spec.permutations = intFlag(args, 'permutations', spec.permutations, 2, SPEC_LIMITS.permutations);
+    spec.batchSize = intFlag(args, 'batch_size', spec.batchSize, 1, SPEC_LIMITS.batchSize);
     const tokens = join(model.dir, 'tokens.json');
     if (existsSync(tokens)) spec.tokens = { source: 'file', path: tokens };
     const plan: RunPlan = {
       model,
       spec,
       outDir: resolve(stringFlag(args, 'out') ?? join('studio-output', 'demo')),
+      outFlag: '--out',
       dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
       notes: [],
     };
-    mkdirSync(plan.outDir, { recursive: true });
-    const store = openStore(plan.dbPath);
-    try {
-      const outcome = await createAndRun(store, plan);
-      if (!outcome.output) return outcome.code;
-      const lines = relativeDropLines(outcome.output.studySummary, REPORT_COUNT);
-      if (lines.length) console.log(`\nRelative drop at ${REPORT_COUNT} heads:\n  ${lines.join('\n  ')}`);
-      const targets = demoTargets(outcome.output.studySummary, REPORT_COUNT);
-      if (targets.length) console.log(`\nDemo model targets:\n${formatDemoTargets(targets)}`);
-      return 0;
-    } finally {
-      store.close();
-    }
+    const outcome = await runPlan(plan);
+    if (!outcome.output) return outcome.code;
+    const lines = relativeDropLines(outcome.output.studySummary, REPORT_COUNT);
+    if (lines.length) console.log(`\nRelative drop at ${REPORT_COUNT} heads:\n  ${lines.join('\n  ')}`);
+    const targets = demoTargets(outcome.output.studySummary, REPORT_COUNT);
+    if (targets.length) console.log(`\nDemo model targets:\n${formatDemoTargets(targets)}`);
+    return 0;
   },
 };
 

@@ -1,10 +1,11 @@
 // `induction`: computes every head's induction score (engine/induction.ts) and writes the seed's score CSV
 // (`layer,head,scores`, best first), which `run --induction_scores_csv` and the app can import.
 
-import { openCheckpoint } from '../../engine/checkpoint';
+import { describeSpecialTokens, promptableIds, readModelVocabulary } from '../../engine/checkpoint/special-tokens';
+import { checkFiniteScores } from '../../engine/finite-outputs';
 import { computeInductionScores, validateSequences, type InductionSource } from '../../engine/induction';
-import { inductionTokenPool } from '../../engine/induction-tokens';
 import { readModelSpec } from '../../engine/load-engine';
+import { prepareOutputFile } from '../../output-paths';
 import { writeScoreCsv } from '../../studies/import/score-csv';
 import { UsageError, type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag } from '../args';
@@ -53,7 +54,7 @@ const command: CliCommand = {
       out: { type: 'string' },
     });
     const options = engineOptionsFromFlags(args);
-    const out = requireFlag(args, 'out');
+    const out = prepareOutputFile(requireFlag(args, 'out'), '--out');
     const batchSize = intFlag(args, 'batch', 4, 1);
     const sequencesFile = stringFlag(args, 'sequences');
     const random = ['seq-len', 'count', 'seed'].some((name) => stringFlag(args, name) !== undefined);
@@ -64,18 +65,22 @@ const command: CliCommand = {
     let source: InductionSource;
     let pool: number[] | undefined;
     if (sequencesFile) {
-      source = { sequences: validateSequences(readJsonFile(sequencesFile), spec.vocabSize, sequencesFile) };
+      source = { sequences: validateSequences(readJsonFile(sequencesFile), spec.vocabSize, sequencesFile, spec.maxPositions) };
     } else {
       source = {
         seqLen: intFlag(args, 'seq-len', DEFAULT_SEQ_LEN, 2),
         count: intFlag(args, 'count', DEFAULT_COUNT, 1),
         seed: intFlag(args, 'seed', DEFAULT_SEED, 0),
       };
-      const cp = openCheckpoint(options.modelDir);
-      try {
-        pool = inductionTokenPool(spec.vocabSize, cp.tokenizerPath);
-      } finally {
-        cp.close();
+      const vocab = readModelVocabulary(options.modelDir, spec.vocabSize);
+      if (vocab.specialSource !== 'tokenizer.json') console.error(`note: ${describeSpecialTokens(vocab)}`);
+      pool = promptableIds(vocab);
+      // Checked before the engine loads: the sequence must fit the model twice over, of distinct tokens.
+      if (2 * source.seqLen > spec.maxPositions) {
+        throw new UsageError(`--seq-len ${source.seqLen} repeated twice exceeds the model's ${spec.maxPositions} positions; at most ${Math.floor(spec.maxPositions / 2)}`);
+      }
+      if (source.seqLen > pool.length) {
+        throw new UsageError(`--seq-len ${source.seqLen} needs that many distinct tokens, but the model has ${pool.length} besides its special tokens`);
       }
     }
 
@@ -86,6 +91,7 @@ const command: CliCommand = {
         source: sequencesFile,
         onProgress: (done, total) => console.error(`[induction] ${done}/${total} sequences`),
       });
+      checkFiniteScores(result.scores, options.modelDir);
       writeScoreCsv(out, result.scores);
       console.log(`Method: ${JSON.stringify(result.method)}`);
       console.log(`Top ${Math.min(10, result.scores.length)} heads (layer, head, score):`);

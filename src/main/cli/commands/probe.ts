@@ -3,18 +3,22 @@
 // behind every study (and the parity tests against a reference implementation).
 
 import fs from 'node:fs';
-import path from 'node:path';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
 import { graphCacheDir } from '../../app-paths';
 import type { EngineOptions } from '../../engine/engine-types';
 import { buildHeadControls, validateHeads } from '../../engine/head-controls';
+import { checkFiniteProbs } from '../../engine/finite-outputs';
 import { readModelSpec } from '../../engine/load-engine';
 import { readJsonFile } from '../../json-file';
+import { prepareOutputFile, prepareOutputFolder } from '../../output-paths';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
 import { loadEngineWithProgress } from '../engine-progress';
 import { first } from '../../../shared/checked';
+
+/** More CPU threads than any machine has cores. */
+const MAX_THREADS = 1024;
 
 /** Flags shared by the commands that load an engine. */
 export const ENGINE_FLAGS = {
@@ -39,30 +43,35 @@ export function requireFlag(args: ParsedArgs, name: string): string {
 
 /** Engine options from the shared flags (checked before anything is loaded). */
 export function engineOptionsFromFlags(args: ParsedArgs): Omit<EngineOptions, 'onProgress'> {
+  const cacheDir = stringFlag(args, 'cache-dir');
   return {
     modelDir: requireFlag(args, 'model'),
-    cacheDir: stringFlag(args, 'cache-dir') ?? graphCacheDir(),
+    cacheDir: cacheDir === undefined ? graphCacheDir() : prepareOutputFolder(cacheDir, '--cache-dir'),
     provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
-    threads: intFlag(args, 'threads', 0, 0),
+    // onnxruntime starts every thread it is asked for: a typo of 99999 would never finish starting.
+    threads: intFlag(args, 'threads', 0, 0, MAX_THREADS),
   };
 }
 
+/** Writes a result file checked earlier by prepareOutputFile: complete, or not at all. */
 export function writeOutput(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
+  const temp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
 }
 
 /** Prompts: a non-empty array of equal-length, non-empty arrays of token ids below the vocabulary size. */
-export function validatePrompts(json: unknown, vocabSize: number, file: string): number[][] {
+export function validatePrompts(json: unknown, vocabSize: number, file: string, maxPositions = Infinity): number[][] {
   if (!Array.isArray(json) || json.length === 0) throw new InputError(file, 'must be a non-empty JSON array of prompts (arrays of token ids)');
   const seqLen = Array.isArray(json[0]) ? json[0].length : 0;
+  if (seqLen > maxPositions) throw new InputError(file, `prompts of ${seqLen} tokens exceed the model's ${maxPositions} positions (max_position_embeddings)`);
   json.forEach((prompt: unknown, p) => {
     if (!Array.isArray(prompt)) throw new InputError(file, `prompt ${p} is not an array of token ids`);
     if (prompt.length === 0) throw new InputError(file, `prompt ${p} is empty`);
     if (prompt.length !== seqLen) throw new InputError(file, `prompt ${p} has ${prompt.length} tokens, prompt 0 has ${seqLen}: all prompts must have the same length`);
     prompt.forEach((id: unknown, s) => {
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new InputError(file, `prompt ${p}, position ${s}: ${JSON.stringify(id)} is not a token id (vocabulary size ${vocabSize})`);
+        throw new InputError(file, `prompt ${p}, position ${s}: ${quoteValue(id)} is not a token id (vocabulary size ${vocabSize})`);
       }
     });
   });
@@ -76,7 +85,7 @@ export function readHeadsFile(file: string, spec: ModelSpec): HeadRef[] {
   const heads = json.map((item: unknown, i): HeadRef => {
     if (Array.isArray(item) && item.length === 2) return { layer: item[0], head: item[1] };
     if (item && typeof item === 'object' && 'layer' in item && 'head' in item) return { layer: item.layer as number, head: item.head as number };
-    throw new InputError(file, `entry ${i} is ${JSON.stringify(item)}, expected a [layer, head] pair`);
+    throw new InputError(file, `entry ${i} is ${quoteValue(item)}, expected a [layer, head] pair`);
   });
   validateHeads(spec, heads, file);
   return heads;
@@ -111,13 +120,13 @@ const command: CliCommand = {
     const options = engineOptionsFromFlags(args);
     const promptsFile = requireFlag(args, 'prompts');
     const headsFile = stringFlag(args, 'heads');
-    const out = requireFlag(args, 'out');
+    const out = prepareOutputFile(requireFlag(args, 'out'), '--out');
     const batchSize = intFlag(args, 'batch', 8, 1);
     const mode = choiceFlag(args, 'mode', ['zero', 'mean'], 'zero');
 
     // Validate every input before the (possibly long) compile.
     const spec = readModelSpec(options.modelDir);
-    const prompts = validatePrompts(readJsonFile(promptsFile), spec.vocabSize, promptsFile);
+    const prompts = validatePrompts(readJsonFile(promptsFile), spec.vocabSize, promptsFile, spec.maxPositions);
     const heads = headsFile ? readHeadsFile(headsFile, spec) : [];
     const rowMode = heads.length ? mode : 'none';
 
@@ -129,6 +138,7 @@ const command: CliCommand = {
         const rows = prompts.slice(start, start + batchSize);
         const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile);
         const result = await engine.probe({ batch: rows.length, seqLen: S, inputIds: rows.flat(), ...controls });
+        checkFiniteProbs(result, S, options.modelDir, (b) => `prompt ${start + b}`);
         for (let b = 0; b < rows.length; b++) probs.push(Array.from(result.subarray(b * S, (b + 1) * S)));
       }
       writeOutput(out, JSON.stringify({ probs, provider: engine.info.provider, dtype: engine.info.dtype }) + '\n');

@@ -3,16 +3,17 @@
 // seed's output layout plus our statistics and prints a summary table. The run itself (engine
 // loading, progress, reports) is ../study-session.ts, shared with `demo` and `studies resume`.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCounts, STUDY_DEFAULTS } from '../../../shared/study/spec';
+import { parseCounts, SPEC_LIMITS, STUDY_DEFAULTS } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
+import { describeSpecialTokens, readModelVocabulary } from '../../engine/checkpoint/special-tokens';
+import { readModelSpec } from '../../engine/load-engine';
 import { resolveModel } from '../../models/resolve-model';
-import { openStore } from '../../store/db';
 import { UsageError, type CliCommand } from '../command';
-import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs, printUsage, wantsHelp } from '../args';
-import { createAndRun, type RunPlan } from '../study-session';
+import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs } from '../args';
+import { runPlan, type RunPlan } from '../study-session';
 
 const HEAD_TYPES = ['induction', 'random'] as const;
 
@@ -101,7 +102,7 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   const counts = parseCounts(stringFlag(args, 'to_abl') ?? '0-1-5-10-20-50', '--to_abl');
   const mode = choiceFlag(args, 'mode', ['zero', 'mean'] as const, 'zero');
   const layerRange = choiceFlag(args, 'layer_abl', ['full', 'top', 'bottom'] as const, 'full');
-  const draws = intFlag(args, 'draws', 1, 1, 1000);
+  const draws = intFlag(args, 'draws', 1, 1, SPEC_LIMITS.draws);
   if (draws > 1 && !headTypes.includes('random')) notes.push('--draws only applies to random heads; ignored');
 
   const dtypeFlag = choiceFlag(args, 'dtype', ['bfloat16', 'float16', 'float32', 'auto'] as const, 'auto');
@@ -119,7 +120,11 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
     : existsSync(bundled)
       ? { source: 'file', path: bundled }
       : { source: 'vocab' };
-  if (!tokensPath) notes.push(tokens.source === 'file' ? `tokens: the model's token set ${bundled}` : 'tokens: sampled from the vocabulary (special tokens excluded)');
+  if (!tokensPath && tokens.source === 'file') notes.push(`tokens: the model's token set ${bundled}`);
+  // Read now: a broken checkpoint is reported before any folder is made or engine loaded.
+  const vocab = readModelVocabulary(model.dir, readModelSpec(model.dir).vocabSize);
+  if (tokens.source === 'vocab') notes.push(`tokens: sampled from the vocabulary; ${describeSpecialTokens(vocab)}`);
+  else if (vocab.specialSource !== 'tokenizer.json') notes.push(describeSpecialTokens(vocab));
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
 
   return {
@@ -127,18 +132,19 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
     spec: {
       name: stringFlag(args, 'name'),
       model: model.dir,
-      permutations: intFlag(args, 'permutations', STUDY_DEFAULTS.permutations, 1),
-      maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1),
+      permutations: intFlag(args, 'permutations', STUDY_DEFAULTS.permutations, 1, SPEC_LIMITS.permutations),
+      maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1, SPEC_LIMITS.maxHeadsAbl),
       groups: headTypes.map((headType) => ({ headType, counts, mode, layerRange, draws: headType === 'random' ? draws : 1 })),
       tokens,
-      tokenCount: intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2),
+      tokenCount: intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2, SPEC_LIMITS.tokenCount),
       scores: scoresCsv ? { source: 'csv', path: resolve(scoresCsv) } : { source: 'compute' },
       seed: intFlag(args, 'seed', STUDY_DEFAULTS.seed, 0),
-      batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, 4096),
+      batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, SPEC_LIMITS.batchSize),
       provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
       dtype,
     },
     outDir: resolve(stringFlag(args, 'output_dir') ?? join('outputs', 'ablations', model.name)),
+    outFlag: '--output_dir',
     dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
     notes,
   };
@@ -148,16 +154,9 @@ const command: CliCommand = {
   summary: 'run an ablation study with the seed script\'s flags and write its outputs',
   usage: USAGE,
   async run(argv) {
-    if (wantsHelp(argv)) return printUsage(USAGE);
     const plan = planRun(parseFlags(argv, RUN_FLAGS));
     for (const note of plan.notes) console.error(`note: ${note}`);
-    mkdirSync(plan.outDir, { recursive: true });
-    const store = openStore(plan.dbPath);
-    try {
-      return (await createAndRun(store, plan)).code;
-    } finally {
-      store.close();
-    }
+    return (await runPlan(plan)).code;
   },
 };
 

@@ -2,6 +2,7 @@
 // export (the `run` output layout), resume (after Ctrl-C, a crash or a pause in the app), rename,
 // delete. Every subcommand takes --db (default: the app's database).
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
@@ -9,11 +10,14 @@ import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { formatTable, summaryTable } from '../../export/summary-table';
 import { folderModelName } from '../../models/resolve-model';
-import { openStore, type Store } from '../../store/db';
+import { prepareOutputFolder } from '../../output-paths';
+import type { Store } from '../../store/db';
 import { deleteStudy, getStudy, listStudies, renameStudy, studySummary } from '../../studies/study-service';
 import { exportStudy } from '../../export/export-study';
+import { hasLiveRunner, studyBusyError } from '../../studies/active-runs';
 import { UsageError, type CliCommand } from '../command';
-import { choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs, printUsage, wantsHelp } from '../args';
+import { boolFlag, choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs } from '../args';
+import { withStore } from '../with-store';
 import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from '../study-session';
 
 const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
@@ -22,6 +26,8 @@ const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
   show <id>                     spec, provenance and the metrics table
   export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv, trials.json
           [--model_name <name>] and provenance.json (name used in file names: default the model's)
+          [--partial]           export a study that has not finished: its complete trials, every
+                                file named and marked as partial
   resume <id> [--out <dir>]     run what is left of a paused, failed or interrupted study, then
           [--provider auto|cpu|cuda]  export to --out if given
   rename <id> <name>            change a study's name
@@ -34,25 +40,24 @@ const FLAGS = {
   out: { type: 'string' },
   model_name: { type: 'string' },
   provider: { type: 'string' },
+  partial: { type: 'boolean' },
 } as const;
 
 const command: CliCommand = {
   summary: 'list, show, export, resume, rename or delete stored studies',
   usage: USAGE,
   async run(argv) {
-    if (wantsHelp(argv)) return printUsage(USAGE);
     const args = parseFlags(argv, FLAGS, true);
     const [sub, ...rest] = args.positionals;
     if (!sub) throw new UsageError('missing subcommand');
     const handler = SUBCOMMANDS[sub];
     if (!handler) throw new UsageError(`unknown subcommand "${sub}"`);
-    const dbPath = resolve(stringFlag(args, 'db') ?? defaultDbPath());
-    const store = openStore(dbPath);
-    try {
-      return await handler(store, rest, args, dbPath);
-    } finally {
-      store.close();
-    }
+    const dbFlag = stringFlag(args, 'db');
+    const dbPath = resolve(dbFlag ?? defaultDbPath());
+    // A new user's first `studies list`, before any run has made the default database.
+    if (sub === 'list' && dbFlag === undefined && !existsSync(dbPath)) return printNoStudies();
+    // Managing studies never creates a database: a mistyped --db is an error, not a new empty file.
+    return withStore(dbPath, { create: false }, (store) => handler(store, rest, args, dbPath));
   },
 };
 
@@ -63,10 +68,7 @@ type Handler = (store: Store, positionals: string[], args: ParsedArgs, dbPath: s
 const SUBCOMMANDS: Record<string, Handler> = {
   async list(store) {
     const studies = listStudies(store);
-    if (studies.length === 0) {
-      console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
-      return 0;
-    }
+    if (studies.length === 0) return printNoStudies();
     const rows = studies.map((s) => [
       String(s.id),
       s.name,
@@ -104,20 +106,23 @@ const SUBCOMMANDS: Record<string, Handler> = {
     const studyId = studyIdArg(id);
     const out = stringFlag(args, 'out');
     if (!out) throw new UsageError('export needs --out <dir>');
-    const result = await exportStudy(store, studyId, resolve(out), { modelName: stringFlag(args, 'model_name') });
-    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + 3;
-    console.log(`Exported study ${studyId} to ${result.outDir} (${files} files).`);
+    getStudy(store, studyId);
+    const outDir = prepareOutputFolder(out, '--out');
+    const result = await exportStudy(store, studyId, outDir, { modelName: stringFlag(args, 'model_name'), partial: boolFlag(args, 'partial') });
+    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + (result.scores ? 4 : 3);
+    const mark = result.partial;
+    const what = mark ? `study ${studyId} PARTIALLY (${mark.trials} of ${mark.permutations} trials; every file marked partial)` : `study ${studyId}`;
+    console.log(`Exported ${what} to ${result.outDir} (${files} files).`);
     return 0;
   },
 
   async resume(store, [id], args, dbPath) {
     const studyId = studyIdArg(id);
     const s = getStudy(store, studyId);
-    if (s.status === 'running' && !s.interrupted) {
-      console.error(`error: study ${studyId} is running in another process (${s.runnerPid ?? 'unknown'}); pause it there first`);
-      return 1;
-    }
-    const out = stringFlag(args, 'out');
+    if (hasLiveRunner(store, s)) throw studyBusyError(s);
+    const outFlag = stringFlag(args, 'out');
+    // Checked before the run, not found unwritable after it.
+    const out = outFlag === undefined ? undefined : prepareOutputFolder(outFlag, '--out');
     let status = s.status;
     if (status !== 'done') {
       const provider = choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, s.spec.provider);
@@ -127,10 +132,10 @@ const SUBCOMMANDS: Record<string, Handler> = {
       } finally {
         await engine.close();
       }
-      if (status !== 'done') return reportStopped(studyId, status, out ? resolve(out) : '<dir>', dbPath);
+      if (status !== 'done') return reportStopped(studyId, status, out ?? '<dir>', dbPath);
     }
     if (out) {
-      await reportDone(store, studyId, resolve(out), stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath);
+      await reportDone(store, studyId, out, stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath);
     } else {
       console.log(`Study ${studyId} is done. Export it with: npm run cli -- studies export ${studyId} --out <dir>`);
     }
@@ -153,6 +158,11 @@ const SUBCOMMANDS: Record<string, Handler> = {
     return 0;
   },
 };
+
+function printNoStudies(): number {
+  console.log('No studies yet. Start one with `npm run cli -- run` or `npm run demo`.');
+  return 0;
+}
 
 function describeTokens(tokens: StudySpec['tokens']): string {
   if (tokens.source === 'file') return tokens.path;

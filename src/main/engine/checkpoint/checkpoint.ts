@@ -59,6 +59,8 @@ export function openCheckpoint(dirIn: string): Checkpoint {
     const unsupported = new Map<string, UnsupportedTensor>();
     const owner = new Map<string, string>();
     for (const file of layout.files) {
+      // A pipe or device under a weight file's name would block or stream forever.
+      if (!statSync(file).isFile()) throw new InputError(file, 'is not a regular file (a folder, device or pipe); expected safetensors weights');
       const fd = openSync(file, 'r');
       fds.set(file, fd);
       const header = readSafetensorsHeader(fd, file);

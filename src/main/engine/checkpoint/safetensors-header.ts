@@ -3,7 +3,7 @@
 // then the data block; data_offsets are relative to the data block (byte 8 + N).
 
 import { fstatSync, readSync } from 'node:fs';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import { DTYPE_BYTES, isSupportedDtype, type SafetensorsDtype } from './dtype';
 import { isPlainObject, jsonKind, parseJsonText } from '../../json-file';
 
@@ -85,10 +85,10 @@ function parseEntry(file: string, name: string, raw: unknown) {
   if (typeof dtype !== 'string') throw bad(`'dtype' must be a string, found ${jsonKind(dtype)}`);
   const elementBytes = DTYPE_BYTES[dtype];
   if (elementBytes === undefined) throw bad(`unknown dtype '${dtype}'`);
-  if (!Array.isArray(shape) || !shape.every(isCount)) throw bad(`'shape' must be an array of non-negative integers, found ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw bad(`'shape' must be an array of non-negative integers, found ${quoteValue(shape)}`);
   const [begin, end] = Array.isArray(offsets) && offsets.length === 2 && offsets.every(isCount) ? offsets : [];
   if (begin === undefined || end === undefined || begin > end) {
-    throw bad(`'data_offsets' must be [begin, end] with 0 <= begin <= end, found ${JSON.stringify(offsets)}`);
+    throw bad(`'data_offsets' must be [begin, end] with 0 <= begin <= end, found ${quoteValue(offsets)}`);
   }
   const needed = (shape as number[]).reduce((a, b) => a * b, 1) * elementBytes;
   if (end - begin !== needed) {

@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import { isPlainObject, jsonKind, readJsonObject } from '../../json-file';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
@@ -44,7 +44,7 @@ function readIndex(dir: string, indexPath: string): WeightLayout {
   const shards = new Set<string>();
   for (const [name, shard] of entries) {
     if (typeof shard !== 'string' || shard === '' || shard !== basename(shard) || shard === '.' || shard === '..') {
-      throw new InputError(indexPath, `weight_map entry for '${name}' must be a file name in the checkpoint folder, found ${JSON.stringify(shard)}`);
+      throw new InputError(indexPath, `weight_map entry for '${name}' must be a file name in the checkpoint folder, found ${quoteValue(shard)}`);
     }
     if (!shards.has(shard)) {
       if (!existsSync(join(dir, shard))) {

@@ -5,7 +5,7 @@
 import type { Family, ModelSpec } from '../../../shared/model-spec';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { ModelWeights } from '../graph/weights';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 
 export type { ModelWeights, LayerWeights, LazyTensor, Linear, NormWeights, MlpWeights } from '../graph/weights';
 
@@ -94,7 +94,7 @@ export function configInt(config: Config, key: string, path: string, min = 1): n
   const v = config[key];
   if (v === undefined || v === null) throw new InputError(path, `missing ${key}`);
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new InputError(path, `${key} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    throw new InputError(path, `${key} must be an integer >= ${min}, got ${quoteValue(v)}`);
   }
   return v;
 }
@@ -109,7 +109,7 @@ export function configPositiveOr(config: Config, key: string, path: string, fall
   const v = config[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new InputError(path, `${key} must be a positive number, got ${JSON.stringify(v)}`);
+    throw new InputError(path, `${key} must be a positive number, got ${quoteValue(v)}`);
   }
   return v;
 }
@@ -118,7 +118,7 @@ export function configPositiveOr(config: Config, key: string, path: string, fall
 export function configBool(config: Config, key: string, path: string, fallback: boolean): boolean {
   const v = config[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') throw new InputError(path, `${key} must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw new InputError(path, `${key} must be true or false, got ${quoteValue(v)}`);
   return v;
 }
 
@@ -138,7 +138,7 @@ export function defaultRopeParams(config: Config, key: 'rope_scaling' | 'rope_pa
   const r = configObjectOr(config, key, path);
   if (!r) return null;
   const type = r.rope_type ?? r.type ?? 'default'; // `type` is the older spelling
-  if (type !== 'default') throw new InputError(path, `${key}.rope_type ${JSON.stringify(type)} is not supported by ${family} (supported: default)`);
+  if (type !== 'default') throw new InputError(path, `${key}.rope_type ${quoteValue(type)} is not supported by ${family} (supported: default)`);
   return r;
 }
 
@@ -175,6 +175,6 @@ const ACTIVATIONS: Record<string, ModelSpec['mlp']['act']> = {
 export function configActivation(config: Config, key: string, path: string, fallback: string): ModelSpec['mlp']['act'] {
   const v = config[key] ?? fallback;
   const act = typeof v === 'string' ? ACTIVATIONS[v] : undefined;
-  if (!act) throw new InputError(path, `${key} ${JSON.stringify(v)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
+  if (!act) throw new InputError(path, `${key} ${quoteValue(v)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
   return act;
 }

@@ -4,7 +4,7 @@
 // attention scores (before the mask) and on the final logits, GeGLU, sliding window on local layers.
 
 import type { ModelSpec } from '../../../shared/model-spec';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
 import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configPositiveOr, defaultRopeParams, familySpec, standardSizes, type FamilyModule } from './family';
@@ -78,11 +78,11 @@ function localLayers(config: Config, path: string, nLayers: number): { window: n
     layers = Array.from({ length: nLayers }, (_, l) => l % 2 === 0);
   } else {
     if (!Array.isArray(types) || types.length !== nLayers) {
-      throw new InputError(path, `layer_types must be a list of ${nLayers} entries (num_hidden_layers), got ${JSON.stringify(types)}`);
+      throw new InputError(path, `layer_types must be a list of ${nLayers} entries (num_hidden_layers), got ${quoteValue(types)}`);
     }
     layers = types.map((t, l) => {
       if (t !== 'sliding_attention' && t !== 'full_attention') {
-        throw new InputError(path, `layer_types[${l}] ${JSON.stringify(t)} is not supported (supported: sliding_attention, full_attention)`);
+        throw new InputError(path, `layer_types[${l}] ${quoteValue(t)} is not supported (supported: sliding_attention, full_attention)`);
       }
       return t === 'sliding_attention';
     });

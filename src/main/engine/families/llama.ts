@@ -4,7 +4,7 @@
 // layers use a sliding window (Mistral: all of them; Qwen2: layers >= max_window_layers if enabled).
 
 import type { ModelSpec, RopeScalingLlama3 } from '../../../shared/model-spec';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { storedTensor, type LayerWeights, type ModelWeights } from '../graph/weights';
 import { checkKvHeads, configActivation, configBool, configInt, configIntOr, configObjectOr, configPositiveOr, familySpec, standardSizes, type FamilyModule } from './family';
@@ -100,12 +100,12 @@ function parseRopeScaling(config: Config, path: string): RopeScalingLlama3 | nul
   const type = rs.rope_type ?? rs.type; // `type` is the older spelling
   if (type === 'default') return null;
   if (type !== 'llama3') {
-    throw new InputError(path, `rope_scaling.rope_type ${JSON.stringify(type)} is not supported (supported: ${ROPE_TYPES_SUPPORTED.join(', ')})`);
+    throw new InputError(path, `rope_scaling.rope_type ${quoteValue(type)} is not supported (supported: ${ROPE_TYPES_SUPPORTED.join(', ')})`);
   }
   const key = (k: string): string => `rope_scaling.${k}`;
   const num = (k: string): number => {
     const v = rs[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InputError(path, `${key(k)} must be a positive number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new InputError(path, `${key(k)} must be a positive number, got ${quoteValue(v)}`);
     return v;
   };
   const scaling: RopeScalingLlama3 = {

@@ -2,7 +2,7 @@
 // (then `architectures`), never an if/else chain on names: adding a family is adding a row.
 
 import type { Family } from '../../../shared/model-spec';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 import type { FamilyModule } from './family';
 import { gemma2Family } from './gemma2';
 import { gpt2Family } from './gpt2';
@@ -22,12 +22,12 @@ export function resolveFamily(config: Record<string, unknown>, configPath: strin
   if (typeof modelType === 'string') {
     const byType = FAMILIES.find((f) => f.modelTypes.includes(modelType));
     if (byType) return byType;
-    throw new InputError(configPath, `model_type ${JSON.stringify(modelType)} is not supported (supported: ${supportedModelTypes().join(', ')})`);
+    throw new InputError(configPath, `model_type ${quoteValue(modelType)} is not supported (supported: ${supportedModelTypes().join(', ')})`);
   }
   const archs = Array.isArray(config.architectures) ? config.architectures.filter((a): a is string => typeof a === 'string') : [];
   const byArch = FAMILIES.find((f) => archs.some((a) => f.architectures.includes(a)));
   if (byArch) return byArch;
-  const found = archs.length ? `architectures ${JSON.stringify(archs)}` : 'no model_type and no architectures';
+  const found = archs.length ? `architectures ${quoteValue(archs)}` : 'no model_type and no architectures';
   throw new InputError(configPath, `${found}: not a supported model (supported model_type: ${supportedModelTypes().join(', ')})`);
 }
 

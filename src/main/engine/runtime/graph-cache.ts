@@ -1,12 +1,15 @@
 // The compiled-graph cache: cacheDir/<checkpointHash>/<engineVersion>-<variant>-<dtype>.onnx
-// (+ its .onnx.data). A graph is built in a private temp folder and moved into place with the
-// .onnx renamed LAST, so a crash or a full disk never leaves a graph that looks complete.
+// (+ its .onnx.data and the .onnx.sha256.json integrity record). A graph is built in a private temp
+// folder and moved into place with the .onnx renamed LAST, so a crash or a full disk never leaves a
+// graph that looks complete; a cached graph whose bytes no longer match their record is rebuilt.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { GraphDtype, GraphVariant } from '../engine-types';
+import { ensureFolder } from '../../output-paths';
 import { ENGINE_VERSION } from './engine-version';
+import { manifestProblem, writeManifest } from './graph-manifest';
 
 export interface GraphKey {
   cacheDir: string;
@@ -20,6 +23,8 @@ export interface CachedGraph {
   fromCache: boolean;
   /** Milliseconds spent compiling (0 on a cache hit). */
   compileMs: number;
+  /** Why a cached graph was thrown away and rebuilt (it failed its integrity check). */
+  rebuiltBecause?: string;
 }
 
 /** Writes a complete graph at `outPath` (external data beside it, named after it). */
@@ -76,12 +81,22 @@ function removeStaleTemps(dir: string): void {
  * Returns the cached graph for `key`, building it with `build` when absent. `build` writes into
  * a temp folder inside the hash folder (same file system, so the renames are atomic).
  */
-export async function ensureGraph(key: GraphKey, build: WriteGraphFile): Promise<CachedGraph> {
+export async function ensureGraph(key: GraphKey, build: WriteGraphFile, onRebuild?: (why: string) => void): Promise<CachedGraph> {
   const target = graphPath(key);
-  if (fs.existsSync(target)) return { path: target, fromCache: true, compileMs: 0 };
+  let rebuiltBecause: string | undefined;
+  if (fs.existsSync(target)) {
+    const problem = await manifestProblem(target);
+    if (problem === null) return { path: target, fromCache: true, compileMs: 0 };
+    rebuiltBecause = `the cached graph ${target} failed its integrity check (${problem})`;
+    onRebuild?.(rebuiltBecause);
+    evictGraph(target);
+  }
+  return { ...(await buildGraph(target, build)), ...(rebuiltBecause ? { rebuiltBecause } : {}) };
+}
 
+async function buildGraph(target: string, build: WriteGraphFile): Promise<CachedGraph> {
   const dir = path.dirname(target);
-  fs.mkdirSync(dir, { recursive: true });
+  ensureFolder(dir, 'the compiled-graph cache');
   removeStaleTemps(dir);
   const temp = path.join(dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(temp);
@@ -91,7 +106,8 @@ export async function ensureGraph(key: GraphKey, build: WriteGraphFile): Promise
     await build(tempGraph);
     if (!fs.existsSync(tempGraph)) throw new Error(`graph compiler wrote no file at ${tempGraph}`);
     const compileMs = performance.now() - started;
-    // Sidecars first, the .onnx last: its presence is what marks the entry complete.
+    await writeManifest(tempGraph, fs.readdirSync(temp).map((name) => path.join(temp, name)));
+    // Sidecars first (the integrity record among them), the .onnx last: its presence marks the entry complete.
     const names = fs.readdirSync(temp);
     for (const name of names) flushFile(path.join(temp, name));
     evictGraph(target);

@@ -156,7 +156,8 @@ async function openVariant(ctx: VariantContext, variant: GraphVariant, provider:
     });
   };
   const threads = ctx.options.threads ?? 0;
-  let graph = await ensureGraph(key, build);
+  const rebuilding = (why: string) => ctx.progress({ stage: 'compile', message: `Rebuilding the ${variant} graph: ${why}` });
+  let graph = await ensureGraph(key, build, rebuilding);
   ctx.progress({ stage: 'load', message: `Loading the ${variant} graph on ${provider}` });
   try {
     return { graph, session: await GraphSession.open(graph.path, provider, threads) };

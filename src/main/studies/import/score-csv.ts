@@ -3,13 +3,15 @@
 // Heads the file leaves out are not an error: they are returned in `missing` for the UI to warn
 // about, and are never ablated (heads.ts only selects scored heads).
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../../../shared/errors';
+import { clipValue, InputError, quoteValue } from '../../../shared/errors';
 import type { HeadRef } from '../../../shared/model-spec';
 import { compareHeadScores } from '../../../shared/study/heads';
 import type { HeadScore, ModelShape } from '../../../shared/study/types';
 import { at, first } from '../../../shared/checked';
+import { readInputText } from '../../input-files';
+import { ensureFolder } from '../../output-paths';
 
 export interface ScoreCsvResult {
   /** In file order. */
@@ -44,17 +46,17 @@ function splitCsvLine(line: string): string[] {
 function columnIndex(file: string, header: string[], names: string[]): number {
   const found = header.map((h, i) => (names.includes(h) ? i : -1)).filter((i) => i >= 0);
   if (found.length > 1) {
-    throw new InputError(file, `has ${found.length} columns for ${names.join('/')} (${found.map((i) => `"${header[i]}"`).join(', ')}); keep one`);
+    throw new InputError(file, `has ${found.length} columns for ${names.join('/')} (${found.map((i) => quoteValue(header[i])).join(', ')}); keep one`);
   }
   if (found.length === 0) {
-    throw new InputError(file, `missing column "${names[0]}" (columns found: ${header.map((h) => `"${h}"`).join(', ')}); expected layer, head, scores`);
+    throw new InputError(file, `missing column "${names[0]}" (columns found: ${clipValue(header.map((h) => quoteValue(h)).join(', '), 200)}); expected layer, head, scores`);
   }
   return first(found);
 }
 
 function integerCell(file: string, where: string, what: string, text: string, limit: number, unit: string): number {
   const value = text === '' ? NaN : Number(text);
-  if (!Number.isInteger(value)) throw new InputError(file, `${where}: ${what} ${JSON.stringify(text)} is not an integer`);
+  if (!Number.isInteger(value)) throw new InputError(file, `${where}: ${what} ${quoteValue(text)} is not an integer`);
   if (value < 0 || value >= limit) {
     throw new InputError(file, `${where}: ${what} ${value} is out of range for this model (${unit} 0-${limit - 1})`);
   }
@@ -64,7 +66,9 @@ function integerCell(file: string, where: string, what: string, text: string, li
 /** Parses the text of a score CSV; `file` names it in errors. */
 export function parseScoreCsv(file: string, text: string, shape: ModelShape): ScoreCsvResult {
   const rows = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
-  const headerLine = rows.findIndex((r) => r.trim() !== '');
+  // Blank lines and `#` comments (the mark of a partial export's copy) carry no data.
+  const skip = (row: string) => row.trim() === '' || row.trimStart().startsWith('#');
+  const headerLine = rows.findIndex((r) => !skip(r));
   if (headerLine < 0) throw new InputError(file, 'is empty; expected a header with layer, head, scores');
   const header = splitCsvLine(at(rows, headerLine)).map((h) => h.toLowerCase());
   const layerCol = columnIndex(file, header, ['layer']);
@@ -73,7 +77,7 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
   const scores: HeadScore[] = [];
   const firstLine = new Map<number, number>();
   for (const [r, row] of rows.entries()) {
-    if (r <= headerLine || row.trim() === '') continue;
+    if (r <= headerLine || skip(row)) continue;
     const where = `line ${r + 1}`;
     const cells = splitCsvLine(row);
     if (cells.length !== header.length) {
@@ -84,7 +88,7 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
     const scoreText = at(cells, scoreCol); // cells.length === header.length
     const score = scoreText === '' ? NaN : Number(scoreText);
     if (!Number.isFinite(score)) {
-      throw new InputError(file, `${where}: score ${JSON.stringify(scoreText)} of head (${layer}, ${head}) is not a number`);
+      throw new InputError(file, `${where}: score ${quoteValue(scoreText)} of head (${layer}, ${head}) is not a number`);
     }
     const id = layer * shape.nHeads + head;
     const earlier = firstLine.get(id);
@@ -104,18 +108,9 @@ export function parseScoreCsv(file: string, text: string, shape: ModelShape): Sc
   return { scores, missing };
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf-8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`);
-  }
-}
-
 /** Reads a score CSV with the list of heads it leaves out. */
 export function readScoreCsv(path: string, shape: ModelShape): ScoreCsvResult {
-  return parseScoreCsv(path, readText(path), shape);
+  return parseScoreCsv(path, readInputText(path), shape);
 }
 
 /** The scores of a seed-format CSV (heads it leaves out: see readScoreCsv). */
@@ -135,7 +130,7 @@ export function formatScoreCsv(scores: readonly HeadScore[]): string {
  * creates the folder if needed.
  */
 export function writeScoreCsv(path: string, scores: readonly HeadScore[]): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
+  ensureFolder(dirname(resolve(path)), 'the score CSV');
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, formatScoreCsv(scores));
   renameSync(tmp, path);

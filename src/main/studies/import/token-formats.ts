@@ -3,7 +3,7 @@
 // TXT. Each returns the ids flattened in file order, each already checked to be an id of the model.
 
 import { Parser } from 'pickleparser';
-import { InputError } from '../../../shared/errors';
+import { InputError, quoteValue } from '../../../shared/errors';
 
 export type TokenFileFormat = 'pickle' | 'json' | 'csv' | 'txt';
 
@@ -26,7 +26,7 @@ function checkId(file: string, value: unknown, index: number, where: string, voc
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)})`;
+  if (typeof value === 'string') return `a string (${quoteValue(value)})`;
   if (typeof value === 'boolean') return `a bool (${value})`;
   if (typeof value === 'number') return `a number (${value})`;
   if (value === null || value === undefined) return 'None/null';
@@ -59,15 +59,25 @@ function flattenNested(file: string, root: unknown, vocabSize: number): number[]
 class PickleGlobalError extends Error {}
 
 /** What went wrong inside pickleparser, in words a user can act on. */
-function pickleProblem(err: unknown): string {
+function pickleProblem(err: unknown, bytes: Uint8Array): string {
   if (err instanceof PickleGlobalError) return err.message;
   const message = err instanceof Error ? err.message : String(err);
+  // The parser's own TypeErrors ("Cannot read properties of undefined") mean the bytes are no pickle at all.
+  if (err instanceof TypeError || err instanceof RangeError) return `not a pickle file (${describeStart(bytes)}); expected the seed's pickle of token ids`;
   if (/end of file|more bytes|end of line/i.test(message)) return 'truncated pickle: the file ends before the pickle is complete';
   const opcode = /Unsupported opcode '(\d+)'/.exec(message);
   if (opcode) {
     return `not a valid pickle: unknown opcode 0x${Number(opcode[1]).toString(16).padStart(2, '0')} (expected a pickle of nested lists of token ids)`;
   }
   return `malformed pickle: ${message}`;
+}
+
+/** What a file starts with, for telling a user which file they passed: printable text, else hex. */
+function describeStart(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 24);
+  const text = Buffer.from(head).toString('latin1');
+  if (/^[\x20-\x7e\t\r\n]*$/.test(text)) return `it starts with ${quoteValue(text)}`;
+  return `it starts with bytes ${Buffer.from(head.subarray(0, 8)).toString('hex')}`;
 }
 
 export function parsePickleTokens(file: string, bytes: Uint8Array, vocabSize: number): number[] {
@@ -86,7 +96,7 @@ export function parsePickleTokens(file: string, bytes: Uint8Array, vocabSize: nu
   try {
     root = parser.parse(bytes);
   } catch (err) {
-    throw new InputError(file, pickleProblem(err));
+    throw new InputError(file, pickleProblem(err, bytes));
   }
   if (root === undefined) throw new InputError(file, 'malformed pickle: it holds no object');
   return flattenNested(file, root, vocabSize);
@@ -105,7 +115,7 @@ export function parseJsonTokens(file: string, text: string, vocabSize: number): 
 /** A number written as text ('12', '+3', '1.5', '1e3'); anything else is not an id. */
 function numberFromText(file: string, text: string, index: number, where: string): number {
   const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(value)) throw new InputError(file, `${JSON.stringify(text)} at index ${index} (${where}) is not a token id`);
+  if (Number.isNaN(value)) throw new InputError(file, `${quoteValue(text)} at index ${index} (${where}) is not a token id`);
   return value;
 }
 
@@ -128,7 +138,7 @@ export function parseCsvTokens(file: string, text: string, vocabSize: number): n
       sawFirst = true;
       if (!/^[+-]?[\d.]/.test(cell)) {
         if (/^(token_id|id)$/i.test(cell)) return;
-        throw new InputError(file, `unexpected header ${JSON.stringify(cell)} on ${where}; expected "token_id" or "id"`);
+        throw new InputError(file, `unexpected header ${quoteValue(cell)} on ${where}; expected "token_id" or "id"`);
       }
     }
     ids.push(checkId(file, numberFromText(file, cell, ids.length, where), ids.length, where, vocabSize));

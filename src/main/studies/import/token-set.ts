@@ -3,9 +3,9 @@
 // only on the SET of ids in the file (plus N and the seed): ids are sorted before sampling, and the
 // sample is returned sorted ascending (trials shuffle it anyway).
 
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../../shared/errors';
 import { createRng, RNG_DOMAIN, sampleWithoutReplacement } from '../../../shared/study/prng';
+import { readInputFile } from '../../input-files';
 import { parseTokenFile, tokenFileFormat } from './token-formats';
 
 export interface VocabInfo {
@@ -62,13 +62,6 @@ export function selectTokenSet(file: string, ids: readonly number[], vocab: Voca
  */
 export function importTokenSet(path: string, vocab: VocabInfo, opts: TokenSetOptions = {}): ImportedTokenSet {
   const format = tokenFileFormat(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read the file (${code ?? String(err)})`;
-    throw new InputError(path, reason);
-  }
+  const bytes = readInputFile(path);
   return selectTokenSet(path, parseTokenFile(path, bytes, format, vocab.vocabSize), vocab, opts);
 }
