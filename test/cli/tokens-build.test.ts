@@ -59,6 +59,10 @@ describe('tokens build', () => {
     expect(exported.stdout).toBe(`Wrote token set 1 (64 tokens) to ${json} (json).\n`);
     expect(parseJsonTokens(json, fs.readFileSync(json, 'utf8'), 2003)).toHaveLength(64);
 
+    const csv = path.join(root, 'set.csv');
+    const wrongType = cli('tokens', 'build', '--model', 'demo', '--out', csv, '--db', db());
+    expect(wrongType.stderr).toBe(`error: ${csv}: unknown token file type '.csv': use .pkl (the seed's pickle format) or .json\n`);
+
     const missing = path.join(root, 'nope.txt');
     const bad = cli('tokens', 'build', '--model', 'demo', '--words', missing, '--db', db());
     expect(bad.code).toBe(1);

@@ -2,7 +2,7 @@
 // with X-Error-Code and X-Error-Message as huggingface.co does): each gets one message that says
 // what to do, nothing of the model is downloaded, and the token never appears in a message.
 
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import {
   GATED_REPO,
   HUGE_REPO,
   MAMBA_REPO,
+  SHARDED_REPO,
   testRepos,
   TOKEN_WITH_ACCESS,
   TOKEN_WITHOUT_ACCESS,
@@ -131,6 +132,13 @@ describe('download refusals, each with what to do', () => {
     expect((await failure(MAMBA_REPO, { endpoint: 'huggingface dot co' })).message).toBe(
       'HF_ENDPOINT: "huggingface dot co" is not a URL (expected e.g. https://huggingface.co)',
     );
+  });
+
+  it('a cache folder that is a file, before anything is downloaded', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hub-errors-')), 'cache');
+    writeFileSync(file, 'not a folder');
+    const err = await downloadModel({ repoId: SHARDED_REPO, token: null, cacheDir: file, env: { HF_ENDPOINT: hub.endpoint } }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`${file}: is a file, not a folder (the Hugging Face cache needs a folder)`);
   });
 
   it('a hub that cannot be reached', async () => {

@@ -9,6 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { InputError, isInputError } from '../../shared/errors';
 import { readJsonFile, readJsonObject } from '../json-file';
+import { prepareOutputFolder } from '../output-paths';
 import type { FamilyModule } from '../engine/families/family';
 import { resolveFamily } from '../engine/families/registry';
 import { downloadCacheDir, linkPointer, repoCache, writeRef, type RepoCache } from './cache-layout';
@@ -75,7 +76,8 @@ export async function downloadModel(req: DownloadModelRequest): Promise<Download
   const listing = await listRepoFiles(session, info.commit);
   const plan = planFiles(listing, `${repoId}@${revision}`);
 
-  const cacheDir = req.cacheDir ?? downloadCacheDir(env);
+  // A cache that cannot be created or written is an error now, not after the first file.
+  const cacheDir = prepareOutputFolder(req.cacheDir ?? downloadCacheDir(env), 'the Hugging Face cache');
   const cache = repoCache(cacheDir, repoId);
   const lock = lockRepoDownload(cacheDir, repoId);
   try {

@@ -3,9 +3,9 @@
 // special tokens are never in a set), `.json` a plain array of ids (what the app's JSON import takes).
 // Written to a temporary file and renamed, so a failed write never leaves half a file.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { InputError } from '../../shared/errors';
+import { prepareOutputFile } from '../output-paths';
 import { pickleIdLists } from './pickle-writer';
 
 export type TokenFileKind = 'pickle' | 'json';
@@ -24,10 +24,9 @@ export function tokenFileBytes(ids: readonly number[], kind: TokenFileKind): Uin
 /** Writes `ids` to `path` in the format its extension names; returns that format. */
 export function writeTokenFile(path: string, ids: readonly number[]): TokenFileKind {
   const kind = tokenFileKind(path);
-  const target = resolve(path);
+  const target = prepareOutputFile(path, 'the token file');
   const tmp = `${target}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(target), { recursive: true });
     writeFileSync(tmp, tokenFileBytes(ids, kind));
     renameSync(tmp, target);
   } catch (err) {

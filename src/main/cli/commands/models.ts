@@ -3,6 +3,7 @@
 // app's Models screen calls); this file parses flags and prints progress.
 
 import { appDataDir } from '../../app-paths';
+import { prepareOutputFolder } from '../../output-paths';
 import { formatBytes } from '../../../shared/format-bytes';
 import { downloadModel } from '../../hub/download-model';
 import type { DownloadProgress } from '../../hub/download-progress';
@@ -48,7 +49,8 @@ const command: CliCommand = {
     const places: TokenPlaces = { dataDir: appDataDir() };
     if (sub === 'download') {
       if (rest.length !== 1) throw new UsageError(rest.length ? `one repo id expected, got ${rest.join(' ')}` : 'missing repo id (org/name)');
-      return download(rest[0] ?? '', stringFlag(args, 'revision'), stringFlag(args, 'cache-dir'), places);
+      const cacheDir = stringFlag(args, 'cache-dir');
+      return download(rest[0] ?? '', stringFlag(args, 'revision'), cacheDir && prepareOutputFolder(cacheDir, '--cache-dir'), places);
     }
     if (sub === 'token') return token(rest, places);
     throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'missing subcommand');

@@ -4,10 +4,11 @@
 import { resolve } from 'node:path';
 import { defaultDbPath } from '../../app-paths';
 import { formatTable } from '../../export/summary-table';
+import { databaseFileState, prepareOutputFile } from '../../output-paths';
 import { openStore, type Store } from '../../store/db';
 import { getTokenSet, listTokenSets } from '../../store/token-sets-repo';
 import { buildTokenSet, saveTokenSet, type TokenSetBuild } from '../../tokens/build-token-set';
-import { writeTokenFile } from '../../tokens/token-set-files';
+import { tokenFileKind, writeTokenFile } from '../../tokens/token-set-files';
 import { BUNDLED_LISTS, type BundledList, type WordSource } from '../../tokens/word-sources';
 import { choiceFlag, intFlag, parseFlags, printUsage, stringFlag, studyIdArg, wantsHelp, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -73,6 +74,12 @@ const SUBCOMMANDS: Record<string, Handler> = {
         ? { kind: 'file', path: wordsFile }
         : { kind: 'bundled', list: (wordsFile ?? 'english') as BundledList };
     const out = stringFlag(args, 'out');
+    // The output file and the database are checked before the tokenizer runs over the words.
+    if (out) {
+      tokenFileKind(out);
+      prepareOutputFile(out, '--out');
+    }
+    databaseFileState(dbPath(args), '--db');
     const build = buildTokenSet({
       model: requireFlag(args, 'model'),
       words,
@@ -88,7 +95,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   },
 
   async list(args) {
-    const sets = withStore(args, listTokenSets);
+    const sets = withStore(args, listTokenSets, false);
     if (sets.length === 0) {
       console.log('No token sets yet. Build one with `npm run cli -- tokens build --model demo`.');
       return 0;
@@ -101,7 +108,9 @@ const SUBCOMMANDS: Record<string, Handler> = {
   async export(args, positionals) {
     const id = studyIdArg(positionals[0], 'token set id');
     const out = requireFlag(args, 'out');
-    const set = withStore(args, (store) => getTokenSet(store, id));
+    tokenFileKind(out);
+    prepareOutputFile(out, '--out');
+    const set = withStore(args, (store) => getTokenSet(store, id), false);
     if (!set) throw new UsageError(`no token set ${id} in ${dbPath(args)} (see \`tokens list\`)`);
     console.log(`Wrote token set ${id} (${set.n} tokens) to ${out} (${writeTokenFile(out, Array.from(set.tokens))}).`);
     return 0;
@@ -112,8 +121,9 @@ function dbPath(args: ParsedArgs): string {
   return resolve(stringFlag(args, 'db') ?? defaultDbPath());
 }
 
-function withStore<T>(args: ParsedArgs, fn: (store: Store) => T): T {
-  const store = openStore(dbPath(args));
+/** Runs `fn` on the database; only `tokens build` may create it (listing and exporting never do). */
+function withStore<T>(args: ParsedArgs, fn: (store: Store) => T, create = true): T {
+  const store = openStore(dbPath(args), { create });
   try {
     return fn(store);
   } finally {
