@@ -4,17 +4,24 @@ import { demoTargets, formatDemoTargets } from '../../src/main/cli/demo-targets'
 import type { StudySummary } from '../../src/main/studies/study-results';
 import { at } from '../../src/shared/checked';
 
+/** A summary with only what the targets read: baseline P(+1) and peak, relative changes at k = 4. */
 function summary(base: number, peakLag: number, induction: number[], random: number[]): StudySummary {
   const cond = (headType: string, count: number, p: number, draw = 0) => ({
     condition: { headType, count, draw },
-    metrics: { pPlus1: { value: p }, peakLag: headType === 'none' ? peakLag : 1, deltaPlus1: headType === 'none' ? null : { value: p - base } },
+    metrics: {
+      pPlus1: { value: p },
+      peakLag: { lag: headType === 'none' ? peakLag : 1 },
+      vsBaseline: headType === 'none' ? null : { relativeChange: { value: p / base - 1 } },
+    },
   });
+  const relative = random.map((p) => p / base - 1);
   return {
-    conditions: [
-      cond('none', 0, base),
-      ...induction.map((p) => cond('induction', 4, p)),
-      ...random.map((p, d) => cond('random', 4, p, d)),
-    ],
+    conditions: [cond('none', 0, base), ...induction.map((p) => cond('induction', 4, p)), ...random.map((p, d) => cond('random', 4, p, d))],
+    statistics: {
+      drawSummaries: random.length
+        ? [{ count: 4, relativeChange: { value: relative.reduce((a, b) => a + b, 0) / relative.length, n: random.length } }]
+        : [],
+    },
   } as unknown as StudySummary;
 }
 
@@ -22,7 +29,7 @@ describe('demoTargets', () => {
   it('reports every target met for a model with a strong, induction-specific peak', () => {
     const t = demoTargets(summary(0.4, 1, [0.1], [0.38, 0.4, 0.36, 0.42, 0.39]));
     expect(t.map((x) => x.met)).toEqual([true, true, true]);
-    expect(formatDemoTargets(t)).toMatch(/\[met\] 4 random heads lower P\(\+1\) by <= 20% \(mean of 5 draws\): 2\.5%/);
+    expect(formatDemoTargets(t)).toMatch(/\[met\] 4 random heads lower P\(\+1\) by <= 20% \(geometric mean of 5 draws\): 2\.5%/);
   });
 
   it('flags each miss at its threshold', () => {
@@ -33,6 +40,6 @@ describe('demoTargets', () => {
   });
 
   it('says nothing without a baseline', () => {
-    expect(demoTargets({ conditions: [] } as unknown as StudySummary)).toEqual([]);
+    expect(demoTargets({ conditions: [], statistics: { drawSummaries: [] } } as unknown as StudySummary)).toEqual([]);
   });
 });

@@ -17,9 +17,10 @@ function demo(demoModel: string, ...args: string[]) {
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-demo-'));
-  // 4 layers x 4 heads: 8 induction candidates and 8 others for random draws of up to 8 heads.
+  // 4 layers x 8 heads, as the demo model: 8 induction candidates and 24 others, so 5 random draws
+  // of up to 8 heads can all be different head sets.
   const dir = path.join(root, 'demo-model');
-  writeTinyModel(dir, tinyLlama3({ layers: 4, vocab: 560, maxPositions: 512 }));
+  writeTinyModel(dir, tinyLlama3({ layers: 4, heads: 8, kvHeads: 2, vocab: 560, maxPositions: 512 }));
   fs.writeFileSync(path.join(dir, 'tokens.json'), JSON.stringify(Array.from({ length: 540 }, (_, i) => i + 10)));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -34,8 +35,13 @@ describe('demo', () => {
     expect(r.stderr).toContain('25 conditions x 3 trials, prompt length 501');
     for (const row of ['baseline', 'induction k=1', 'induction k=8', 'random k=4 #5']) expect(r.stdout).toContain(row);
     expect(r.stdout).toContain('Relative drop at 4 heads:');
-    expect(r.stdout).toMatch(/k=4 induction heads: P\(\+1\) [+-]\d+\.\d% relative to baseline \(95% CI/);
-    expect(r.stdout).toMatch(/k=4 random heads: P\(\+1\) [+-]\d+\.\d% relative to baseline \(mean of 5 draws, range/);
+    expect(r.stdout).toMatch(/k=4 induction heads: P\(\+1\) [+-]\d+\.\d+% \[[+-]\d+\.\d+%, [+-]\d+\.\d+%\] relative to baseline \(95% CI\)/);
+    expect(r.stdout).toMatch(/k=4 random heads: P\(\+1\) [+-]\d+\.\d+% \[[+-]\d+\.\d+%, [+-]\d+\.\d+%\] relative to baseline \(geometric mean of 5 draws, 95% CI over draws\)/);
+    // The three tables: P(+1) vs baseline, the curve's shape, induction vs random at each k.
+    for (const header of ['change vs baseline [95% CI]', 'P(+1) / P(−1) [95% CI]', 'fwd − bwd, lags 1..5 [95% CI]', 'peak lag (bootstrap share)', 'induction − random [95% CI]']) {
+      expect(r.stdout).toContain(header);
+    }
+    expect(r.stdout).toMatch(/^4 +\S+ +\S+ \(5 draws\)/m);
     expect(r.stdout).toContain(`Dose-response figure: ${path.join(out, 'figures', 'demo-induction_perm3_dose_response.png')}`);
     expect(r.stdout).toContain(`Database: ${db} (study 1)`);
     expect(fs.existsSync(path.join(out, 'tables', 'demo-induction_perm3_abl4_zero_induction_full.csv'))).toBe(true);

@@ -50,7 +50,10 @@ describe('run', () => {
     expect(r.stdout).toContain(`Database: ${db()} (study 1)`);
 
     const out = outDir();
-    expect(list(out)).toEqual(['figures', 'heads', 'induction_scores.csv', 'provenance.json', 'stats', 'summary.csv', 'tables', 'trials.json']);
+    expect(list(out)).toEqual([
+      'comparisons.csv', 'figures', 'heads', 'induction_scores.csv', 'peak_lag_shares.csv', 'provenance.json', 'random_draws.csv',
+      'stats', 'summary.csv', 'tables', 'trials.json', 'trials_long.csv.gz',
+    ]);
     const tables = list(path.join(out, 'tables'));
     expect(tables).toEqual([
       'tiny-llama_perm6_abl0_zero_induction_full.csv',
@@ -72,7 +75,7 @@ describe('run', () => {
     expect(heads).toMatchObject({ head_type: 'induction', layer_abl: 'full', mode: 'zero' });
     expect(heads.heads).toHaveLength(2);
     expect(list(path.join(out, 'figures'))).toContain('tiny-llama_perm6_dose_response.png');
-    expect(list(path.join(out, 'figures'))).toHaveLength(6 + 4 + 1); // per condition (random: draw 1 only), per group x2, dose-response
+    expect(list(path.join(out, 'figures'))).toHaveLength(6 + 8 + 1); // per condition (random: draw 1 only), per group x4, dose-response
     expect(fs.readFileSync(path.join(out, 'induction_scores.csv'), 'utf8').split('\n')[0]).toBe('layer,head,scores');
     expect(fs.readFileSync(path.join(out, 'summary.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 1 + 2 + 4);
   });

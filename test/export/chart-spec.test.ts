@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BASELINE_COLOR,
+  bandNote,
   doseResponseSpec,
   doseSeriesFromConditions,
   GROUP_COLORS,
@@ -87,26 +88,47 @@ describe('doseSeriesFromConditions / doseResponseSpec', () => {
     conditions.map((c) => [c.key, metricsFor(syntheticCurve(S, entry(peaks, c.key)), c.key === 'baseline' ? null : baseCurve)]),
   );
 
-  it('starts every group at the baseline; random draws give their mean and min..max band', () => {
+  it('starts every group at the baseline; random draws give their mean, a 95% CI over draws and dots', () => {
     const series = doseSeriesFromConditions(conditions, metrics);
-    expect(series.map((s) => s.label)).toEqual(['induction heads', 'random heads (mean of 2 draws; band: range)']);
+    expect(series.map((s) => s.label)).toEqual(['induction heads', 'random heads (mean of 2 draws)']);
+    expect(series.map((s) => s.band)).toEqual(['95% CI over trials', '95% CI over draws']);
     expect(at(series, 0).color).toBe(GROUP_COLORS.induction);
     expect(at(series, 1).color).toBe(GROUP_COLORS.random);
     expect(at(series, 0).points.map((p) => [p.count, p.value])).toEqual([[0, 0.5], [1, 0.3], [4, 0.05]]);
     const r4 = at(at(series, 1).points, 2);
     expect(r4.count).toBe(4);
     expect(r4.value).toBeCloseTo(0.43, 12);
-    expect([r4.low, r4.high]).toEqual([0.41, 0.45]);
+    // Two draws 0.45 and 0.41: mean 0.43 ± t(0.975, 1) · SD/√2 = 12.706 · 0.02.
+    expect(r4.low).toBeCloseTo(0.43 - 12.706204736174694 * 0.02, 10);
+    expect(r4.high).toBeCloseTo(0.43 + 12.706204736174694 * 0.02, 10);
+    expect(at(series, 1).drawPoints).toEqual([
+      { count: 1, value: 0.49 },
+      { count: 1, value: 0.47 },
+      { count: 4, value: 0.45 },
+      { count: 4, value: 0.41 },
+    ]);
+    // Or the plain range over draws, on request.
+    const ranged = doseSeriesFromConditions(conditions, metrics, undefined, { drawBand: 'range' });
+    const rangedR4 = at(at(ranged, 1).points, 2);
+    expect([rangedR4.low, rangedR4.high]).toEqual([0.41, 0.45]);
+    expect(at(ranged, 1).band).toBe('range over draws');
     // Induction (one draw): the band is the CI.
     const i1 = at(at(series, 0).points, 1);
     expect([i1.low, i1.high]).toEqual([metrics['ind-1']?.pPlus1.ciLow, metrics['ind-1']?.pPlus1.ciHigh]);
+    expect(bandNote(series)).toBe('bands: induction heads, 95% CI over trials; random heads (mean of 2 draws), 95% CI over draws; dots: single draws');
   });
 
   it('builds a line chart with counts on x and a band per group', () => {
     const spec = doseResponseSpec({ series: doseSeriesFromConditions(conditions, metrics), title: 'D' });
-    const lines = spec.data.datasets.filter((_, i) => i % 3 === 2);
+    const lines = spec.data.datasets.filter((d) => d.order === 0 && d.showLine !== false);
     expect(lines.map((d) => d.data.map((p) => p.x))).toEqual([[0, 1, 4], [0, 1, 4]]);
-    expect(spec.data.datasets.map((d) => d.fill)).toEqual([false, '-1', false, false, '-1', false]);
+    // [high edge, low edge, line] per group; the random group adds its draws as dots (no line).
+    expect(spec.data.datasets.map((d) => d.fill)).toEqual([false, '-1', false, false, '-1', false, false]);
+    const dots = at(spec.data.datasets, 6);
+    expect(dots.showLine).toBe(false);
+    expect(dots.data).toHaveLength(4);
+    const filter = spec.options?.plugins?.legend?.labels?.filter as (item: { datasetIndex: number }) => boolean;
+    expect([0, 1, 2, 3, 4, 5, 6].filter((i) => filter({ datasetIndex: i }))).toEqual([2, 5]);
     expect((spec.options?.scales?.x as { title: { text: string } }).title.text).toBe('Number of heads ablated');
   });
 });

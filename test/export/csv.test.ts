@@ -1,8 +1,8 @@
 // CSV writers: the seed's exact header and number format (pandas to_csv), lag range, stats columns.
 
 import { describe, expect, it } from 'vitest';
-import { csvField, lagStatsCsv, lagTableCsv, pyFloat, summaryCsv } from '../../src/main/export/csv';
-import { condition, metricsFor, syntheticCurve } from './fixtures';
+import { csvField, lagStatsCsv, lagTableCsv, pyFloat } from '../../src/main/export/csv';
+import { syntheticCurve } from './fixtures';
 import { at } from '../../src/shared/checked';
 
 describe('pyFloat', () => {
@@ -63,25 +63,5 @@ describe('lag tables', () => {
     expect(row[0]).toBe(1);
     expect(row.slice(1, 6)).toEqual([curve.mean[3], curve.sd[3], curve.sem[3], curve.ciLow[3], curve.ciHigh[3]]);
     expect(row[6]).toBe(7);
-  });
-});
-
-describe('summaryCsv', () => {
-  it('writes one row per condition with the paired delta and relative change', () => {
-    const base = syntheticCurve(5, 0.5);
-    const abl = syntheticCurve(5, 0.2);
-    const csv = summaryCsv([
-      { condition: condition('baseline', 'none', 0), metrics: metricsFor(base, null), trials: 6, baselinePlus1: 0.5 },
-      { condition: condition('induction-k2', 'induction', 2), metrics: metricsFor(abl, base), trials: 6, baselinePlus1: 0.5 },
-    ]);
-    const [header = [], b = [], a = []] = csv.trim().split('\n').map((l) => l.split(','));
-    const col = (row: string[], name: string) => row[header.indexOf(name)];
-    expect(header[0]).toBe('condition');
-    expect(col(b, 'mode')).toBe('none');
-    expect(col(b, 'delta_p_plus1')).toBe('');
-    expect(col(a, 'n_heads')).toBe('2');
-    expect(Number(col(a, 'p_plus1'))).toBe(0.2);
-    expect(Number(col(a, 'delta_p_plus1'))).toBeCloseTo(-0.3, 15);
-    expect(Number(col(a, 'relative_change'))).toBeCloseTo(-0.6, 15);
   });
 });

@@ -1,7 +1,7 @@
 // Small synthetic study results for the export tests: hand-built lag curves with a +1 peak, so the
 // tests do not depend on the statistics module or an engine run.
 
-import type { Condition, ConditionMetrics, LagCurve } from '../../src/shared/study/types';
+import type { Condition, ConditionMetrics, Estimate, LagCurve, PairedContrast } from '../../src/shared/study/types';
 import { at } from '../../src/shared/checked';
 
 /** A lag curve over S positions whose lag +1 holds `peak` and every other lag `floor`. */
@@ -33,20 +33,41 @@ export function condition(key: string, headType: Condition['headType'], count: n
   };
 }
 
+/** An interval with the fields an Estimate carries (t over 6 trials). */
+export function estimateOf(value: number, ciLow: number, ciHigh: number, scale: Estimate['scale'] = 'probability'): Estimate {
+  return { value, ciLow, ciHigh, level: 0.95, method: 't-mean', scale, n: 6, df: 5, se: (ciHigh - ciLow) / 4, pValue: null };
+}
+
+function contrastOf(a: number, b: number): PairedContrast {
+  return {
+    a: 'A',
+    b: 'B',
+    means: { a, b },
+    ratioRelativeSe: 0.05,
+    difference: { ...estimateOf(a - b, a - b - 0.01, a - b + 0.01, 'difference'), method: 't-paired', pValue: 0.01 },
+    ratio: { ...estimateOf(a / b, (a / b) * 0.9, (a / b) * 1.1, 'ratio'), method: 'delta-log-ratio' },
+    logRatio: { ...estimateOf(Math.log(a / b), Math.log(a / b) - 0.1, Math.log(a / b) + 0.1, 'log-ratio'), method: 'delta-log-ratio' },
+  };
+}
+
+/** Hand-made metrics read off the curve (peak at +1 with every resample, a ±0.01 paired delta). */
 export function metricsFor(curve: LagCurve, baseline: LagCurve | null): ConditionMetrics {
   const atLag = (lag: number) => {
     const i = curve.lags.indexOf(lag);
-    return { value: at(curve.mean, i), ciLow: at(curve.ciLow, i), ciHigh: at(curve.ciHigh, i) };
+    return estimateOf(at(curve.mean, i), at(curve.ciLow, i), at(curve.ciHigh, i));
   };
   const p1 = atLag(1);
   const b1 = baseline ? at(baseline.mean, baseline.lags.indexOf(1)) : 0;
+  const vs = contrastOf(p1.value, b1);
   return {
+    trials: curve.n,
     pPlus1: p1,
     pMinus1: atLag(-1),
     pZero: atLag(0),
-    asymmetry: p1.value / atLag(-1).value,
-    peakLag: 1,
-    promptMass: { value: curve.mean.reduce((a, b) => a + b, 0), ciLow: 0, ciHigh: 1 },
-    deltaPlus1: baseline ? { value: p1.value - b1, ciLow: p1.value - b1 - 0.01, ciHigh: p1.value - b1 + 0.01 } : null,
+    promptMass: estimateOf(curve.mean.reduce((a, b) => a + b, 0), 0, 1),
+    asymmetry: contrastOf(p1.value, atLag(-1).value),
+    contiguity: { ...contrastOf(p1.value + 0.02, 0.03), lags: 5, forward: estimateOf(p1.value + 0.02, 0, 1), backward: estimateOf(0.03, 0, 1) },
+    peakLag: { lag: 1, excludesLagZero: true, share: 1, shares: [{ lag: 1, share: 1 }], confidenceSet: [1], level: 0.95, resamples: 100, seed: 1 },
+    vsBaseline: baseline ? { ...vs, relativeChange: { ...vs.ratio, scale: 'relative-change', value: vs.ratio.value - 1 } } : null,
   };
 }

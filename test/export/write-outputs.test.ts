@@ -1,15 +1,21 @@
-// The output folder in the seed's layout: file names, headers, heads JSON, figures, summary,
-// trials.json and provenance.json, for a study with an induction group and a 2-draw random group.
+// The output folder in the seed's layout: file names, headers, heads JSON, figures (linear and log),
+// the statistics tables, trials.json, trials_long.csv.gz and provenance.json, for a study with an
+// induction group and a 2-draw random group.
 
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { COMPARISONS_HEADER, PEAK_SHARES_HEADER, RANDOM_DRAWS_HEADER, SUMMARY_HEADER } from '../../src/main/export/stats-csv';
+import { TRIALS_LONG_HEADER } from '../../src/main/export/trials-long';
 import { writeStudyOutputs, type StudyOutputData } from '../../src/main/export/write-outputs';
+import { studyStatistics } from '../../src/shared/study/study-statistics';
 import type { StudySpec } from '../../src/shared/study/types';
-import { condition, metricsFor, syntheticCurve } from './fixtures';
-import { at, entry } from '../../src/shared/checked';
+import { csvRows } from '../helpers/csv-rows';
+import { condition, syntheticCurve } from './fixtures';
+import { at } from '../../src/shared/checked';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -43,12 +49,10 @@ const conditions = [
 ];
 const peaks = [0.5, 0.3, 0.1, 0.45, 0.47];
 const curves = Object.fromEntries(conditions.map((c, i) => [c.key, syntheticCurve(S, at(peaks, i), 0.01, 3)]));
-const metrics = Object.fromEntries(
-  conditions.map((c) => [c.key, metricsFor(entry(curves, c.key), c.key === 'baseline' ? null : entry(curves, 'baseline'))]),
-);
 const trials = [0, 1, 2].map((t) => Array.from({ length: S }, (_, i) => 100 + ((i * 7 + t) % S)));
 const probsOf = (key: string) =>
   trials.map((_, t) => Float32Array.from({ length: S }, (_, i) => (conditions.findIndex((c) => c.key === key) + 1) / (10 + i + t)));
+const statistics = studyStatistics({ conditions, rows: conditions.map((c) => probsOf(c.key)), seed: 42 }, { contiguityLags: 2, bootstrapResamples: 50 });
 
 describe('writeStudyOutputs', () => {
   it('writes the seed layout plus stats, summary, trials.json and provenance', async () => {
@@ -60,10 +64,11 @@ describe('writeStudyOutputs', () => {
       spec,
       conditions,
       curves,
-      metrics,
+      statistics,
       loadTrials: () => trials,
       loadProbs: probsOf,
       provenance: { provider: 'cpu' },
+      tokenText: (id) => (id === 101 ? 'say "hi", then' : `w${id}`),
     };
     const out = await writeStudyOutputs(dir, data);
 
@@ -97,11 +102,43 @@ describe('writeStudyOutputs', () => {
     expect(figures).toContain('tiny_model_perm3_abl2_zero_induction_full.png');
     expect(figures).toContain('tiny_model_perm3_zero_induction_full_all.png');
     expect(figures).toContain('tiny_model_perm3_zero_random_full_all_lag10.png');
+    expect(figures).toContain('tiny_model_perm3_zero_random_full_all_log.png');
+    expect(figures).toContain('tiny_model_perm3_zero_induction_full_all_lag10_log.png');
     expect(figures).toContain('tiny_model_perm3_dose_response.png');
-    expect(figures).toHaveLength(5 + 4 + 1); // per condition (random: draw 1 only), per group x2, dose-response
+    expect(figures).toHaveLength(5 + 8 + 1); // per condition (random: draw 1 only), per group x4 (full/zoomed, linear/log), dose-response
 
-    const summary = (await readFile(out.summary, 'utf8')).trim().split('\n');
-    expect(summary).toHaveLength(1 + conditions.length);
+    const summaryText = await readFile(out.summary, 'utf8');
+    expect(summaryText.split('\n')[0]).toBe(SUMMARY_HEADER.join(','));
+    const summary = csvRows(summaryText);
+    expect(summary.map((r) => r.condition)).toEqual(conditions.map((c) => c.key));
+    expect(summary[0]).toMatchObject({ mode: 'none', layer_abl: 'none', delta_p_plus1: '', n_paired: '' });
+    // Lag +1 is position 5 (S = 9): condition i holds (i + 1) / (15 + t) there in trial t.
+    const plus1 = (i: number) => [0, 1, 2].reduce((sum, t) => sum + Math.fround((i + 1) / (15 + t)), 0) / 3;
+    expect(Number(summary[2]?.p_plus1)).toBeCloseTo(plus1(2), 12);
+    expect(Number(summary[2]?.relative_change)).toBeCloseTo(plus1(2) / plus1(0) - 1, 12);
+    const headerOf = async (file: string) => (await readFile(join(dir, file), 'utf8')).split('\n')[0];
+    expect(await headerOf('comparisons.csv')).toBe(COMPARISONS_HEADER.join(','));
+    expect(await headerOf('random_draws.csv')).toBe(RANDOM_DRAWS_HEADER.join(','));
+    expect(await headerOf('peak_lag_shares.csv')).toBe(PEAK_SHARES_HEADER.join(','));
+    // k = 2 has an induction condition and 2 random draws: 2 per-draw rows, pooled, between draws.
+    const comparisons = csvRows(await readFile(join(dir, 'comparisons.csv'), 'utf8'));
+    expect(comparisons.map((r) => [r.n_heads, r.scope, r.draw])).toEqual([['2', 'draw', '0'], ['2', 'draw', '1'], ['2', 'pooled', ''], ['2', 'between_draws', '']]);
+    expect(out.statistics).toHaveLength(3);
+
+    const long = csvRows(gunzipSync(await readFile(join(dir, 'trials_long.csv.gz'))).toString('utf8'));
+    expect(Object.keys(long[0] ?? {})).toEqual([...TRIALS_LONG_HEADER]);
+    expect(long).toHaveLength(conditions.length * trials.length * S);
+    for (const r of long) {
+      const c = conditions.findIndex((x) => x.key === r.condition);
+      const t = Number(r.trial);
+      const s = Number(r.position);
+      expect(Math.fround(Number(r.probability))).toBe(probsOf(r.condition ?? '')[t]?.[s]);
+      expect(Number(r.lag)).toBe(s - 4);
+      expect(Number(r.token_id)).toBe(trials[t]?.[s]);
+      expect(r.token_text).toBe(r.token_id === '101' ? 'say "hi", then' : `w${r.token_id}`);
+      expect([r.head_type, Number(r.n_heads), Number(r.draw)]).toEqual([conditions[c]?.headType, conditions[c]?.count, conditions[c]?.draw]);
+    }
+    expect(long.filter((r) => r.condition === 'baseline').every((r) => r.mode === 'none' && r.layer_abl === 'none')).toBe(true);
 
     const tj = JSON.parse(await readFile(join(dir, 'trials.json'), 'utf8'));
     expect(tj.trials).toEqual(trials);
@@ -118,5 +155,7 @@ describe('writeStudyOutputs', () => {
     expect(prov.spec.groups).toHaveLength(2);
     expect(prov.files.tables).toHaveLength(6);
     expect(prov.files.trials).toBe('trials.json');
+    expect(prov.files.trialsLong).toBe('trials_long.csv.gz');
+    expect(prov.statistics).toMatchObject({ level: 0.95, contiguityLags: 2, bootstrapResamples: 50, bootstrapSeed: 42, peakExcludesLagZero: true });
   });
 });

@@ -57,7 +57,8 @@ describe('IPC contract', () => {
     ]);
     const induction = at(summary.conditions, 1);
     expect(induction.curve?.lags).toEqual([-2, -1, 0, 1, 2]);
-    expect(induction.metrics?.deltaPlus1?.value).toBeCloseTo(1, 12); // each stored probability is condition id + trial index
+    expect(induction.metrics?.vsBaseline?.difference.value).toBeCloseTo(1, 12); // each stored probability is condition id + trial index
+    expect(summary.statistics.conditions.map((c) => c.key)).toEqual(['baseline', 'induction-zero-full-k2']);
     expect(() => call('studies.summary', fromApp, { id: 999 })).toThrow(/study 999/);
   });
 

@@ -2,17 +2,12 @@
 // samples: t-based intervals must cover the true mean 95% of the time even with 5 trials.
 
 import { describe, expect, it } from 'vitest';
-import { conditionMetrics, pairedDifferences, peakLag, promptMasses, relativeInterval, relativeToBaseline } from '../../src/shared/study/metrics';
-import { createRng, type Rng } from '../../src/shared/study/prng';
-import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
+import { checkContiguityLags, conditionMetrics, massOverLags, maxContiguityLags, probabilitiesAtLag, promptMasses } from '../../src/shared/study/metrics';
+import { resolveStatsOptions, studyStatistics } from '../../src/shared/study/study-statistics';
+import { createRng } from '../../src/shared/study/prng';
+import { gaussian } from '../helpers/gaussian';
 import { at } from '../../src/shared/checked';
-
-function gaussian(rng: Rng): number {
-  // Box-Muller on two (0, 1] uniforms.
-  const u = 1 - rng.nextFloat();
-  const v = rng.nextFloat();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+import { lagCurve, summarize, tMultiplier } from '../../src/shared/study/stats';
 
 describe('summarize and lagCurve', () => {
   it('computes mean, SD (n-1), SEM and the t interval of a hand-checked sample', () => {
@@ -74,65 +69,94 @@ describe('summarize and lagCurve', () => {
 });
 
 describe('conditionMetrics', () => {
-  // S = 7 (N = 6): positions 0..6 are lags -3..3; the last position repeats the lag-0 token.
+  // S = 9 (N = 8): positions 0..8 are lags -4..4; the last position repeats the lag-0 token.
   function row(values: Record<number, number>): Float32Array {
-    const r = new Float32Array(7).fill(0.01);
-    for (const [lag, v] of Object.entries(values)) r[Number(lag) + 3] = v;
+    const r = new Float32Array(9).fill(0.01);
+    for (const [lag, v] of Object.entries(values)) r[Number(lag) + 4] = v;
     return r;
   }
+  const options = resolveStatsOptions(7, { contiguityLags: 2, bootstrapResamples: 200 });
 
-  it('reads P(+1), P(-1), P(0), asymmetry and prompt mass at the right positions', () => {
-    const rows = [row({ 1: 0.5, [-1]: 0.1, 0: 0.2, 3: 0.2 }), row({ 1: 0.3, [-1]: 0.1, 0: 0.05, 3: 0.05 })];
-    const m = conditionMetrics(rows, null);
+  it('reads P(+1), P(-1), P(0), asymmetry, contiguity and prompt mass at the right positions', () => {
+    const rows = [row({ 1: 0.5, [-1]: 0.1, 0: 0.2, 2: 0.05, 4: 0.2 }), row({ 1: 0.3, [-1]: 0.1, 0: 0.05, [-2]: 0.02, 4: 0.05 })];
+    const m = conditionMetrics(rows, null, options);
     expect(m.pPlus1.value).toBeCloseTo(0.4, 7);
     expect(m.pMinus1.value).toBeCloseTo(0.1, 7);
     expect(m.pZero.value).toBeCloseTo(0.125, 7);
-    expect(m.asymmetry).toBeCloseTo(4, 6);
-    expect(m.peakLag).toBe(1);
-    // Positions 0..5 only: the last one is the lag-0 token again.
+    expect(m.asymmetry.difference.value).toBeCloseTo(0.3, 7);
+    expect(m.asymmetry.ratio.value).toBeCloseTo(4, 6);
+    expect(m.asymmetry.logRatio.value).toBeCloseTo(Math.log(4), 6);
+    // Lags 1..2 against -2..-1.
+    expect(m.contiguity?.forward.value).toBeCloseTo((0.55 + 0.31) / 2, 7);
+    expect(m.contiguity?.backward.value).toBeCloseTo((0.11 + 0.12) / 2, 7);
+    expect(m.contiguity?.lags).toBe(2);
+    expect(m.peakLag.lag).toBe(1);
+    // Positions 0..7 only: the last one is the lag-0 token again.
     const masses = promptMasses(rows);
-    expect(masses[0]).toBeCloseTo(0.03 + 0.5 + 0.1 + 0.2, 6);
-    expect(masses[1]).toBeCloseTo(0.03 + 0.3 + 0.1 + 0.05, 6);
-    expect(m.promptMass.value).toBeCloseTo((0.83 + 0.48) / 2, 6);
-    expect(m.deltaPlus1).toBeNull();
+    expect(masses[0]).toBeCloseTo(0.04 + 0.5 + 0.1 + 0.2 + 0.05, 6);
+    expect(masses[1]).toBeCloseTo(0.03 + 0.3 + 0.1 + 0.05 + 0.02 + 0.01, 6);
+    expect(m.promptMass.value).toBeCloseTo((0.89 + 0.51) / 2, 6);
+    expect(m.vsBaseline).toBeNull();
     expect(m.pPlus1.ciLow).toBeLessThan(0.4);
     expect(m.pPlus1.ciHigh).toBeGreaterThan(0.4);
+    expect(massOverLags(rows, -1, 1)[0]).toBeCloseTo(0.8, 6);
   });
 
-  it('finds a peak away from +1 (flat or shifted curves)', () => {
+  it('finds a peak away from +1, leaves lag 0 out by default and never reports the last position', () => {
     const rows = [row({ [-2]: 0.3, 1: 0.1 }), row({ [-2]: 0.25, 1: 0.12 })];
-    expect(conditionMetrics(rows, null).peakLag).toBe(-2);
-    // Lag 0 and the last position always tie (same token): the earlier position is reported.
-    expect(peakLag(lagCurve([row({ 0: 0.4, 3: 0.4 })]))).toBe(0);
+    expect(conditionMetrics(rows, null, options).peakLag).toMatchObject({ lag: -2, excludesLagZero: true });
+    // Lag 0 and the last position always tie (same token).
+    const echo = [row({ 0: 0.4, 4: 0.4, 2: 0.2 }), row({ 0: 0.5, 4: 0.5, 2: 0.1 })];
+    expect(conditionMetrics(echo, null, options).peakLag.lag).toBe(2);
+    expect(conditionMetrics(echo, null, { ...options, peakExcludesLagZero: false }).peakLag.lag).toBe(0);
   });
 
   it('pairs trials: the difference CI comes from per-trial differences, tighter than unpaired', () => {
     const rng = createRng(5);
     const baseline = Array.from({ length: 40 }, () => row({ 1: 0.2 + 0.15 * rng.nextFloat() }));
-    const ablated = baseline.map((r) => row({ 1: at(r, 4) - 0.05 + 0.002 * (rng.nextFloat() - 0.5) }));
-    const m = conditionMetrics(ablated, baseline);
-    const diffs = Array.from(pairedDifferences(ablated, baseline, 1));
+    const ablated = baseline.map((r) => row({ 1: (r[5] ?? NaN) - 0.05 + 0.002 * (rng.nextFloat() - 0.5) }));
+    const m = conditionMetrics(ablated, baseline, options);
+    const diffs = Array.from(probabilitiesAtLag(ablated, 1), (x, i) => x - (probabilitiesAtLag(baseline, 1)[i] ?? NaN));
     const direct = summarize(diffs);
-    const delta = m.deltaPlus1;
-    if (!delta) throw new Error('a condition with a baseline has a paired difference');
-    expect(delta.value).toBeCloseTo(direct.mean, 12);
-    expect(delta.ciLow).toBeCloseTo(direct.ciLow, 12);
-    expect(delta.value).toBeCloseTo(-0.05, 3);
-    const pairedWidth = delta.ciHigh - delta.ciLow;
-    const unpairedWidth = m.pPlus1.ciHigh - m.pPlus1.ciLow + (conditionMetrics(baseline, null).pPlus1.ciHigh - conditionMetrics(baseline, null).pPlus1.ciLow);
+    const vs = m.vsBaseline;
+    expect(vs?.difference.value).toBeCloseTo(direct.mean, 12);
+    expect(vs?.difference.ciLow).toBeCloseTo(direct.ciLow, 12);
+    expect(vs?.difference.value).toBeCloseTo(-0.05, 3);
+    expect(vs?.relativeChange.value).toBeCloseTo(m.pPlus1.value / conditionMetrics(baseline, null, options).pPlus1.value - 1, 12);
+    const pairedWidth = (vs?.difference.ciHigh ?? NaN) - (vs?.difference.ciLow ?? NaN);
+    const base = conditionMetrics(baseline, null, options).pPlus1;
+    const unpairedWidth = m.pPlus1.ciHigh - m.pPlus1.ciLow + (base.ciHigh - base.ciLow);
     console.log(`paired CI width ${pairedWidth.toExponential(2)} vs unpaired ~${unpairedWidth.toExponential(2)}`);
     expect(pairedWidth * 20).toBeLessThan(unpairedWidth);
   });
+
+  it('refuses contiguity lags the prompt does not have, naming the setting', () => {
+    const rows = [row({ 1: 0.5 })];
+    expect(() => conditionMetrics(rows, null, { ...options, contiguityLags: 4 })).toThrow(
+      'stats.contiguityLags: must be an integer from 1 to 3 for prompts of 9 tokens (lags -4..3 besides the repeated last token), got 4',
+    );
+    expect(() => checkContiguityLags(3, 9)).not.toThrow();
+  });
 });
 
-describe('relativeToBaseline', () => {
-  it('is delta / baseline, null without a usable baseline', () => {
-    expect(relativeToBaseline(-0.1, 0.4)).toBeCloseTo(-0.25, 15);
-    for (const baseline of [0, NaN, null, undefined]) expect(relativeToBaseline(-0.1, baseline)).toBeNull();
-    const r = relativeInterval({ value: -0.1, ciLow: -0.12, ciHigh: -0.08 }, 0.4);
-    expect(r?.value).toBeCloseTo(-0.25, 15);
-    expect(r?.ciLow).toBeCloseTo(-0.3, 15);
-    expect(r?.ciHigh).toBeCloseTo(-0.2, 15);
-    expect(relativeInterval({ value: -0.1, ciLow: -0.12, ciHigh: -0.08 }, 0)).toBeNull();
+describe('contiguity lags and prompt length', () => {
+  const conditions = [{ key: 'baseline', headType: 'none', mode: 'zero', layerRange: 'full', count: 0, draw: 0 }] as const;
+  const rowsOf = (seqLen: number) => [[Float32Array.from({ length: seqLen }, (_, s) => 0.01 + s / 100), Float32Array.from({ length: seqLen }, () => 0.02)]];
+
+  it('shrinks the default k to what short prompts allow, and has none for 2-token prompts', () => {
+    const short = studyStatistics({ conditions, rows: rowsOf(9), seed: 1 }, { bootstrapResamples: 10 });
+    expect(short.options.contiguityLags).toBe(3);
+    expect(short.conditions[0]?.metrics?.contiguity?.lags).toBe(3);
+    expect(maxContiguityLags(501)).toBe(249);
+    const tiny = studyStatistics({ conditions, rows: rowsOf(3), seed: 1 }, { bootstrapResamples: 10 });
+    expect(tiny.options.contiguityLags).toBe(0);
+    expect(tiny.conditions[0]?.metrics?.contiguity).toBeNull();
+  });
+
+  it('refuses a k that was asked for and does not fit, naming the setting', () => {
+    expect(() => studyStatistics({ conditions, rows: rowsOf(9), seed: 1 }, { contiguityLags: 5 })).toThrow(
+      'stats.contiguityLags: must be an integer from 1 to 3 for prompts of 9 tokens',
+    );
+    expect(() => resolveStatsOptions(1, { contiguityLags: 0 })).toThrow('stats.contiguityLags: must be a positive integer, got 0');
   });
 });

@@ -165,14 +165,14 @@ describe('run', () => {
       expect(c.trials).toBe(TRIALS);
       expect(c.curve?.lags).toEqual(Array.from({ length: SEQ_LEN }, (_, s) => s - 11));
       if (i === 0) {
-        expect(c.metrics?.deltaPlus1).toBeNull();
+        expect(c.metrics?.vsBaseline).toBeNull();
         continue;
       }
       // Paired difference at lag +1 (position 12), by hand from the stored matrices.
       const mine = loadConditionResults(store, studyId, c.condition.id);
       let sum = 0;
       for (let t = 0; t < TRIALS; t++) sum += at(mine.probs, t * SEQ_LEN + 12) - at(base.probs, t * SEQ_LEN + 12);
-      expect(Math.abs((c.metrics?.deltaPlus1?.value ?? NaN) - sum / TRIALS)).toBeLessThan(1e-12);
+      expect(Math.abs((c.metrics?.vsBaseline?.difference.value ?? NaN) - sum / TRIALS)).toBeLessThan(1e-12);
     }
   });
 });

@@ -3,7 +3,7 @@
 // printed when a study stops early or finishes (outputs written, metrics table, where things are).
 
 import { InputError } from '../../shared/errors';
-import type { StudySpec } from '../../shared/study/types';
+import type { StatsOptions, StudySpec } from '../../shared/study/types';
 import { defaultDbPath, graphCacheDir } from '../app-paths';
 import type { Engine } from '../engine/engine-types';
 import { exportStudy, type StudyExport } from '../export/export-study';
@@ -25,6 +25,8 @@ export interface RunPlan {
   dbPath: string;
   /** Things the user should know (ignored flags, dtype mapping, token source). */
   notes: string[];
+  /** Statistics settings other than the defaults (--contiguity_lags). */
+  stats?: Partial<StatsOptions>;
 }
 
 export interface RunOutcome {
@@ -59,7 +61,7 @@ export async function createAndRun(store: Store, plan: RunPlan): Promise<RunOutc
     console.error(`Study ${studyId} "${study.name}": ${study.conditionCount} conditions x ${study.permutations} trials, prompt length ${study.seqLen}, on ${engine.info.provider} (${engine.info.dtype})`);
     const status = await runWithProgress(store, studyId, { engine });
     if (status !== 'done') return { code: reportStopped(studyId, status, plan.outDir, plan.dbPath), studyId, output: null };
-    const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath);
+    const output = await reportDone(store, studyId, plan.outDir, plan.model.name, plan.dbPath, plan.stats);
     return { code: 0, studyId, output };
   } finally {
     await engine.close();
@@ -144,20 +146,28 @@ export function reportStopped(studyId: number, status: StudyStatus, outDir: stri
 }
 
 /** Writes the outputs, then prints the metrics table and where everything is. */
-export async function reportDone(store: Store, studyId: number, outDir: string, modelName: string, dbPath: string): Promise<StudyExport> {
+export async function reportDone(
+  store: Store,
+  studyId: number,
+  outDir: string,
+  modelName: string,
+  dbPath: string,
+  stats: Partial<StatsOptions> = {},
+): Promise<StudyExport> {
   console.error('Writing tables, figures and trials...');
-  const out = await exportStudy(store, studyId, outDir, { modelName });
+  const out = await exportStudy(store, studyId, outDir, { modelName, stats });
   const study = getStudy(store, studyId);
   const runtime = study.provenance;
   console.log(`\nStudy ${studyId} "${study.name}" done: ${study.permutations} trials, engine time ${formatDuration(runtime.runMs / 1000)} on ${runtime.provider} (${runtime.dtype}).\n`);
   console.log(summaryTable(out.studySummary));
   console.log('\nP(+1): probability of the token that followed the earlier occurrence of the repeated token.');
   console.log(`\nOutputs in ${outDir}:`);
-  console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group, dose-response`);
+  console.log(`  figures/     ${out.figures.length} PNG: lag plots per condition and per group (linear and log), dose-response`);
   console.log(`  tables/      ${out.tables.length} CSV: Lag,Mean Probability (the seed's tables)`);
   console.log(`  stats/       ${out.stats.length} CSV: + SD, SEM, 95% CI, N`);
   console.log(`  heads/       ${out.heads.length} JSON: heads ablated per condition`);
-  console.log(`  summary.csv  trials.json  provenance.json${out.scores ? '  induction_scores.csv' : ''}`);
+  console.log('  summary.csv  comparisons.csv  random_draws.csv  peak_lag_shares.csv: the statistics, one row per condition / comparison');
+  console.log(`  trials.json  trials_long.csv.gz  provenance.json${out.scores ? '  induction_scores.csv' : ''}`);
   const dose = out.figures.find((f) => f.endsWith('_dose_response.png'));
   if (dose) console.log(`Dose-response figure: ${dose}`);
   console.log(`Database: ${dbPath} (study ${studyId})`);

@@ -1,8 +1,8 @@
 // CSV writers: the seed's lag tables (header exactly `Lag,Mean Probability`, numbers as pandas'
-// to_csv writes them), our per-condition table with the statistics, and the per-condition summary.
+// to_csv writes them) and our per-condition table with the statistics per lag; the field and
+// number formatting every CSV shares (the statistics tables are in stats-csv.ts).
 
-import { relativeToBaseline } from '../../shared/study/metrics';
-import type { Condition, ConditionMetrics, Interval, LagCurve } from '../../shared/study/types';
+import type { LagCurve } from '../../shared/study/types';
 import { at } from '../../shared/checked';
 
 /**
@@ -62,40 +62,4 @@ export function lagStatsCsv(curve: LagCurve): string {
 /** Probabilities are floats even when they happen to be whole (0 -> "0.0", as pandas writes). */
 function floatCell(x: number): string {
   return pyFloat(x);
-}
-
-export const SUMMARY_HEADER = [
-  'condition', 'label', 'head_type', 'mode', 'layer_abl', 'n_heads', 'draw', 'n_trials',
-  'p_plus1', 'p_plus1_ci_low', 'p_plus1_ci_high',
-  'p_minus1', 'p_minus1_ci_low', 'p_minus1_ci_high',
-  'p_lag0', 'p_lag0_ci_low', 'p_lag0_ci_high',
-  'asymmetry', 'peak_lag', 'prompt_mass',
-  'delta_p_plus1', 'delta_ci_low', 'delta_ci_high', 'relative_change',
-] as const;
-
-export interface SummaryRow {
-  condition: Condition;
-  metrics: ConditionMetrics;
-  trials: number;
-  /** Baseline P(+1), for the relative change (delta / baseline). */
-  baselinePlus1: number | null;
-}
-
-/** One row per condition: P(+1), P(-1), P(0) with CIs, asymmetry, peak lag, the paired delta. */
-export function summaryCsv(rows: readonly SummaryRow[]): string {
-  const iv = (i: Interval) => [floatCell(i.value), floatCell(i.ciLow), floatCell(i.ciHigh)];
-  return csvText(
-    SUMMARY_HEADER,
-    rows.map(({ condition: c, metrics: m, trials, baselinePlus1 }) => {
-      const d = m.deltaPlus1;
-      const relative = d ? relativeToBaseline(d.value, baselinePlus1) : null;
-      return [
-        c.key, c.label, c.headType, c.headType === 'none' ? 'none' : c.mode, c.layerRange, c.count, c.draw, trials,
-        ...iv(m.pPlus1), ...iv(m.pMinus1), ...iv(m.pZero),
-        floatCell(m.asymmetry), m.peakLag, floatCell(m.promptMass.value),
-        ...(d ? iv(d) : [null, null, null]),
-        relative === null ? null : floatCell(relative),
-      ];
-    }),
-  );
 }

@@ -1,8 +1,11 @@
 // Export of a stored study (`studies export`, the end of `run` and `demo`): reads the study, its
-// summary (lag curves + metrics from the study service), trials and per-trial results from the
-// store and writes the output folder (write-outputs.ts). A study that has not finished is refused
-// unless a partial export is asked for; that one holds the trials every condition has, and says so.
+// summary (lag curves + statistics from the study service), trials and per-trial results from the
+// store, and the model's tokenizer for token texts, and writes the output folder (write-outputs.ts).
+// A study that has not finished is refused unless a partial export is asked for; that one holds the
+// trials every condition has, and says so.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { loadTrials } from '../store/conditions-repo';
@@ -10,7 +13,8 @@ import { getScoreSet } from '../store/score-sets-repo';
 import { getTokenSet } from '../store/token-sets-repo';
 import { getStudy, loadConditionResults, studySummary, type StudyDetail, type StudySummary } from '../studies/study-service';
 import { completeTrials } from '../studies/study-results';
-import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
+import type { LagCurve, StatsOptions } from '../../shared/study/types';
+import { loadTokenizer } from '../engine/checkpoint';
 import { folderModelName } from '../models/resolve-model';
 import { writeStudyOutputs, type OutputOptions, type WrittenOutputs } from './write-outputs';
 import { required } from '../../shared/checked';
@@ -18,6 +22,8 @@ import { required } from '../../shared/checked';
 export interface ExportOptions extends OutputOptions {
   /** Name used in file names and titles (default: the model folder's, or its Hugging Face repo's, name). */
   modelName?: string;
+  /** Statistics settings other than the defaults (e.g. the contiguity lags). */
+  stats?: Partial<StatsOptions>;
   /** Export a study that has not finished, marked as partial (otherwise such a study is refused). */
   partial?: boolean;
 }
@@ -36,13 +42,9 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
   if (partialTrials === 0) {
     throw new InputError(`study ${studyId}`, `has no complete trial yet (${detail.done} of ${detail.total} results); there is nothing to export`);
   }
-  const summary = studySummary(store, studyId, partialTrials);
+  const summary = studySummary(store, studyId, { maxTrials: partialTrials, stats: options.stats });
   const curves: Record<string, LagCurve> = {};
-  const metrics: Record<string, ConditionMetrics> = {};
-  for (const c of summary.conditions) {
-    if (c.curve) curves[c.condition.key] = c.curve;
-    if (c.metrics) metrics[c.condition.key] = c.metrics;
-  }
+  for (const c of summary.conditions) if (c.curve) curves[c.condition.key] = c.curve;
   const byKey = new Map(detail.conditions.map((c) => [c.key, c]));
   const trialsOf = new Map(summary.conditions.map((c) => [c.condition.key, c.trials]));
   const tokenSet = getTokenSet(store, detail.tokenSetId);
@@ -56,7 +58,8 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       spec: detail.spec,
       conditions: detail.conditions.map(({ id: _id, studyId: _s, idx: _i, ...c }) => c),
       curves,
-      metrics,
+      statistics: summary.statistics,
+      tokenText: tokenTexts(detail.model.path),
       // A partial export lists the trials it holds, not the ones still to run.
       loadTrials: () => loadTrials(store, studyId).slice(0, partialTrials),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
@@ -106,6 +109,18 @@ function unfinished(detail: StudyDetail): InputError {
     `is not finished (${status}, ${detail.done} of ${detail.total} results): resume it first (studies resume ${detail.id}), ` +
       'or ask for a partial export (--partial), whose files are named and marked as partial',
   );
+}
+
+/** Token texts from the model folder's tokenizer.json; empty texts when it is gone or unreadable. */
+function tokenTexts(modelPath: string): (id: number) => string {
+  const path = join(modelPath, 'tokenizer.json');
+  if (!existsSync(path)) return () => '';
+  try {
+    const tokenizer = loadTokenizer(path);
+    return (id) => (id >= 0 && id < tokenizer.vocabSize ? tokenizer.decode(id) : '');
+  } catch {
+    return () => '';
+  }
 }
 
 function iso(ms: number | null): string | null {

@@ -1,8 +1,10 @@
 // The study's figures as chart specs (src/shared/chart), rendered to PNG: one lag plot per condition
-// (the seed's figure), one per group with all its counts (full range and zoomed), one dose-response.
+// (the seed's figure), one per group with all its counts (full range and zoomed, each on a linear
+// and a log axis: the log one shows the curve away from the peak), one dose-response.
 
 import {
   BASELINE_COLOR,
+  bandNote,
   doseResponseSpec,
   doseSeriesFromConditions,
   lagChartSpec,
@@ -12,7 +14,7 @@ import {
 } from '../../shared/chart';
 import type { LineChartSpec } from '../../shared/chart/line-chart';
 import type { Condition, ConditionGroup, ConditionMetrics, LagCurve } from '../../shared/study/types';
-import { LAYER_RANGE_LABELS } from '../../shared/study/labels';
+import { countOf, LAYER_RANGE_LABELS } from '../../shared/study/labels';
 
 export interface FigureJob {
   /** Path relative to the output folder. */
@@ -39,8 +41,14 @@ export function conditionFigure(ctx: FigureContext, condition: Condition, curve:
     seed: ctx.seed,
   });
   const color = condition.headType === 'none' ? BASELINE_COLOR : paletteColor(0);
-  const heads = condition.headType === 'none' ? 'no heads ablated' : `${condition.count} heads ablated`;
+  const heads = condition.headType === 'none' ? 'no heads ablated' : `${countOf(condition.count, 'head')} ablated`;
   return { file, spec: lagChartSpec({ curves: [{ label: condition.label, curve, color }], title, subtitle: `${heads} · ${subtitle}` }) };
+}
+
+export interface GroupFigureView {
+  /** Lags -lagWindow..+lagWindow only (all lags when absent). */
+  lagWindow?: number;
+  logScale?: boolean;
 }
 
 /** All counts of one group as lines (baseline first, in near-black); draw 1 only for random draws. */
@@ -50,7 +58,7 @@ export function groupFigure(
   members: readonly Condition[],
   curves: Record<string, LagCurve>,
   file: string,
-  lagWindow?: number,
+  view: GroupFigureView = {},
 ): FigureJob {
   const { title, subtitle } = studyTitle({ model: ctx.model, mode: group.mode, layerRange: group.layerRange, trials: ctx.trials, headType: group.headType, seed: ctx.seed });
   const series: LagSeries[] = [];
@@ -60,11 +68,13 @@ export function groupFigure(
     if (!curve || c.draw !== 0) continue;
     const color = c.headType === 'none' ? BASELINE_COLOR : paletteColor(colorIndex++);
     // The title names the head type, mode and layers: the legend only needs the count.
-    const label = c.headType === 'none' ? 'baseline' : `${c.count} head${c.count === 1 ? '' : 's'}`;
+    const label = c.headType === 'none' ? 'baseline' : countOf(c.count, 'head');
     series.push({ label, curve, color });
   }
   const drawNote = group.draws > 1 ? ` · draw 1 of ${group.draws}` : '';
-  return { file, spec: lagChartSpec({ curves: series, title, subtitle: subtitle + drawNote, lagWindow }) };
+  // A log axis cannot show values <= 0: band edges below 0 are drawn at a floor.
+  const lines = view.logScale ? [subtitle + drawNote, 'log scale: CI edges at or below 0 are drawn at a tenth of the smallest mean'] : subtitle + drawNote;
+  return { file, spec: lagChartSpec({ curves: series, title, subtitle: lines, lagWindow: view.lagWindow, logScale: view.logScale }) };
 }
 
 export function doseFigure(
@@ -78,14 +88,15 @@ export function doseFigure(
   const ranges = [...new Set(groups.map((g) => g.layerRange))];
   const [mode] = modes;
   const [range] = ranges;
-  const how = modes.length === 1 ? `${mode} ablation` : 'zero and mean ablation';
+  const how = modes.length === 1 && mode ? `${mode} ablation` : 'zero and mean ablation';
   const layers = ranges.length === 1 && range ? LAYER_RANGE_LABELS[range] : 'several layer ranges';
+  const series = doseSeriesFromConditions([...conditions], metrics);
   return {
     file,
     spec: doseResponseSpec({
-      series: doseSeriesFromConditions([...conditions], metrics),
+      series,
       title: `${ctx.model} — P(lag +1) vs heads ablated, ${how}`,
-      subtitle: `${layers} · ${ctx.trials} trials · seed ${ctx.seed} · bands: 95% CI`,
+      subtitle: [`${layers} · ${countOf(ctx.trials, 'trial')} · seed ${ctx.seed}`, bandNote(series)],
     }),
   };
 }

@@ -47,9 +47,9 @@ export function conditionFigureFile(stem: string): string {
   return `figures/${stem}.png`;
 }
 
-/** All counts of a group in one lag plot; `zoom` restricts it to lags -zoom..+zoom. */
-export function groupFigureFile(model: string, permutations: number | string, group: GroupRef, zoom?: number): string {
-  const suffix = zoom === undefined ? 'all' : `all_lag${zoom}`;
+/** All counts of a group in one lag plot; `zoom` restricts it to lags -zoom..+zoom, `log` adds `_log`. */
+export function groupFigureFile(model: string, permutations: number | string, group: GroupRef, zoom?: number, log = false): string {
+  const suffix = (zoom === undefined ? 'all' : `all_lag${zoom}`) + (log ? '_log' : '');
   return `figures/${safeName(model)}_perm${permutations}_${group.mode}_${group.headType}_${group.layerRange}_${suffix}.png`;
 }
 
@@ -62,6 +62,15 @@ export function headsFile(model: string, group: GroupRef, partial = false): stri
 }
 
 export const SUMMARY_FILE = 'summary.csv';
+export const COMPARISONS_FILE = 'comparisons.csv';
+export const RANDOM_DRAWS_FILE = 'random_draws.csv';
+export const PEAK_SHARES_FILE = 'peak_lag_shares.csv';
+export const TRIALS_LONG_FILE = 'trials_long.csv.gz';
+
+/** `trials_long.csv.gz`, or `trials_long_partial.csv.gz` for a partial export. */
+export function trialsLongFile(partial: boolean): string {
+  return partial ? 'trials_long_partial.csv.gz' : TRIALS_LONG_FILE;
+}
 export const TRIALS_FILE = 'trials.json';
 export const PROVENANCE_FILE = 'provenance.json';
 export const INDUCTION_SCORES_FILE = 'induction_scores.csv';

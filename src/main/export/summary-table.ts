@@ -1,101 +1,127 @@
-// Plain-text tables of a study's results for the terminal (`run`, `demo`, `studies show`): P(+1)
-// with its 95% CI, the paired difference from baseline, relative change, asymmetry and peak lag.
+// Plain-text tables of a study's statistics for the terminal (`run`, `demo`, `studies show`): P(+1)
+// against the baseline, the curve's shape (asymmetry, contiguity, peak lag), and induction vs random
+// heads at matched head counts; plus the one-line relative drops the demo prints.
 
-import { relativeInterval, relativeToBaseline } from '../../shared/study/metrics';
-import type { Condition, Interval } from '../../shared/study/types';
+import type { DrawSummary } from '../../shared/study/types';
 import type { StudySummary } from '../studies/study-service';
-import { at } from '../../shared/checked';
+import {
+  formatInterval,
+  formatP,
+  formatPercentInterval,
+  formatPHolm,
+  formatProbability,
+  formatRatioInterval,
+  formatTable,
+  ROUGH_RATIO_NOTE,
+  roughMark,
+  shortConditionName,
+  variantSuffix,
+} from './text-format';
 
-/** Probabilities span decades: 4 decimals down to 1e-3, then 3 significant digits. */
-export function formatProbability(x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  return Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2);
-}
-
-export function formatInterval(i: Interval, signed = false): string {
-  const f = (x: number) => (signed && x > 0 ? '+' : '') + formatProbability(x);
-  const ci = Number.isFinite(i.ciLow) ? ` [${f(i.ciLow)}, ${f(i.ciHigh)}]` : '';
-  return `${f(i.value)}${ci}`;
-}
-
-export function formatPercent(x: number): string {
-  return Number.isFinite(x) ? `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '—';
-}
-
-/** Short row name: `baseline`, `induction k=5`, `random k=5 #2`, plus mode/layers when they vary. */
-export function shortConditionName(c: Condition, all: readonly Condition[]): string {
-  if (c.headType === 'none') return 'baseline';
-  const ablated = all.filter((x) => x.headType !== 'none');
-  let name = `${c.headType} k=${c.count}`;
-  if (ablated.some((x) => x.headType === c.headType && x.draw > 0)) name += ` #${c.draw + 1}`;
-  if (new Set(ablated.map((x) => x.mode)).size > 1) name += ` ${c.mode}`;
-  if (new Set(ablated.map((x) => x.layerRange)).size > 1) name += ` ${c.layerRange}`;
-  return name;
-}
-
-/** Columns padded to their widest cell; `align` per column (default: first left, the rest right). */
-export function formatTable(header: readonly string[], rows: readonly string[][], align?: readonly ('left' | 'right')[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => at(r, i).length)));
-  const left = (i: number) => (align ? align[i] === 'left' : i === 0);
-  const line = (cells: readonly string[]) => cells.map((c, i) => (left(i) ? c.padEnd(at(widths, i)) : c.padStart(at(widths, i)))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-export function summaryTable(summary: StudySummary): string {
+/** P(+1) per condition with its paired contrast against the baseline. */
+export function plus1Table(summary: StudySummary): string {
   const all = summary.conditions.map((c) => c.condition);
-  const baseline = baselinePlus1(summary);
   const rows = summary.conditions.map(({ condition, trials, metrics: m }) => {
     const name = shortConditionName(condition, all);
-    if (!m) return [name, String(trials), 'no results yet', '', '', '', ''];
-    const rel = m.deltaPlus1 ? relativeToBaseline(m.deltaPlus1.value, baseline) : null;
+    if (!m) return [name, String(trials), 'no results yet', '', '', ''];
+    const vs = m.vsBaseline;
     return [
       name,
       String(trials),
       formatInterval(m.pPlus1),
-      m.deltaPlus1 ? formatInterval(m.deltaPlus1, true) : '',
-      rel === null ? '' : formatPercent(rel),
-      Number.isFinite(m.asymmetry) ? m.asymmetry.toFixed(2) : '—',
-      String(m.peakLag),
+      vs ? formatInterval(vs.difference, true) : '',
+      vs ? formatP(vs.difference.pValue) : '',
+      vs ? formatPercentInterval(vs.relativeChange) + roughMark(vs) : '',
     ];
   });
-  return formatTable(['condition', 'trials', 'P(+1) [95% CI]', 'Δ vs baseline [95% CI]', 'rel.', 'P(+1)/P(-1)', 'peak lag'], rows);
+  return formatTable(['condition', 'trials', 'P(+1) [95% CI]', 'Δ vs baseline [95% CI]', 'p', 'change vs baseline [95% CI]'], rows);
 }
 
-function baselinePlus1(summary: StudySummary): number | undefined {
-  return summary.conditions.find((c) => c.condition.headType === 'none')?.metrics?.pPlus1.value;
+/** Asymmetry (P(+1) vs P(-1)), contiguity (lags +1..+k vs -k..-1) and the peak lag per condition. */
+export function shapeTable(summary: StudySummary): string {
+  const all = summary.conditions.map((c) => c.condition);
+  const k = summary.statistics.options.contiguityLags;
+  const rows = summary.conditions.flatMap(({ condition, metrics: m }) => {
+    if (!m) return [];
+    const peak = m.peakLag;
+    const set = peak.confidenceSet.length > 1 ? `; ${Math.round(peak.level * 100)}% set: ${peak.confidenceSet.length} lags` : '';
+    return [
+      [
+        shortConditionName(condition, all),
+        formatInterval(m.asymmetry.difference, true),
+        formatRatioInterval(m.asymmetry.ratio) + roughMark(m.asymmetry),
+        m.contiguity ? formatInterval(m.contiguity.difference, true) : '—',
+        m.contiguity ? formatRatioInterval(m.contiguity.ratio) + roughMark(m.contiguity) : '—',
+        `${peak.lag > 0 ? '+' : ''}${peak.lag} (${Math.round(peak.share * 100)}%${set})`,
+      ],
+    ];
+  });
+  return formatTable(
+    ['condition', 'P(+1) − P(−1) [95% CI]', 'P(+1) / P(−1) [95% CI]', `fwd − bwd, lags 1..${k} [95% CI]`, 'fwd / bwd [95% CI]', 'peak lag (bootstrap share)'],
+    rows,
+  );
 }
 
-/**
- * The paired Δ P(+1) of each `count`-head condition of one head type, relative to the baseline P(+1)
- * (value and CI bounds); empty without a baseline.
- */
-export function relativeDeltasAtCount(summary: StudySummary, type: 'induction' | 'random', count: number): Interval[] {
-  const baseline = baselinePlus1(summary);
-  return summary.conditions
-    .filter((c) => c.condition.headType === type && c.condition.count === count)
-    .flatMap((c) => {
-      const relative = c.metrics?.deltaPlus1 ? relativeInterval(c.metrics.deltaPlus1, baseline) : null;
-      return relative ? [relative] : [];
-    });
+/** Induction - random on P(+1) at each matched count: pooled over draws, over draws, and the ratio. */
+export function comparisonTable(summary: StudySummary): string {
+  const comparisons = summary.statistics.comparisons;
+  const rows = comparisons.map((c) => {
+    const d = c.randomKeys.length;
+    const b = c.betweenDraws;
+    return [
+      `${c.count}${variantSuffix(c, comparisons)}`,
+      formatProbability(c.pooled.means.a),
+      `${formatProbability(c.pooled.means.b)} (${d} draw${d === 1 ? '' : 's'})`,
+      formatInterval(c.pooled.difference, true),
+      formatPHolm(c.pooled.difference, c.holm.pooled),
+      b ? formatInterval(b.difference, true) : '—',
+      b ? formatPHolm(b.difference, c.holm.betweenDraws) : '—',
+      formatRatioInterval(c.pooled.ratio) + roughMark(c.pooled),
+    ];
+  });
+  return formatTable(
+    ['k', 'induction P(+1)', 'random P(+1)', 'induction − random [95% CI]', 'p (Holm)', 'over draws [95% CI]', 'p (Holm)', 'induction / random [95% CI]'],
+    rows,
+  );
 }
 
-/**
- * One line per head type: the relative drop of P(+1) from baseline at `count` heads (random draws
- * averaged, with their range), e.g. for the demo's k = 4.
- */
+/** Every table with a line on how to read it. */
+export function summaryTable(summary: StudySummary): string {
+  const o = summary.statistics.options;
+  const parts = [
+    'P(lag +1) per condition. Δ: paired over trials, t interval, p from the paired t-test; change: ratio of means - 1, ' +
+      'interval from the log ratio (delta method).',
+    plus1Table(summary),
+    `\nCurve shape. Ratios: delta method on the log ratio. Peak lag: highest mean${o.peakExcludesLagZero ? ' except lag 0' : ''}, ` +
+      `share of ${o.bootstrapResamples} bootstrap resamples of trials (seed ${o.bootstrapSeed}) in which it is the peak.`,
+    shapeTable(summary),
+  ];
+  if (summary.statistics.comparisons.length > 0) {
+    parts.push(
+      '\nInduction vs random heads at the same k, on P(+1). Pooled: per trial, induction minus the mean of the draws (paired t). ' +
+        'Over draws: mean of the per-draw differences, t over draws. Holm: adjusted over all k.',
+      comparisonTable(summary),
+    );
+  }
+  const contrasts = summary.conditions.flatMap(({ metrics: m }) => (m ? [m.asymmetry, m.contiguity, m.vsBaseline] : []));
+  if ([...contrasts, ...summary.statistics.comparisons.map((c) => c.pooled)].some((c) => c && roughMark(c))) parts.push(`\n${ROUGH_RATIO_NOTE}`);
+  return parts.join('\n');
+}
+
+function drawLine(s: DrawSummary): string {
+  const d = s.conditionKeys.length;
+  const rel = s.relativeChange;
+  if (!rel) return '';
+  const what = d === 1 ? '1 draw' : `geometric mean of ${d} draws, 95% CI over draws`;
+  return `k=${s.count} random heads: P(+1) ${formatPercentInterval(rel)} relative to baseline (${what})`;
+}
+
+/** The relative change of P(+1) at `count` heads for induction and for random heads (over draws). */
 export function relativeDropLines(summary: StudySummary, count: number): string[] {
   const lines: string[] = [];
-  for (const type of ['induction', 'random'] as const) {
-    const relative = relativeDeltasAtCount(summary, type, count);
-    const [first] = relative;
-    if (!first) continue;
-    const values = relative.map((r) => r.value);
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const detail =
-      relative.length === 1
-        ? `95% CI ${formatPercent(first.ciLow)} to ${formatPercent(first.ciHigh)}`
-        : `mean of ${relative.length} draws, range ${formatPercent(Math.min(...values))} to ${formatPercent(Math.max(...values))}`;
-    lines.push(`k=${count} ${type} heads: P(+1) ${formatPercent(mean)} relative to baseline (${detail})`);
-  }
-  return lines;
+  const induction = summary.conditions.find((c) => c.condition.headType === 'induction' && c.condition.count === count);
+  const vs = induction?.metrics?.vsBaseline;
+  if (vs) lines.push(`k=${count} induction heads: P(+1) ${formatPercentInterval(vs.relativeChange)} relative to baseline (95% CI)`);
+  for (const s of summary.statistics.drawSummaries) if (s.count === count) lines.push(drawLine(s));
+  return lines.filter(Boolean);
 }

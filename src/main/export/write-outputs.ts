@@ -1,7 +1,8 @@
 // Writes a finished (or partial) study's output folder in the seed's layout plus our additions:
 //   tables/*.csv  `Lag,Mean Probability` (seed)     stats/*.csv   + SD, SEM, CI, N
-//   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots + dose-response
-//   summary.csv   metrics per condition             trials.json   token orders + per-trial probs
+//   heads/*.json  resolved heads per group (seed)   figures/*.png lag plots (linear, log) + dose-response
+//   summary.csv, comparisons.csv, random_draws.csv, peak_lag_shares.csv   the statistics (stats-csv.ts)
+//   trials.json, trials_long.csv.gz   token orders + per-trial probs
 //   induction_scores.csv  the head scores used      provenance.json  spec, engine, versions, file list
 // Every file appears whole or not at all (output-files.ts); provenance.json is written last. A
 // partial export marks every file, in its name and inside. Pure on its inputs: the store adapter
@@ -9,15 +10,17 @@
 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Condition, ConditionGroup, ConditionMetrics, HeadScore, LagCurve, StudySpec } from '../../shared/study/types';
+import type { Condition, ConditionGroup, ConditionMetrics, HeadScore, LagCurve, StudySpec, StudyStatistics } from '../../shared/study/types';
 import { ensureFolder } from '../output-paths';
 import { formatScoreCsv } from '../studies/import/score-csv';
-import { lagStatsCsv, lagTableCsv, summaryCsv, type SummaryRow } from './csv';
+import { lagStatsCsv, lagTableCsv } from './csv';
 import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
 import { markCsv, partialFileName, partialNote, sweepTemporaryFiles, writeFileAtomic, type PartialMark } from './output-files';
 import { writeChartPng } from './png';
+import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv, summaryRows } from './stats-csv';
 import { writeTrialsJson } from './trials-json';
+import { writeTrialsLong } from './trials-long';
 import { at } from '../../shared/checked';
 
 export interface StudyOutputData {
@@ -26,15 +29,18 @@ export interface StudyOutputData {
   modelName: string;
   spec: StudySpec;
   conditions: Condition[];
-  /** Lag curve and metrics per condition key (conditions without results are skipped). */
+  /** Lag curve per condition key (conditions without results are skipped). */
   curves: Record<string, LagCurve>;
-  metrics: Record<string, ConditionMetrics>;
+  /** The study's statistics (shared/study/study-statistics.ts), conditions in `conditions` order. */
+  statistics: StudyStatistics;
   /** Every trial's prompt (S token ids), in trial order. */
   loadTrials: () => ArrayLike<number>[] | Promise<ArrayLike<number>[]>;
   /** A condition's probabilities, one Float32Array of S values per trial, in trial order. */
   loadProbs: (conditionKey: string) => Float32Array[] | Promise<Float32Array[]>;
   /** The study's provenance record (engine, versions, timings), written as is. */
   provenance: unknown;
+  /** A token id's text for trials_long.csv.gz (empty text when no tokenizer is at hand). */
+  tokenText?: (id: number) => string;
   /** The head scores the study used (induction_scores.csv); none for studies without scores. */
   scores?: readonly HeadScore[];
   /** Set for a study exported before it finished: what the files hold. */
@@ -46,6 +52,8 @@ export interface OutputOptions {
   figures?: boolean;
   /** Write trials.json (default true). */
   trialsJson?: boolean;
+  /** Write trials_long.csv.gz (default true). */
+  trialsLong?: boolean;
 }
 
 export interface WrittenOutputs {
@@ -55,7 +63,10 @@ export interface WrittenOutputs {
   heads: string[];
   figures: string[];
   summary: string;
+  /** comparisons.csv, random_draws.csv, peak_lag_shares.csv. */
+  statistics: string[];
   trials: string | null;
+  trialsLong: string | null;
   scores: string | null;
   provenance: string;
   /** Set when the files are a partial export. */
@@ -72,14 +83,28 @@ export function groupMembers(group: ConditionGroup, conditions: readonly Conditi
 }
 
 export async function writeStudyOutputs(outDir: string, data: StudyOutputData, options: OutputOptions = {}): Promise<WrittenOutputs> {
-  const { spec, conditions, curves, metrics } = data;
+  const { spec, conditions, curves, statistics } = data;
+  const metrics = metricsByKey(statistics);
   const model = data.modelName;
   const mark = data.partial ?? null;
   const P = names.permLabel(spec.permutations, mark?.trials);
   const folders = [outDir, ...['tables', 'stats', 'heads', 'figures'].map((sub) => join(outDir, sub))];
   for (const folder of folders) ensureFolder(folder, 'the export');
   sweepTemporaryFiles(folders);
-  const out: WrittenOutputs = { outDir, tables: [], stats: [], heads: [], figures: [], summary: '', trials: null, scores: null, provenance: '', partial: mark };
+  const out: WrittenOutputs = {
+    outDir,
+    tables: [],
+    stats: [],
+    heads: [],
+    figures: [],
+    summary: '',
+    statistics: [],
+    trials: null,
+    trialsLong: null,
+    scores: null,
+    provenance: '',
+    partial: mark,
+  };
   const put = async (rel: string, text: string, list?: string[]) => {
     await writeFileAtomic(join(outDir, rel), text);
     list?.push(join(outDir, rel));
@@ -106,20 +131,23 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
       if (c.draw === 0) jobs.push(conditionFigure(ctx, c, curve, names.conditionFigureFile(stem)));
     }
     await put(names.headsFile(model, ref, mark !== null), headsJson(group, members, mark), out.heads);
-    jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref)));
-    jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, ZOOM_LAGS), ZOOM_LAGS));
+    for (const lagWindow of [undefined, ZOOM_LAGS]) {
+      for (const logScale of [false, true]) {
+        jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, lagWindow, logScale), { lagWindow, logScale }));
+      }
+    }
   }
   jobs.push(doseFigure(ctx, conditions, metrics, spec.groups, names.doseResponseFile(model, P)));
 
-  const baseline = conditions.find((c) => c.headType === 'none');
-  const baselinePlus1 = (baseline && metrics[baseline.key]?.pPlus1.value) ?? null;
-  const rows: SummaryRow[] = conditions.flatMap((c) => {
-    const m = metrics[c.key];
-    return m ? [{ condition: c, metrics: m, trials: curves[c.key]?.n ?? 0, baselinePlus1 }] : [];
-  });
   const summaryName = partialFileName(names.SUMMARY_FILE, mark);
-  await put(summaryName, markCsv(summaryCsv(rows), mark));
+  await put(summaryName, markCsv(summaryCsv(summaryRows(conditions, statistics)), mark));
   out.summary = join(outDir, summaryName);
+  const statisticsFiles: [string, string][] = [
+    [names.COMPARISONS_FILE, comparisonsCsv(statistics.comparisons)],
+    [names.RANDOM_DRAWS_FILE, randomDrawsCsv(statistics.drawSummaries)],
+    [names.PEAK_SHARES_FILE, peakSharesCsv(statistics)],
+  ];
+  for (const [name, text] of statisticsFiles) await put(partialFileName(name, mark), markCsv(text, mark), out.statistics);
 
   if (data.scores && data.scores.length > 0) {
     const scoresName = partialFileName(names.INDUCTION_SCORES_FILE, mark);
@@ -142,8 +170,8 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     out.figures.push(...jobs.map((job) => join(outDir, job.file)));
   }
 
+  const withResults = conditions.filter((c) => curves[c.key]);
   if (options.trialsJson ?? true) {
-    const withResults = conditions.filter((c) => curves[c.key]);
     out.trials = join(outDir, partialFileName(names.TRIALS_FILE, mark));
     await writeTrialsJson(
       out.trials,
@@ -159,6 +187,13 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     );
   }
 
+  if (options.trialsLong ?? true) {
+    out.trialsLong = join(outDir, names.trialsLongFile(mark !== null));
+    const longConditions = withResults.map((condition) => ({ condition, loadProbs: () => data.loadProbs(condition.key) }));
+    const note = mark ? partialNote(mark) : undefined;
+    await writeTrialsLong(out.trialsLong, await data.loadTrials(), longConditions, data.tokenText ?? (() => ''), note);
+  }
+
   // Last: a provenance file means the export is complete.
   out.provenance = join(outDir, partialFileName(names.PROVENANCE_FILE, mark));
   const provenance = {
@@ -170,9 +205,17 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
     spec,
     conditions: conditions.map((c) => ({ ...c, heads: c.heads.map((h) => [h.layer, h.head]) })),
     provenance: data.provenance,
+    // How the statistics were computed (README "Statistics"): level, contiguity lags, bootstrap.
+    statistics: statistics.options,
     files: relativeFiles(outDir, out),
   };
   await writeFileAtomic(out.provenance, JSON.stringify(provenance, null, 2) + '\n');
+  return out;
+}
+
+function metricsByKey(statistics: StudyStatistics): Record<string, ConditionMetrics> {
+  const out: Record<string, ConditionMetrics> = {};
+  for (const { key, metrics } of statistics.conditions) if (metrics) out[key] = metrics;
   return out;
 }
 
@@ -208,7 +251,9 @@ function relativeFiles(outDir: string, out: WrittenOutputs): Record<string, stri
     heads: out.heads.map(rel),
     figures: out.figures.map(rel),
     summary: rel(out.summary),
+    statistics: out.statistics.map(rel),
     trials: out.trials ? rel(out.trials) : null,
+    trialsLong: out.trialsLong ? rel(out.trialsLong) : null,
     scores: out.scores ? rel(out.scores) : null,
   };
 }

@@ -55,5 +55,6 @@ function summaryView(store: Store, id: number): StudySummaryView {
       curve: c.curve,
       metrics: c.metrics,
     })),
+    statistics: s.statistics,
   };
 }

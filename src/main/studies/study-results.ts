@@ -1,12 +1,12 @@
 // The read side of a study: one condition's probabilities as a trials x S matrix, and a summary with
-// every condition's lag curve and metrics (shared/study/stats.ts, metrics.ts). Results are stored
-// trial-major, so a partly run study has, per condition, a prefix of trials 0..n-1: paired
-// comparisons with the baseline use the trials both have.
+// every condition's lag curve and the study's statistics (shared/study/study-statistics.ts). Results
+// are stored trial-major, so a partly run study has, per condition, a prefix of trials 0..n-1:
+// paired comparisons use the trials both sides have.
 
 import { InputError } from '../../shared/errors';
-import { conditionMetrics } from '../../shared/study/metrics';
 import { lagCurve } from '../../shared/study/stats';
-import type { ConditionMetrics, LagCurve } from '../../shared/study/types';
+import { studyStatistics } from '../../shared/study/study-statistics';
+import type { ConditionMetrics, LagCurve, StatsOptions, StudyStatistics } from '../../shared/study/types';
 import type { Store } from '../store/db';
 import { listConditions, type ConditionRecord } from '../store/conditions-repo';
 import { loadResults } from '../store/results-repo';
@@ -37,6 +37,8 @@ export interface StudySummary {
   seqLen: number;
   permutations: number;
   conditions: ConditionSummary[];
+  /** Per-condition metrics (also in `conditions`), random groups over draws, induction vs random. */
+  statistics: StudyStatistics;
 }
 
 export function loadConditionResults(store: Store, studyId: number, conditionId: number): ConditionResults {
@@ -47,17 +49,22 @@ export function loadConditionResults(store: Store, studyId: number, conditionId:
   return packRows(study.seqLen, loadResults(store, conditionId));
 }
 
+export interface SummaryOptions {
+  /** Only the first `maxTrials` trials of each condition (a partial export's complete trials). */
+  maxTrials?: number;
+  /** Statistics settings other than the defaults (e.g. the contiguity lags). */
+  stats?: Partial<StatsOptions>;
+}
+
 /**
- * Lag curves and metrics of every condition (paired with the baseline, condition index 0), over
- * each condition's stored trials, or only the first `maxTrials` of them.
+ * Lag curves and statistics of every condition (paired with the baseline, the condition with count
+ * 0), over each condition's stored trials, or only the first `maxTrials` of them.
  */
-export function studySummary(store: Store, studyId: number, maxTrials?: number): StudySummary {
+export function studySummary(store: Store, studyId: number, options: SummaryOptions = {}): StudySummary {
   const study = requireStudyRecord(store, studyId);
   const conditions = listConditions(store, studyId);
-  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)).slice(0, maxTrials) }));
-  const baselineIdx = conditions.findIndex((c) => c.count === 0);
-  const stored = results[baselineIdx]?.rows; // no baseline: index -1, undefined
-  const baselineRows = stored && stored.length > 0 ? stored : null;
+  const results = conditions.map((condition) => ({ condition, rows: contiguousPrefix(loadResults(store, condition.id)).slice(0, options.maxTrials) }));
+  const statistics = studyStatistics({ conditions, rows: results.map((r) => r.rows), seed: study.seed }, options.stats);
   return {
     studyId,
     name: study.name,
@@ -65,10 +72,10 @@ export function studySummary(store: Store, studyId: number, maxTrials?: number):
     seqLen: study.seqLen,
     permutations: study.permutations,
     conditions: results.map(({ condition, rows }, i) => {
-      if (rows.length === 0) return { condition, trials: 0, curve: null, metrics: null };
-      const baseline = i === baselineIdx ? null : baselineRows;
-      return { condition, trials: rows.length, curve: lagCurve(rows), metrics: conditionMetrics(rows, baseline) };
+      const metrics = statistics.conditions[i]?.metrics ?? null;
+      return { condition, trials: rows.length, curve: rows.length === 0 ? null : lagCurve(rows), metrics };
     }),
+    statistics,
   };
 }
 

@@ -2,7 +2,7 @@
 // every figure names the parameters a reader needs: model, head type, mode, layers, trials.
 
 import type { AblationMode, HeadType, LayerRange } from '../study/types';
-import { HEAD_TYPE_LABELS, LAYER_RANGE_LABELS, MODE_LABELS } from '../study/labels';
+import { countOf, HEAD_TYPE_LABELS, LAYER_RANGE_LABELS, MODE_LABELS } from '../study/labels';
 
 export function headTypeLabel(type: HeadType | 'none'): string {
   return type === 'none' ? 'baseline' : HEAD_TYPE_LABELS[type];
@@ -28,6 +28,6 @@ export function studyTitle(p: StudyTitleParams): { title: string; subtitle: stri
   const layers = p.layerRange === 'full' ? 'all layers' : `layers: ${LAYER_RANGE_LABELS[p.layerRange]}`;
   return {
     title: `${p.model} — ${what}${modeLabel(p.mode)}`,
-    subtitle: `${layers} · ${p.trials} trials${seed} · bands: 95% CI`,
+    subtitle: `${layers} · ${countOf(p.trials, 'trial')}${seed} · bands: 95% CI over trials`,
   };
 }

@@ -20,7 +20,8 @@ export interface LagSeries {
 export interface LagChartInput {
   curves: LagSeries[];
   title: string;
-  subtitle?: string;
+  /** One line, or several (an array). */
+  subtitle?: string | string[];
   /** Show lags -lagWindow..+lagWindow only (all lags when absent). */
   lagWindow?: number;
   logScale?: boolean;

@@ -2,7 +2,7 @@
 // band's invisible edge, the value axis (linear from 0, or log), the title / legend / tooltip block
 // that hides band edges, and the canvas background. One definition keeps the figures alike.
 
-import type { ChartConfiguration, ChartDataset, LegendItem, Plugin, TooltipItem } from 'chart.js';
+import { Ticks, type ChartConfiguration, type ChartDataset, type LegendItem, type Plugin, type Scale, type Tick, type TooltipItem } from 'chart.js';
 import { backgroundPlugin } from './plugins';
 import { withAlpha } from './palette';
 
@@ -32,18 +32,27 @@ export function bandEdge(label: string, data: Point[], fill: false | '-1', color
   };
 }
 
+/**
+ * Log-axis tick labels: the ticks chart.js would label, written plainly (0.0003, 0.7) instead of
+ * with the decimals of the smallest tick on every one (0.00030, 0.70000).
+ */
+function logTickLabel(this: Scale, value: number | string, index: number, ticks: Tick[]): string {
+  const label = Ticks.formatters.logarithmic.call(this, Number(value), index, ticks);
+  return label === '' ? '' : String(Number(Number(value).toPrecision(6)));
+}
+
 /** The y axis: linear from 0, or logarithmic with "(log scale)" after the label. */
 export function valueAxis(label: string, logScale: boolean | undefined): AxisOptions {
   return logScale
-    ? { type: 'logarithmic', title: { display: true, text: `${label} (log scale)` } }
+    ? { type: 'logarithmic', title: { display: true, text: `${label} (log scale)` }, ticks: { callback: logTickLabel } }
     : { type: 'linear', beginAtZero: true, title: { display: true, text: label } };
 }
 
 /** Title, subtitle, legend and tooltip; the datasets in `bandIndices` (band edges) stay out of both. */
-export function lineChartPlugins(title: string, subtitle: string | undefined, bandIndices: ReadonlySet<number>): LineOptions['plugins'] {
+export function lineChartPlugins(title: string, subtitle: string | string[] | undefined, bandIndices: ReadonlySet<number>): LineOptions['plugins'] {
   return {
     title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
-    subtitle: { display: Boolean(subtitle), text: subtitle ?? '', padding: { bottom: 8 } },
+    subtitle: { display: Boolean(subtitle?.length), text: subtitle ?? '', padding: { bottom: 8 } },
     legend: {
       position: 'top',
       labels: {

@@ -1,6 +1,6 @@
 // Plain, structured-clone-safe views of stored studies that cross the IPC boundary.
 
-import type { ConditionMetrics, HeadType, LagCurve, StudyStatus } from '../study/types';
+import type { ConditionMetrics, HeadType, LagCurve, StudyStatistics, StudyStatus } from '../study/types';
 
 export interface StudyListView {
   id: number;
@@ -31,4 +31,6 @@ export interface StudySummaryView {
   seqLen: number;
   permutations: number;
   conditions: ConditionView[];
+  /** Random groups over their draws and induction vs random at matched counts (and the settings used). */
+  statistics: StudyStatistics;
 }

@@ -1,11 +1,13 @@
-// Head selection (README: The experiment): layer ranges, top induction heads, nested random draws, and
-// the resolution of a study spec into its conditions. Only heads that have a score take part: an
-// imported CSV may leave some out (score-csv.ts reports them), and those are never ablated.
+// Head selection (README: The experiment): layer ranges, top induction heads, nested random draws
+// (distinct head sets, random-draws.ts), and the resolution of a study spec into its conditions.
+// Only heads that have a score take part: an imported CSV may leave some out (score-csv.ts reports
+// them), and those are never ablated.
 
 import type { HeadRef } from '../model-spec';
 import { InputError } from '../errors';
 import { headCountLabel, LAYER_RANGE_LABELS, MODE_LABELS } from './labels';
 import { createRng, RNG_DOMAIN, sampleWithoutReplacement } from './prng';
+import { distinctDrawsProblem, distinctRandomDraws } from './random-draws';
 import type { Condition, HeadScore, LayerRange, ModelShape, StudySpec } from './types';
 
 export type { ModelShape } from './types';
@@ -76,9 +78,9 @@ export function randomHeadPool(
 }
 
 /**
- * k random heads of the range that are not among its top `maxHeadsAbl` induction heads. One
- * permutation per (seed, range, draw); counts are nested (k heads = the first k of it). Draws are
- * independent streams; the mode is not part of the seed, so zero and mean groups share heads.
+ * k random heads of the range that are not among its top `maxHeadsAbl` induction heads: draw
+ * `draw`'s first permutation (before any redraw for distinctness, see randomDraws). Counts are
+ * nested (k heads = the first k of it); the mode is not part of the seed.
  */
 export function randomHeads(
   scores: readonly HeadScore[],
@@ -111,12 +113,45 @@ function checkScoresFitShape(scores: readonly HeadScore[], shape: ModelShape): v
 }
 
 /**
+ * Each layer range's random draws for the spec's random groups, distinct at every count (all random
+ * groups of a range share them, so zero and mean groups silence the same heads). Throws InputError
+ * naming the group when its draws cannot be distinct.
+ */
+function randomDraws(spec: StudySpec, scores: readonly HeadScore[], shape: ModelShape): Map<LayerRange, HeadRef[][]> {
+  const out = new Map<LayerRange, HeadRef[][]>();
+  for (const range of Object.keys(RANGE_CODES) as LayerRange[]) {
+    const groups = spec.groups.map((group, g) => ({ group, g })).filter(({ group }) => group.headType === 'random' && group.layerRange === range);
+    if (groups.length === 0) continue;
+    const drawsAtCount = new Map<number, number>();
+    for (const { group } of groups) for (const k of group.counts) drawsAtCount.set(k, Math.max(drawsAtCount.get(k) ?? 0, group.draws));
+    const pool = randomHeadPool(scores, range, shape.nLayers, spec.maxHeadsAbl);
+    const where = `${LAYER_RANGE_LABELS[range]} has ${pool.length} scored heads outside the top ${spec.maxHeadsAbl}`;
+    for (const { group, g } of groups) {
+      const over = group.counts.find((k) => k > pool.length);
+      if (over !== undefined) throw new InputError(`spec.groups.${g}.counts`, `asked for ${over} random heads but ${where}`);
+      for (const k of group.counts.filter((c) => c > 0)) {
+        const problem = distinctDrawsProblem(pool.length, k, group.draws);
+        if (problem) throw new InputError(`spec.groups.${g}.draws`, `${problem} (${where})`);
+      }
+    }
+    try {
+      out.set(range, distinctRandomDraws(pool, drawsAtCount, spec.seed, RANGE_CODES[range]));
+    } catch (err) {
+      if (err instanceof RangeError) throw new InputError(`spec.groups.${groups[0]?.g ?? 0}.draws`, err.message);
+      throw err;
+    }
+  }
+  return out;
+}
+
+/**
  * Every condition of a study: one shared baseline (k = 0) first, then per group, per count > 0 (in
  * the spec's order) and, for random groups, per draw. Throws InputError naming the spec field when
- * the scored heads cannot supply a count.
+ * the scored heads cannot supply a count, or distinct random draws.
  */
 export function resolveConditions(spec: StudySpec, scores: readonly HeadScore[], shape: ModelShape): Condition[] {
   checkScoresFitShape(scores, shape);
+  const drawnHeads = randomDraws(spec, scores, shape);
   const conditions: Condition[] = [
     {
       key: 'baseline',
@@ -141,7 +176,7 @@ export function resolveConditions(spec: StudySpec, scores: readonly HeadScore[],
           heads =
             headType === 'induction'
               ? topInductionHeads(scores, layerRange, shape.nLayers, count)
-              : randomHeads(scores, layerRange, shape.nLayers, spec.maxHeadsAbl, count, spec.seed, draw);
+              : (drawnHeads.get(layerRange)?.[draw] ?? []).slice(0, count);
         } catch (err) {
           if (err instanceof RangeError) throw new InputError(`spec.groups.${g}.counts`, err.message);
           throw err;

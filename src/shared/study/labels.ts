@@ -23,6 +23,11 @@ export function layerRangeLabel(range: LayerRange): string {
   return LAYER_RANGE_LABELS[range];
 }
 
+/** "1 head", "5 heads": a count with its noun in the right number (nouns that take an "s"). */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 /** "5 induction heads" / "1 random head (draw 2 of 5)". */
 export function headCountLabel(headType: HeadType, count: number, draw = 0, draws = 1): string {
   const noun = HEAD_TYPE_LABELS[headType];

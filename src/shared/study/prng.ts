@@ -15,11 +15,12 @@ export interface Rng {
 
 const TWO_32 = 4294967296;
 
-/** Domain tags keep independent streams apart (trial orders, random-head draws, token sampling). */
+/** Domain tags keep independent streams apart (trial orders, random-head draws, token sampling, bootstrap). */
 export const RNG_DOMAIN = {
   trial: 0x74726961, // 'tria'
   randomHeads: 0x68656164, // 'head'
   tokenSample: 0x746f6b73, // 'toks'
+  bootstrap: 0x626f6f74, // 'boot'
 } as const;
 
 function rotl(x: number, k: number): number {

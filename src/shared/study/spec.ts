@@ -7,6 +7,7 @@ import { first } from '../checked';
 import { InputError, quoteValue } from '../errors';
 import { layerRangeLayers } from './heads';
 import { LAYER_RANGE_LABELS } from './labels';
+import { distinctDrawsProblem } from './random-draws';
 import type { ConditionGroup, ModelShape, StudySpec } from './types';
 
 /** The seed script's defaults (run_ablations.py), one to one, plus the app's own settings. */
@@ -247,6 +248,11 @@ export function validateSpecAgainstModel(spec: StudySpec, model: ModelLimits, to
         `spec.groups.${g}.counts`,
         `asks for ${maxCount} random heads outside the top ${spec.maxHeadsAbl} induction heads, but ${label} has only ${available} (${rangeHeads} - ${spec.maxHeadsAbl}); lower maxHeadsAbl or the counts`,
       );
+    }
+    // Random draws are distinct head sets at every count (random-draws.ts).
+    for (const k of group.headType === 'random' ? group.counts.filter((c) => c > 0) : []) {
+      const problem = distinctDrawsProblem(available, k, group.draws);
+      if (problem) throw new InputError(`spec.groups.${g}.draws`, `${problem} (${label} has ${available} heads outside the top ${spec.maxHeadsAbl})`);
     }
   });
   if (tokenSetSize !== null && spec.tokenCount > tokenSetSize) {

@@ -13,18 +13,21 @@ import { type CliCommand } from '../command';
 import { intFlag, parseFlags, stringFlag } from '../args';
 import { runPlan, type RunPlan } from '../study-session';
 import { demoTargets, formatDemoTargets } from '../demo-targets';
+import { checkStatsFlags, STATS_FLAGS, statsFlags } from '../stats-flags';
 
-const USAGE = `Usage: npm run demo [-- --out <dir>] [--db <file>] [--permutations <n>] [--batch_size <n>]
+const USAGE = `Usage: npm run demo [-- --out <dir>] [--db <file>] [--permutations <n>] [--batch_size <n>] [--contiguity_lags <k>]
 
 Runs the demo study on the bundled demo model (resources/models/demo-induction): induction heads
 vs random heads (5 random draws), 0-1-2-4-8 heads silenced by zero ablation in all layers,
 300 shuffled prompts of 500 tokens, seed 42. Prints P(+1) with its 95% CI per condition, the
-paired difference from baseline and the relative drop at 4 heads; writes figures and tables.
+paired difference and relative change from baseline, the curve's shape, induction vs random heads
+at each count, and the relative drop at 4 heads; writes figures and tables.
 
   --out <dir>         output folder (default ./studio-output/demo)
   --db <file>         study database (default ${defaultDbPath()})
   --permutations <n>  fewer trials for a quicker look (default 300)
-  --batch_size <n>    prompts per forward pass`;
+  --batch_size <n>    prompts per forward pass
+  --contiguity_lags <k>  contiguity measure over lags 1..k vs -k..-1 (default 5)`;
 
 /** Heads count whose relative drop the demo reports. */
 const REPORT_COUNT = 4;
@@ -38,6 +41,7 @@ const command: CliCommand = {
       db: { type: 'string' },
       permutations: { type: 'string' },
       batch_size: { type: 'string' },
+      ...STATS_FLAGS,
     });
     const model = resolveModel(DEMO_MODEL_NAME);
     const spec = demoPreset(model.dir);
@@ -45,6 +49,8 @@ const command: CliCommand = {
     spec.batchSize = intFlag(args, 'batch_size', spec.batchSize, 1, SPEC_LIMITS.batchSize);
     const tokens = join(model.dir, 'tokens.json');
     if (existsSync(tokens)) spec.tokens = { source: 'file', path: tokens };
+    const stats = statsFlags(args);
+    checkStatsFlags(stats, spec.tokenCount + 1);
     const plan: RunPlan = {
       model,
       spec,
@@ -52,6 +58,7 @@ const command: CliCommand = {
       outFlag: '--out',
       dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
       notes: [],
+      stats,
     };
     const outcome = await runPlan(plan);
     if (!outcome.output) return outcome.code;

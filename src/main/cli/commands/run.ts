@@ -14,6 +14,7 @@ import { resolveModel } from '../../models/resolve-model';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs } from '../args';
 import { runPlan, type RunPlan } from '../study-session';
+import { checkStatsFlags, STATS_FLAGS, statsFlags } from '../stats-flags';
 
 const HEAD_TYPES = ['induction', 'random'] as const;
 
@@ -54,6 +55,7 @@ Our flags:
   --provider auto|cpu|cuda  execution provider (default auto)
   --name <text>             study name
   --db <file>               study database (default ${defaultDbPath()})
+  --contiguity_lags <k>     contiguity measure over lags 1..k vs -k..-1 (default 5)
 
 Ctrl-C pauses after the current batch; resume with \`npm run cli -- studies resume <id> --out <dir>\`.
 
@@ -84,6 +86,7 @@ export const RUN_FLAGS = {
   provider: { type: 'string' },
   name: { type: 'string' },
   db: { type: 'string' },
+  ...STATS_FLAGS,
 } as const;
 
 /** Flags -> what to run. Throws UsageError for bad flags, InputError for a model not found. */
@@ -126,6 +129,9 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   if (tokens.source === 'vocab') notes.push(`tokens: sampled from the vocabulary; ${describeSpecialTokens(vocab)}`);
   else if (vocab.specialSource !== 'tokenizer.json') notes.push(describeSpecialTokens(vocab));
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
+  const tokenCount = intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2, SPEC_LIMITS.tokenCount);
+  const stats = statsFlags(args);
+  checkStatsFlags(stats, tokenCount + 1);
 
   return {
     model,
@@ -136,7 +142,7 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
       maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1, SPEC_LIMITS.maxHeadsAbl),
       groups: headTypes.map((headType) => ({ headType, counts, mode, layerRange, draws: headType === 'random' ? draws : 1 })),
       tokens,
-      tokenCount: intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2, SPEC_LIMITS.tokenCount),
+      tokenCount,
       scores: scoresCsv ? { source: 'csv', path: resolve(scoresCsv) } : { source: 'compute' },
       seed: intFlag(args, 'seed', STUDY_DEFAULTS.seed, 0),
       batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, SPEC_LIMITS.batchSize),
@@ -147,6 +153,7 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
     outFlag: '--output_dir',
     dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
     notes,
+    stats,
   };
 }
 

@@ -1,14 +1,19 @@
-// `studies`: the study database from the command line: list, show (spec, provenance, metrics),
-// export (the `run` output layout), resume (after Ctrl-C, a crash or a pause in the app), rename,
-// delete. Every subcommand takes --db (default: the app's database).
+// `studies`: the study database from the command line: list, show (spec, provenance, statistics),
+// export (the `run` output layout), compare (several studies in one table and figure), resume
+// (after Ctrl-C, a crash or a pause in the app), rename, delete. Every subcommand takes --db
+// (default: the app's database).
 
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
-import { formatTable, summaryTable } from '../../export/summary-table';
+import { compareCsv, compareFigure, compareRows, compareTable } from '../../export/compare-studies';
+import { writeFileAtomic } from '../../export/output-files';
+import { writeChartPng } from '../../export/png';
+import { summaryTable } from '../../export/summary-table';
+import { formatTable } from '../../export/text-format';
 import { folderModelName } from '../../models/resolve-model';
 import { prepareOutputFolder } from '../../output-paths';
 import type { Store } from '../../store/db';
@@ -19,21 +24,26 @@ import { UsageError, type CliCommand } from '../command';
 import { boolFlag, choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs } from '../args';
 import { withStore } from '../with-store';
 import { formatDuration, openEngineWithProgress, reportDone, reportStopped, runWithProgress } from '../study-session';
+import { namingStatsFlags, STATS_FLAGS, STATS_USAGE, statsFlags } from '../stats-flags';
 
 const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]
 
   list                          every study, newest first
   show <id>                     spec, provenance and the metrics table
-  export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv, trials.json
-          [--model_name <name>] and provenance.json (name used in file names: default the model's)
+  export <id> --out <dir>       write tables/, stats/, heads/, figures/, summary.csv and the other
+          [--model_name <name>] statistics tables, trials.json, trials_long.csv.gz, provenance.json
+                                (name used in file names: default the model's)
           [--partial]           export a study that has not finished: its complete trials, every
                                 file named and marked as partial
+  compare <id> <id>... --out <dir>  one table (compare.csv) and one figure (compare.png) over
+                                several studies: P(+1) change per head count, induction vs random
   resume <id> [--out <dir>]     run what is left of a paused, failed or interrupted study, then
           [--provider auto|cpu|cuda]  export to --out if given
   rename <id> <name>            change a study's name
   delete <id>                   delete a study with all its results
 
-  --db <file>                   study database (default ${defaultDbPath()})`;
+  --db <file>                   study database (default ${defaultDbPath()})
+${STATS_USAGE}`;
 
 const FLAGS = {
   db: { type: 'string' },
@@ -41,6 +51,7 @@ const FLAGS = {
   model_name: { type: 'string' },
   provider: { type: 'string' },
   partial: { type: 'boolean' },
+  ...STATS_FLAGS,
 } as const;
 
 const command: CliCommand = {
@@ -57,7 +68,7 @@ const command: CliCommand = {
     // A new user's first `studies list`, before any run has made the default database.
     if (sub === 'list' && dbFlag === undefined && !existsSync(dbPath)) return printNoStudies();
     // Managing studies never creates a database: a mistyped --db is an error, not a new empty file.
-    return withStore(dbPath, { create: false }, (store) => handler(store, rest, args, dbPath));
+    return withStore(dbPath, { create: false }, (store) => namingStatsFlags(() => handler(store, rest, args, dbPath)));
   },
 };
 
@@ -81,7 +92,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
     return 0;
   },
 
-  async show(store, [id]) {
+  async show(store, [id], args) {
     const s = getStudy(store, studyIdArg(id));
     const spec = s.spec;
     const p = s.provenance;
@@ -98,7 +109,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
       console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, --layer_abl ${g.layerRange} (${LAYER_RANGE_LABELS[g.layerRange]})${draws}`);
     }
     console.log(`\nRuntime: app ${p.appVersion ?? '—'}, onnxruntime ${p.ortVersion ?? '—'}, engine ${p.engineVersion ?? '—'}, ${p.provider ?? '—'} (${p.dtype ?? '—'}), compile ${p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000)}, run ${formatDuration(p.runMs / 1000)}`);
-    console.log(`\n${summaryTable(studySummary(store, s.id))}`);
+    console.log(`\n${summaryTable(studySummary(store, s.id, { stats: statsFlags(args) }))}`);
     return 0;
   },
 
@@ -108,11 +119,31 @@ const SUBCOMMANDS: Record<string, Handler> = {
     if (!out) throw new UsageError('export needs --out <dir>');
     getStudy(store, studyId);
     const outDir = prepareOutputFolder(out, '--out');
-    const result = await exportStudy(store, studyId, outDir, { modelName: stringFlag(args, 'model_name'), partial: boolFlag(args, 'partial') });
-    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + (result.scores ? 4 : 3);
+    const result = await exportStudy(store, studyId, outDir, { modelName: stringFlag(args, 'model_name'), partial: boolFlag(args, 'partial'), stats: statsFlags(args) });
+    // + summary.csv, trials.json, trials_long.csv.gz, provenance.json (and induction_scores.csv)
+    const files = result.tables.length + result.stats.length + result.heads.length + result.figures.length + result.statistics.length + (result.scores ? 5 : 4);
     const mark = result.partial;
     const what = mark ? `study ${studyId} PARTIALLY (${mark.trials} of ${mark.permutations} trials; every file marked partial)` : `study ${studyId}`;
     console.log(`Exported ${what} to ${result.outDir} (${files} files).`);
+    return 0;
+  },
+
+  async compare(store, ids, args) {
+    const out = stringFlag(args, 'out');
+    if (!out) throw new UsageError('compare needs --out <dir>');
+    if (ids.length === 0) throw new UsageError('compare needs at least one study id');
+    const stats = statsFlags(args);
+    const studies = ids.map((id) => {
+      const studyId = studyIdArg(id);
+      return { summary: studySummary(store, studyId, { stats }), model: folderModelName(getStudy(store, studyId).model.path) };
+    });
+    const rows = compareRows(studies);
+    const dir = prepareOutputFolder(out, '--out');
+    await writeFileAtomic(join(dir, 'compare.csv'), compareCsv(rows));
+    await writeChartPng(join(dir, 'compare.png'), compareFigure(rows));
+    console.log(compareTable(rows));
+    console.log(`\nChange: P(+1) relative to each study's own baseline. Induction − random: pooled over draws, paired over trials.`);
+    console.log(`Wrote ${join(dir, 'compare.csv')} and ${join(dir, 'compare.png')}.`);
     return 0;
   },
 
@@ -135,7 +166,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
       if (status !== 'done') return reportStopped(studyId, status, out ?? '<dir>', dbPath);
     }
     if (out) {
-      await reportDone(store, studyId, out, stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath);
+      await reportDone(store, studyId, out, stringFlag(args, 'model_name') ?? folderModelName(s.model.path), dbPath, statsFlags(args));
     } else {
       console.log(`Study ${studyId} is done. Export it with: npm run cli -- studies export ${studyId} --out <dir>`);
     }
