@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   run: () => import('./commands/run'),
   studies: () => import('./commands/studies'),
   demo: () => import('./commands/demo'),
+  models: () => import('./commands/models'),
+  tokens: () => import('./commands/tokens'),
 };
 
 /** `--debug` anywhere: stack traces for errors (it is removed before the command sees its flags). */

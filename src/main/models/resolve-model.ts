@@ -1,6 +1,7 @@
 // `--model_name` resolution: a checkpoint folder, `demo` (the bundled demo model), a Hugging Face
 // repo id (`org/name`), or one of the seed's short names (its MODEL_MAPPING, plus a few more), looked
-// up in the local Hugging Face cache. Nothing is downloaded; a miss lists every place looked at.
+// up in the local Hugging Face cache. Resolution never downloads (src/main/hub does, on request); a miss
+// lists every place looked at.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -115,7 +116,7 @@ export function resolveModel(nameOrPath: string, options: ResolveOptions = {}): 
     }
   }
   const hint = repoIds
-    ? 'Download it first (e.g. `huggingface-cli download <repo>`) or pass the checkpoint folder.'
+    ? `Download it first (\`npm run cli -- models download ${repoIds[0] ?? '<org/name>'}\`, or the app's Models screen) or pass the checkpoint folder.`
     : `Not a folder, a Hugging Face repo id (org/name) or a known name (${Object.keys(MODEL_MAPPING).join(', ')}, demo).`;
   throw new InputError(clipValue(name), `no model checkpoint found. Looked in:\n  ${looked.join('\n  ')}\n${hint}`);
 }
