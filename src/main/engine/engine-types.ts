@@ -17,6 +17,12 @@ export interface EngineOptions {
   provider?: 'auto' | ExecutionProvider;
   /** Intra-op threads for the CPU provider (0 = onnxruntime's default). */
   threads?: number;
+  /**
+   * CPU: run the probe as one graph per layer and compute, within each batch, the layers that rows
+   * share (same prompt, same head controls up to that layer) once (runtime/reuse-plan.ts). Results
+   * equal the whole graph's up to float rounding. Default false.
+   */
+  reuse?: boolean;
   onProgress?: (event: EngineProgress) => void;
   /** Where the engine runs: a worker thread by default; engine-channel.ts's processSpawner (or
    * Electron's utilityProcess) for a separate process that can crash without taking the caller down. */
@@ -54,6 +60,8 @@ export interface EngineInfo {
   /** Whether the graph came from the cache (no compilation this time). */
   fromCache: boolean;
   compileMs: number;
+  /** The probe runs by layer segments with shared layers computed once (EngineOptions.reuse, CPU only). */
+  layerReuse: boolean;
 }
 
 export interface Engine {

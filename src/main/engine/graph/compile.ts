@@ -5,7 +5,7 @@
 import type { ModelSpec } from '../../../shared/model-spec';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { GraphDtype, GraphVariant } from '../engine-types';
-import { buildModelGraph } from './model-graph';
+import { buildModelGraph, type LayerRange } from './model-graph';
 import { writeModel, type WrittenModel } from './model-writer';
 import type { ModelWeights } from './weights';
 
@@ -25,10 +25,12 @@ export interface CompileOptions {
   externalThresholdBytes?: number;
   /** Query blocks of the probe graph's attention (default DEFAULT_QUERY_BLOCKS; 1 = one [S, S] block). Tests and benchmarks only. */
   queryBlocks?: number;
+  /** Probe only: compile layers [from, to) as a segment graph (runtime/segmented-probe.ts). */
+  layers?: LayerRange;
 }
 
 export async function compileModel(opts: CompileOptions): Promise<WrittenModel> {
-  const graph = buildModelGraph(opts.spec, opts.weights, { variant: opts.variant, dtype: opts.dtype, queryBlocks: opts.queryBlocks });
+  const graph = buildModelGraph(opts.spec, opts.weights, { variant: opts.variant, dtype: opts.dtype, queryBlocks: opts.queryBlocks, layers: opts.layers });
   return writeModel({
     graph,
     outPath: opts.outPath,
@@ -38,6 +40,7 @@ export async function compileModel(opts: CompileOptions): Promise<WrittenModel> 
       'ablation_studio.graph_version': GRAPH_VERSION,
       'ablation_studio.variant': opts.variant,
       'ablation_studio.dtype': opts.dtype,
+      ...(opts.layers ? { 'ablation_studio.layers': `${opts.layers.from}-${opts.layers.to}` } : {}),
       'ablation_studio.checkpoint': opts.checkpoint.dir,
       'ablation_studio.spec': JSON.stringify(opts.spec),
     },

@@ -18,7 +18,19 @@ export interface ModelGraphOptions {
   dtype: ComputeType;
   /** Query blocks of the probe's full-sequence layers (blocked-attention.ts); default DEFAULT_QUERY_BLOCKS, 1 = none. */
   queryBlocks?: number;
+  /** Probe only: build layers [from, to) alone (segment-graph.ts); default every layer. */
+  layers?: LayerRange;
 }
+
+/** Layers [from, to) of a segment graph. */
+export interface LayerRange {
+  from: number;
+  to: number;
+}
+
+/** A segment graph's residual-stream input (from > 0) and output (to < L), [B, S, D] in the compute type. */
+export const HIDDEN_IN = 'hidden_in';
+export const HIDDEN_OUT = 'hidden_out';
 
 /** The patterns graph's output for one layer, in TransformerLens's hook naming. */
 export function patternOutputName(layer: number): string {
@@ -32,23 +44,35 @@ export function patternOutputName(layer: number): string {
  */
 export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphOptions): GraphBuilder {
   checkWeights(spec, w);
-  const g = new GraphBuilder(`ablation-studio/${spec.modelType}/${o.variant}`);
+  const range = checkRange(spec, o);
+  const segment = range.from > 0 || range.to < spec.nLayers;
+  const g = new GraphBuilder(`ablation-studio/${spec.modelType}/${o.variant}${segment ? `/layers-${range.from}-${range.to}` : ''}`);
   const dt = o.dtype;
   // Only the probe's full-sequence layers (all but the last) use query blocks; patterns need [S, S].
   const blocks = o.variant === 'probe' && spec.nLayers > 1 ? (o.queryBlocks ?? DEFAULT_QUERY_BLOCKS) : 1;
   const ctx = buildContext(g, spec, dt, blocks);
 
-  let x = g.op1('Gather', [weightInit(g, w.embed, dt), ctx.inputIds], '/model/embed_tokens/Gather', { attrs: { axis: 0 } }); // [B, S, D]
-  if (spec.embedScale !== 1) x = g.op1('Mul', [x, g.scalar(spec.embedScale, dt)], '/model/embed_tokens/Scale');
-  if (w.positions) {
-    const pos = g.op1('Gather', [weightInit(g, w.positions, dt), ctx.positions], '/model/embed_positions/Gather', { attrs: { axis: 0 } }); // [S, D]
-    x = g.op1('Add', [x, pos], '/model/embed_positions/Add');
+  let x: string;
+  if (range.from > 0) {
+    x = g.input({ name: HIDDEN_IN, elemType: dt, dims: ['batch', 'seq', spec.hiddenSize] });
+  } else {
+    x = g.op1('Gather', [weightInit(g, w.embed, dt), ctx.inputIds], '/model/embed_tokens/Gather', { attrs: { axis: 0 } }); // [B, S, D]
+    if (spec.embedScale !== 1) x = g.op1('Mul', [x, g.scalar(spec.embedScale, dt)], '/model/embed_tokens/Scale');
+    if (w.positions) {
+      const pos = g.op1('Gather', [weightInit(g, w.positions, dt), ctx.positions], '/model/embed_positions/Gather', { attrs: { axis: 0 } }); // [S, D]
+      x = g.op1('Add', [x, pos], '/model/embed_positions/Add');
+    }
   }
 
-  for (let l = 0; l < spec.nLayers; l++) {
+  for (let l = range.from; l < range.to; l++) {
     const lastQueryOnly = o.variant === 'probe' && l === spec.nLayers - 1;
     const patternOutput = o.variant === 'patterns' ? patternOutputName(l) : null;
     x = decoderBlock(ctx, at(w.layers, l), { layer: l, x, lastQueryOnly, patternOutput }); // [B, S, D]; [B, 1, D] after the probe's last layer
+  }
+  if (range.to < spec.nLayers) {
+    g.op('Identity', [x], '/model/segment/Output', { outputs: [HIDDEN_OUT] });
+    g.output({ name: HIDDEN_OUT, elemType: dt, dims: ['batch', 'seq', spec.hiddenSize] });
+    return g;
   }
 
   const last = o.variant === 'probe' ? x : sliceLast(g, x, 1, '/model/LastPosition'); // [B, 1, D]
@@ -61,6 +85,16 @@ export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphO
   g.op('GatherElements', [probs, ctx.inputIds], '/token_probs/GatherElements', { attrs: { axis: 1 }, outputs: ['token_probs'] });
   g.output({ name: 'token_probs', elemType: 'float32', dims: ['batch', 'seq'] });
   return g;
+}
+
+function checkRange(spec: ModelSpec, o: ModelGraphOptions): LayerRange {
+  const range = o.layers ?? { from: 0, to: spec.nLayers };
+  const { from, to } = range;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= spec.nLayers)) {
+    throw new Error(`layer range [${from}, ${to}) is not a non-empty range within the model's ${spec.nLayers} layers`);
+  }
+  if (o.variant !== 'probe' && (from > 0 || to < spec.nLayers)) throw new Error(`the ${o.variant} graph is built whole, not by layer range`);
+  return range;
 }
 
 /** Structural checks a family bug would otherwise turn into an obscure onnxruntime error. */

@@ -1,4 +1,4 @@
-// The compiled-graph cache: cacheDir/<checkpointHash>/<engineVersion>-<variant>-<dtype>.onnx
+// The compiled-graph cache: cacheDir/<checkpointHash>/<engineVersion>-<variant>[-<part>]-<dtype>.onnx
 // (+ its .onnx.data and the .onnx.sha256.json integrity record). A graph is built in a private temp
 // folder and moved into place with the .onnx renamed LAST, so a crash or a full disk never leaves a
 // graph that looks complete; a cached graph whose bytes no longer match their record is rebuilt.
@@ -16,6 +16,8 @@ export interface GraphKey {
   checkpointHash: string;
   variant: GraphVariant;
   dtype: GraphDtype;
+  /** One graph of several that together make the variant (a probe segment: `layers-0-1`), or none. */
+  part?: string;
 }
 
 export interface CachedGraph {
@@ -34,7 +36,7 @@ export type WriteGraphFile = (outPath: string) => Promise<void>;
 const STALE_TEMP_MS = 24 * 3600_000;
 
 export function graphPath(key: GraphKey): string {
-  const name = `${ENGINE_VERSION}-${key.variant}-${key.dtype}.onnx`;
+  const name = `${ENGINE_VERSION}-${key.variant}${key.part ? `-${key.part}` : ''}-${key.dtype}.onnx`;
   return path.join(key.cacheDir, key.checkpointHash, name);
 }
 

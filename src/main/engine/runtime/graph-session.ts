@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from '../engine-types';
 import { fromFloat16Array, toFloat16Array } from '../half-precision';
 import { DEFAULT_QUERY_BLOCKS } from '../graph/blocked-attention';
-import { patternOutputName } from '../graph/model-graph';
+import { HIDDEN_IN, patternOutputName } from '../graph/model-graph';
 import { sessionOptions } from './provider';
 
 /** Head controls and ids for one batch, already sized [B, S] and [B, L, H]. */
@@ -109,6 +109,16 @@ export class GraphSession {
   private async probeRun(f: GraphFeeds): Promise<Float32Array> {
     const out = await this.session.run(this.feeds(f), ['token_probs']);
     return outputFloat32(out, 'token_probs');
+  }
+
+  /**
+   * One run of a segment graph (segmented-probe.ts): `hidden` is its hidden_in [B, S, size] (none for
+   * the first segment); returns `output` (hidden_out [B, S, D] or token_probs [B, S]) as float32.
+   */
+  async runSegment(f: GraphFeeds, hidden: { data: Float32Array; size: number } | null, output: string): Promise<Float32Array> {
+    const feeds = this.feeds(f);
+    if (hidden) feeds[HIDDEN_IN] = this.floatTensor(HIDDEN_IN, hidden.data, [f.batch, f.seqLen, hidden.size]);
+    return outputFloat32(await this.session.run(feeds, [output]), output);
   }
 
   /** Attention probabilities per layer, each [B*H*S*S]. */

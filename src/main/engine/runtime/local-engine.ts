@@ -13,6 +13,8 @@ import type { FamilyModule } from '../families/family';
 import { ENGINE_VERSION } from './engine-version';
 import { ensureGraph, evictGraph, type CachedGraph } from './graph-cache';
 import { GraphSession, type GraphFeeds } from './graph-session';
+import { SegmentedProbe } from './segmented-probe';
+import type { LayerRange } from '../graph/model-graph';
 import { dtypeFor, ortVersion, providerCandidates, type ProviderRequest } from './provider';
 
 /** EngineOptions without the callback (it cannot cross a thread boundary). */
@@ -21,6 +23,14 @@ export interface LocalEngineOptions {
   cacheDir: string;
   provider?: ProviderRequest;
   threads?: number;
+  /** Run the probe layer by layer, sharing layers between rows (EngineOptions.reuse). */
+  reuse?: boolean;
+}
+
+/** What answers probe batches: the whole probe graph, or its per-layer segments. */
+interface Prober {
+  probe(feeds: GraphFeeds): Promise<Float32Array>;
+  release(): Promise<void>;
 }
 
 export type ProgressSink = (event: EngineProgress) => void;
@@ -46,13 +56,37 @@ interface Opened {
   session: GraphSession;
 }
 
+async function openWhole(ctx: VariantContext, provider: ExecutionProvider, dtype: GraphDtype): Promise<{ graph: CachedGraph; prober: Prober }> {
+  const opened = await openVariant(ctx, 'probe', provider, dtype);
+  return { graph: opened.graph, prober: opened.session };
+}
+
+/** One segment graph per layer behind a SegmentedProbe; fromCache and compileMs sum up the segments. */
+async function openSegments(ctx: VariantContext, provider: ExecutionProvider, dtype: GraphDtype): Promise<{ graph: CachedGraph; prober: Prober }> {
+  const sessions: GraphSession[] = [];
+  let compileMs = 0;
+  let fromCache = true;
+  try {
+    for (let l = 0; l < ctx.spec.nLayers; l++) {
+      const opened = await openVariant(ctx, 'probe', provider, dtype, { from: l, to: l + 1 });
+      sessions.push(opened.session);
+      compileMs += opened.graph.compileMs;
+      fromCache &&= opened.graph.fromCache;
+    }
+  } catch (err) {
+    for (const s of sessions) await s.release();
+    throw err;
+  }
+  return { graph: { path: '', fromCache, compileMs }, prober: new SegmentedProbe(sessions, ctx.spec.hiddenSize, provider) };
+}
+
 export class LocalEngine {
   private patternsSession: GraphSession | null = null;
 
   private constructor(
     readonly info: EngineInfo,
     private readonly ctx: VariantContext,
-    private readonly probeSession: GraphSession,
+    private readonly probeSession: Prober,
   ) {}
 
   static async open(options: LocalEngineOptions, sink: ProgressSink): Promise<LocalEngine> {
@@ -75,7 +109,9 @@ export class LocalEngine {
       for (const provider of candidates) {
         const dtype = dtypeFor(provider);
         try {
-          const opened = await openVariant(ctx, 'probe', provider, dtype);
+          // Layer reuse runs float32 segments on the CPU; CUDA keeps the whole (float16) graph.
+          const reuse = options.reuse === true && provider === 'cpu';
+          const opened = reuse ? await openSegments(ctx, provider, dtype) : await openWhole(ctx, provider, dtype);
           const info: EngineInfo = {
             spec,
             provider,
@@ -85,9 +121,10 @@ export class LocalEngine {
             engineVersion: ENGINE_VERSION,
             fromCache: opened.graph.fromCache,
             compileMs: opened.graph.compileMs,
+            layerReuse: reuse,
           };
           progress({ stage: 'load', fraction: 1, message: `Ready on ${provider} (${dtype}) in ${Math.round(performance.now() - started)} ms` });
-          return new LocalEngine(info, ctx, opened.session);
+          return new LocalEngine(info, ctx, opened.prober);
         } catch (err) {
           // `auto` falls back from CUDA to CPU when a real graph will not start on the GPU; bad input
           // would fail the same way on the CPU.
@@ -140,10 +177,12 @@ interface VariantContext {
  * overwritten, from a crashed writer of an older app) is evicted and rebuilt once; a freshly built
  * graph that fails is a real error and propagates.
  */
-async function openVariant(ctx: VariantContext, variant: GraphVariant, provider: ExecutionProvider, dtype: GraphDtype): Promise<Opened> {
-  const key = { cacheDir: ctx.options.cacheDir, checkpointHash: ctx.hash, variant, dtype };
+async function openVariant(ctx: VariantContext, variant: GraphVariant, provider: ExecutionProvider, dtype: GraphDtype, layers?: LayerRange): Promise<Opened> {
+  const part = layers ? `layers-${layers.from}-${layers.to}` : undefined;
+  const key = { cacheDir: ctx.options.cacheDir, checkpointHash: ctx.hash, variant, dtype, part };
+  const what = layers ? `${variant} graph's layer ${layers.from + 1} of ${ctx.spec.nLayers}` : `${variant} graph`;
   const build = async (outPath: string) => {
-    ctx.progress({ stage: 'compile', fraction: 0, message: `Compiling the ${variant} graph (${dtype})` });
+    ctx.progress({ stage: 'compile', fraction: 0, message: `Compiling the ${what} (${dtype})` });
     const weights = ctx.family.weights(ctx.checkpoint, ctx.spec);
     await compileModel({
       checkpoint: ctx.checkpoint,
@@ -152,7 +191,8 @@ async function openVariant(ctx: VariantContext, variant: GraphVariant, provider:
       variant,
       dtype,
       outPath,
-      onProgress: (fraction) => ctx.progress({ stage: 'compile', fraction, message: `Compiling the ${variant} graph (${dtype})` }),
+      layers,
+      onProgress: (fraction) => ctx.progress({ stage: 'compile', fraction, message: `Compiling the ${what} (${dtype})` }),
     });
   };
   const threads = ctx.options.threads ?? 0;
