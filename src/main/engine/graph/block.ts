@@ -5,7 +5,7 @@
 
 import { attention } from './attention';
 import type { GraphContext } from './context';
-import { activation, linear, norm, sliceLast } from './ops';
+import { activation, linear, linearActivation, norm, sliceLast } from './ops';
 import type { LayerWeights, MlpWeights } from './weights';
 
 export interface BlockOptions {
@@ -48,7 +48,7 @@ function mlp(ctx: GraphContext, w: MlpWeights, x: string, p: string): string {
     const up = linear(g, x, w.up, `${p}/up_proj`, dt);
     return linear(g, g.op1('Mul', [gate, up], `${p}/Mul`), w.down, `${p}/down_proj`, dt);
   }
-  const hidden = activation(g, linear(g, x, w.fcIn, `${p}/fc_in`, dt), spec.mlp.act, `${p}/act`, dt);
+  const hidden = linearActivation(g, x, w.fcIn, spec.mlp.act, { linear: `${p}/fc_in`, act: `${p}/act` }, dt);
   return linear(g, hidden, w.fcOut, `${p}/fc_out`, dt);
 }
 

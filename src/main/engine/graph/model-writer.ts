@@ -7,7 +7,7 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import onnxProto from 'onnx-proto';
-import { ELEM_BYTES, ONNX_ELEM_TYPE, type GraphBuilder, type InitializerSource, type ValueInfo } from './onnx-builder';
+import { CONTRIB_DOMAIN, ELEM_BYTES, ONNX_ELEM_TYPE, type GraphBuilder, type InitializerSource, type ValueInfo } from './onnx-builder';
 
 const { onnx } = onnxProto;
 
@@ -60,7 +60,7 @@ export async function writeModel(o: WriteModelOptions): Promise<WrittenModel> {
   const graphLen = graphHead.length + entries.reduce((a, e) => a + fieldHeaderLength(5, e.body) + e.body, 0);
   const modelHead = onnx.ModelProto.encode({
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(o.graph.usesContribOps ? [{ domain: CONTRIB_DOMAIN, version: 1 }] : [])],
     producerName: 'ablation-studio',
     producerVersion: o.producerVersion,
     metadataProps: Object.entries(o.metadata).map(([key, value]) => ({ key, value })),

@@ -52,7 +52,12 @@ export interface OpOptions {
   attrs?: Record<string, AttrValue>;
   /** Number of outputs (named `<node>/output_i`), or explicit output names. Default 1. */
   outputs?: number | string[];
+  /** Operator set of the op: standard ONNX (default) or onnxruntime's contrib ops (`com.microsoft`). */
+  domain?: typeof CONTRIB_DOMAIN;
 }
+
+/** onnxruntime's contrib operators (FastGelu, ...), available on its CPU and CUDA providers. */
+export const CONTRIB_DOMAIN = 'com.microsoft';
 
 export class GraphBuilder {
   readonly nodes: INodeProto[] = [];
@@ -60,6 +65,8 @@ export class GraphBuilder {
   readonly outputs: ValueInfo[] = [];
   private readonly inits = new Map<string, InitializerSource>();
   private readonly nodeNames = new Set<string>();
+  /** Whether any node is a contrib op (the model then imports that operator set). */
+  usesContribOps = false;
 
   constructor(readonly name: string) {}
 
@@ -74,7 +81,8 @@ export class GraphBuilder {
     const outs = options.outputs ?? 1;
     const output = typeof outs === 'number' ? Array.from({ length: outs }, (_, i) => `${name}/output_${i}`) : outs;
     const attribute = Object.entries(options.attrs ?? {}).map(([key, v]) => toAttribute(key, v));
-    this.nodes.push({ opType, input: inputs, output, name, attribute });
+    this.nodes.push({ opType, input: inputs, output, name, attribute, ...(options.domain ? { domain: options.domain } : {}) });
+    if (options.domain === CONTRIB_DOMAIN) this.usesContribOps = true;
     return output;
   }
 

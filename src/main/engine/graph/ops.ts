@@ -1,9 +1,10 @@
 // Typed building blocks over GraphBuilder: weights as initializers, linear layers, norms,
-// activations, soft-capping, casts and slices. Standard ONNX opset 17 only (no contrib ops), so a
-// graph runs on any execution provider. Every function takes names and returns names.
+// activations, soft-capping, casts and slices. Standard ONNX opset 17, plus onnxruntime's FastGelu
+// contrib op (CPU and CUDA providers) where it replaces a chain of element-wise ops exactly enough.
+// Every function takes names and returns names.
 
 import type { ModelSpec } from '../../../shared/model-spec';
-import { encodeFloats, float, type GraphBuilder } from './onnx-builder';
+import { CONTRIB_DOMAIN, encodeFloats, float, type GraphBuilder } from './onnx-builder';
 import type { LazyTensor, Linear, NormWeights } from './weights';
 
 /** Compute type of the residual stream and matmuls; norms and softmaxes always run in float32. */
@@ -41,6 +42,19 @@ export function weightInit(
 export function linear(g: GraphBuilder, x: string, w: Linear, name: string, dt: ComputeType): string {
   const y = g.op1('MatMul', [x, weightInit(g, w.weight, dt)], `${name}/MatMul`);
   return w.bias ? g.op1('Add', [y, weightInit(g, w.bias, dt)], `${name}/Add`) : y;
+}
+
+/**
+ * act(x @ W + b). GPT-2's tanh GELU with a bias is one FastGelu (onnxruntime contrib op: the bias
+ * add and the seven element-wise ops of activation() in one pass over [B, S, I]; same formula,
+ * float32 tanh): the largest element-wise cost of the GPT-2 graph. Anything else: linear, activation.
+ */
+export function linearActivation(g: GraphBuilder, x: string, w: Linear, act: ModelSpec['mlp']['act'], names: { linear: string; act: string }, dt: ComputeType): string {
+  if (act === 'gelu_tanh' && w.bias) {
+    const y = g.op1('MatMul', [x, weightInit(g, w.weight, dt)], `${names.linear}/MatMul`);
+    return g.op1('FastGelu', [y, weightInit(g, w.bias, dt)], `${names.act}/FastGelu`, { domain: CONTRIB_DOMAIN });
+  }
+  return activation(g, linear(g, x, w, names.linear, dt), act, names.act, dt);
 }
 
 export function cast(g: GraphBuilder, x: string, to: 'float32' | 'float16', name: string): string {
