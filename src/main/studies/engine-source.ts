@@ -19,9 +19,13 @@ export interface EngineRequest {
 
 export type OpenEngine = (request: EngineRequest) => Promise<Engine>;
 
-/** An opener on a given graph cache, running the engine where `spawner` puts it (default: a worker thread). */
+/**
+ * An opener on a given graph cache, running the engine where `spawner` puts it (default: a worker
+ * thread). Studies run with layer reuse: a trial's conditions share the layers below their lowest
+ * ablated layer within each batch (EngineOptions.reuse; CPU only, equal to the whole graph within 1e-6).
+ */
 export function engineOpener(cacheDir: string, spawner?: EngineSpawner): OpenEngine {
-  return ({ modelDir, provider, onProgress, signal }) => loadEngine({ modelDir, cacheDir, provider, onProgress, signal, spawner });
+  return ({ modelDir, provider, onProgress, signal }) => loadEngine({ modelDir, cacheDir, provider, onProgress, signal, spawner, reuse: true });
 }
 
 export const defaultOpenEngine: OpenEngine = (request) => engineOpener(graphCacheDir())(request);
