@@ -15,21 +15,25 @@ export interface EngineRequest {
   onProgress?: (event: EngineProgress) => void;
   /** Aborting while the engine loads stops it (the load then rejects). */
   signal?: AbortSignal;
+  /** Layer reuse (EngineOptions.reuse): studies ask for it; single probes do not need it. */
+  reuse?: boolean;
 }
 
 export type OpenEngine = (request: EngineRequest) => Promise<Engine>;
 
-/**
- * An opener on a given graph cache, running the engine where `spawner` puts it (default: a worker
- * thread). Studies run with layer reuse: a trial's conditions share the layers below their lowest
- * ablated layer within each batch (EngineOptions.reuse; CPU only, equal to the whole graph within 1e-6).
- */
+/** An opener on a given graph cache, running the engine where `spawner` puts it (default: a worker thread). */
 export function engineOpener(cacheDir: string, spawner?: EngineSpawner): OpenEngine {
-  return ({ modelDir, provider, onProgress, signal }) => loadEngine({ modelDir, cacheDir, provider, onProgress, signal, spawner, reuse: true });
+  return ({ modelDir, provider, onProgress, signal, reuse }) => loadEngine({ modelDir, cacheDir, provider, onProgress, signal, spawner, reuse });
 }
+
+/**
+ * Studies run with layer reuse: within each batch, a trial's conditions share the layers below their
+ * lowest ablated layer and identical conditions run once (CPU; equal to the whole graph within 1e-6).
+ */
+export const STUDY_LAYER_REUSE = true;
 
 export const defaultOpenEngine: OpenEngine = (request) => engineOpener(graphCacheDir())(request);
 
 export function openStudyEngine(model: { path: string }, spec: StudySpec, open: OpenEngine = defaultOpenEngine): Promise<Engine> {
-  return open({ modelDir: model.path, provider: spec.provider });
+  return open({ modelDir: model.path, provider: spec.provider, reuse: STUDY_LAYER_REUSE });
 }
