@@ -1,4 +1,4 @@
-// Command-line options of the engine benchmark (`npm run bench -- ...`). Every option has a
+// Command-line options of the engine benchmark (`npm run bench:engine -- ...`). Every option has a
 // default sized for a 2-core machine; bad values fail with InputError naming the flag.
 
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ export const BENCH_DEFAULTS: Omit<BenchOptions, 'modelDir' | 'out' | 'help'> = {
   studyTrials: 20,
 };
 
-export const BENCH_USAGE = `Usage: npm run bench -- [options]
+export const BENCH_USAGE = `Usage: npm run bench:engine -- [options]
   --model <dir>        checkpoint folder (default: resources/models/demo-induction if it holds a model,
                        else a synthetic llama written to a temp folder)
   --out <file>         report JSON (default: bench/report-<date>.json)

@@ -1,4 +1,4 @@
-// `npm run bench`: measures the engine on the machine it runs on (compile, cached load, probe
+// `npm run bench:engine`: measures the engine on the machine it runs on (compile, cached load, probe
 // throughput per batch size, an end-to-end study run through the services, memory) and writes a JSON
 // report (report.ts) plus a short summary. Timings live here, never in tests: a shared machine is
 // noisy, so every figure is a median with p10/p90 over repeated runs.
