@@ -110,6 +110,12 @@ export async function providerCandidates(request: ProviderRequest): Promise<Exec
  * studies beside a UI (and on shared machines), where spinning threads steal the core the work
  * needs: demo model, 2 threads, other core busy: 54 rows/s without spinning, 35 with; both cores
  * idle, spinning gains only ~5%.
+ *
+ * Weight prepacking stays on although its packed copies cost memory (GPT-2-small shape: peak
+ * 1.15 GB with it, 0.81 GB without, for 0.48 GB of weights): without it a row's probabilities depend
+ * on how many rows share its batch (up to ~4e-9 apart), and the CLI's probe, the API and a resumed
+ * study are meant to agree bit for bit. CPU graphs keep their weights in a memory-mapped external
+ * data file instead (local-engine.ts), which saves the parsed model's copy.
  */
 export function sessionOptions(provider: ExecutionProvider, threads: number): ort.InferenceSession.SessionOptions {
   return {
@@ -118,15 +124,7 @@ export function sessionOptions(provider: ExecutionProvider, threads: number): or
     // 0 lets onnxruntime pick (one thread per physical core).
     intraOpNumThreads: provider === 'cpu' ? Math.max(0, Math.floor(threads)) : undefined,
     logSeverityLevel: 3,
-    extra: provider === 'cpu' ? CPU_SESSION_CONFIG : SESSION_CONFIG,
+    extra: SESSION_CONFIG,
   };
 }
 
-/**
- * CPU sessions skip weight prepacking: onnxruntime otherwise keeps a packed copy of every MatMul
- * weight beside the original, so a study's peak memory was 2.3-2.4x the fp32 weights (GPT-2-small
- * shape: 1.15 GB for 0.48 GB of weights; 0.81 GB without). Interleaved probe timings with and
- * without it differed by less than the shared machine's noise (GPT-2-small 0.99x, Llama-GQA shape
- * 1.05-1.08x in favour of no prepacking, medians of 6-10 pairs).
- */
-const CPU_SESSION_CONFIG = { session: { ...SESSION_CONFIG.session, disable_prepacking: '1' } };
