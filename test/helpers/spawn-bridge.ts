@@ -1,0 +1,48 @@
+// Starts test/helpers/bridge-with-hub.ts in a child process and resolves with what it printed.
+// Component tests (happy-dom) talk to it over HTTP, as the renderer talks to `npm run serve`.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// __dirname (vitest defines it), not import.meta.url: a happy-dom test's URL class is the page's.
+const REPO = path.resolve(__dirname, '../..');
+
+export interface SpawnedBridge {
+  url: string;
+  token: string;
+  endpoint: string;
+  dataDir: string;
+  cacheDir: string;
+  demoModel: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export function spawnBridgeWithHub(): Promise<SpawnedBridge> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'renderer-bridge-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/bridge-with-hub.ts', dir], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => reject(new Error(`the bridge process ended (${code}) before it listened: ${err}`)));
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (!out.includes('\n') || !line) return;
+      const info = JSON.parse(line) as Omit<SpawnedBridge, 'dir' | 'stop'>;
+      resolve({
+        ...info,
+        dir,
+        stop: async () => {
+          child.stdin?.end();
+          await exited;
+          rmSync(dir, { recursive: true, force: true });
+        },
+      });
+    });
+  });
+}
