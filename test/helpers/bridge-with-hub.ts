@@ -2,7 +2,9 @@
 // a simulated browser (happy-dom) whose globals (URL, fetch) are a page's, so the app's Node side
 // cannot run in the same process, just as it would not in a real browser. The process prints one
 // JSON line `{ url, token, endpoint, dataDir, cacheDir, demoModel }` once both listen, and stops when
-// its standard input closes (the test ending, or dying).
+// its standard input closes (the test ending, or dying). A line `{"stall":{"path":p,"afterBytes":n}}`
+// on its input makes the hub stall the next transfer of file p after n bytes, and the process prints
+// `{"stalled":p}` when it does.
 //
 // Run as: node --import tsx test/helpers/bridge-with-hub.ts <dir>
 
@@ -20,7 +22,15 @@ async function main(dir: string): Promise<void> {
   const dataDir = join(dir, 'data');
   const bridge = await startBridge({ dataDir, env, rendererDir: null, induction: { seqLen: 8, count: 4 }, log: () => undefined });
   process.stdout.write(`${JSON.stringify({ url: bridge.url, token: bridge.token, endpoint: hub.endpoint, dataDir, cacheDir, demoModel: defaultDemoModelDir() })}\n`);
-  process.stdin.resume();
+  let input = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    input += chunk.toString();
+    for (let nl = input.indexOf('\n'); nl >= 0; nl = input.indexOf('\n')) {
+      const { stall } = JSON.parse(input.slice(0, nl)) as { stall: { path: string; afterBytes: number } };
+      input = input.slice(nl + 1);
+      hub.addFault({ kind: 'stall', ...stall, times: 1, onStall: () => process.stdout.write(`${JSON.stringify({ stalled: stall.path })}\n`) });
+    }
+  });
   process.stdin.on('end', () => {
     void bridge.close().then(() => hub.close()).then(() => process.exit(0));
   });

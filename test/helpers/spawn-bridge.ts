@@ -17,6 +17,8 @@ export interface SpawnedBridge {
   cacheDir: string;
   demoModel: string;
   dir: string;
+  /** Makes the hub stall the next transfer of `path` after `afterBytes`; resolves once it has stalled. */
+  stall(path: string, afterBytes: number): { stalled: Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export function spawnBridgeWithHub(): Promise<SpawnedBridge> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/bridge-with-hub.ts', dir], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let started = false;
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return new Promise((resolve, reject) => {
@@ -32,11 +35,18 @@ export function spawnBridgeWithHub(): Promise<SpawnedBridge> {
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n')[0];
-      if (!out.includes('\n') || !line) return;
-      const info = JSON.parse(line) as Omit<SpawnedBridge, 'dir' | 'stop'>;
+      if (!out.includes('\n') || !line || started) return;
+      started = true;
+      const info = JSON.parse(line) as Omit<SpawnedBridge, 'dir' | 'stall' | 'stop'>;
       resolve({
         ...info,
         dir,
+        stall: (path, afterBytes) => {
+          const line = `${JSON.stringify({ stalled: path })}\n`;
+          const before = out.split(line).length;
+          child.stdin?.write(`${JSON.stringify({ stall: { path, afterBytes } })}\n`);
+          return { stalled: waitUntil(() => out.split(line).length > before) };
+        },
         stop: async () => {
           child.stdin?.end();
           await exited;
@@ -45,4 +55,8 @@ export function spawnBridgeWithHub(): Promise<SpawnedBridge> {
       });
     });
   });
+}
+
+async function waitUntil(test: () => boolean): Promise<void> {
+  while (!test()) await new Promise((resolve) => setTimeout(resolve, 20));
 }

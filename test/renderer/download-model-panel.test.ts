@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // The download panel in a simulated browser page served by a real bridge (its own process, with the
 // local test hub behind HF_ENDPOINT): the page's api comes from its URL's token as in `npm run
-// serve`. A download shows its progress and ends ready; a gated model shows the hub service's exact
+// serve`. A download shows its progress and ends ready; a running one shows each file's bar and
+// cancels, and resumes when started again; a gated model shows the hub service's exact
 // message, the model page to open and a way to the token field; a token typed in is saved, shown
 // masked and never left in the page; a wrong repo id is shown next to its field.
 
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import DownloadModelPanel from '../../src/renderer/src/hub/DownloadModelPanel.vue';
 import { hubRefusalError } from '../../src/main/hub/hub-errors';
 import { spawnBridgeWithHub, type SpawnedBridge } from '../helpers/spawn-bridge';
-import { DEMO_REPO, GATED_REPO, MAMBA_REPO, TOKEN_WITH_ACCESS, UNKNOWN_TOKEN } from '../hub/hub-names';
+import { DEMO_REPO, GATED_REPO, MAMBA_REPO, SHARDED_REPO, TOKEN_WITH_ACCESS, UNKNOWN_TOKEN } from '../hub/hub-names';
 import { openBridgePage } from './bridge-page';
 
 let bridge: SpawnedBridge;
@@ -30,14 +31,20 @@ afterAll(async () => {
 
 const WAIT = { timeout: 60_000, interval: 50 };
 
-/** Types the repo id, presses Download and waits for that job's card to reach an end state. */
-async function download(repoId: string): Promise<ReturnType<VueWrapper['find']>> {
+/** Types the repo id, presses Download and returns the new job's card (newest first). */
+async function startDownload(repoId: string): Promise<ReturnType<VueWrapper['find']>> {
   const before = panel.findAll('.download-job').length;
   await panel.find('#download-repo').setValue(repoId);
   await panel.find('form.download-form').trigger('submit');
   await vi.waitFor(() => expect(panel.findAll('.download-job').length).toBe(before + 1), WAIT);
   const card = panel.findAll('.download-job')[0];
   if (!card) throw new Error('no job card');
+  return card;
+}
+
+/** startDownload, then waits for the job to reach an end state. */
+async function download(repoId: string): Promise<ReturnType<VueWrapper['find']>> {
+  const card = await startDownload(repoId);
   await vi.waitFor(() => expect(card.find('[data-test="job-state"]').text()).toMatch(/^(done|failed|cancelled)$/), WAIT);
   return card;
 }
@@ -53,6 +60,22 @@ describe('DownloadModelPanel', () => {
     expect(card.find('[data-test="job-done"]').text()).toContain('models--studio-tests--demo-induction/snapshots/');
     const emitted = panel.emitted('downloaded') as [{ repoId: string; dir: string }][];
     expect(emitted.map(([job]) => job.repoId)).toEqual([DEMO_REPO]);
+  });
+
+  it('shows each file of a running download, cancels it, and resumes it when started again', async () => {
+    const shard = 'model-00001-of-00002.safetensors';
+    const { stalled } = bridge.stall(shard, 64);
+    const card = await startDownload(SHARDED_REPO);
+    await stalled;
+    await vi.waitFor(() => expect(card.find(`[data-test="file-${shard}"] progress`).attributes('value')).toBe('64'), WAIT);
+    expect(card.find('[data-test="job-state"]').text()).toBe('Downloading');
+    expect(card.findAll('.files li').map((li) => li.find('.name').text())).toContain('config.json');
+    await card.find('[data-test="job-cancel"]').trigger('click');
+    await vi.waitFor(() => expect(card.find('[data-test="job-state"]').text()).toBe('cancelled'), WAIT);
+    expect(card.find('[data-test="job-cancelled"]').text()).toMatch(/download it again to resume/);
+    expect(card.find('[data-test="job-cancel"]').exists()).toBe(false);
+    const resumed = await download(SHARDED_REPO);
+    expect(resumed.find('[data-test="job-state"]').text()).toBe('done');
   });
 
   it('shows a gated model\'s exact message, the licence page, and a way to the token field', async () => {
