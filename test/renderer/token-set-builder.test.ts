@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The token-set builder in a simulated browser page served by a real bridge (its own process): the
-// demo model is offered with its tokenizer, a build from the bundled list shows id -> word for every
+// demo model is offered with its tokenizer (and a downloaded model once its download ends), a build from the bundled list shows id -> word for every
 // kept id, an export writes the seed's pickle that reads back as exactly those ids, and bad inputs
 // (pasted text without words, a missing word file, a relative export path) are shown next to their
 // fields.
@@ -11,8 +11,10 @@ import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import TokenSetBuilder from '../../src/renderer/src/hub/TokenSetBuilder.vue';
+import { createBridgeApi } from '../../src/shared/ipc/bridge-client';
 import { parsePickleTokens } from '../../src/main/studies/import/token-formats';
 import { spawnBridgeWithHub, type SpawnedBridge } from '../helpers/spawn-bridge';
+import { DEMO_REPO } from '../hub/hub-names';
 import { openBridgePage } from './bridge-page';
 
 let bridge: SpawnedBridge;
@@ -69,6 +71,17 @@ describe('TokenSetBuilder', () => {
     await builder.find('form.export-form').trigger('submit');
     await vi.waitFor(() => expect(builder.find('[data-test="export-done"]').text()).toContain('(json)'), WAIT);
     expect(JSON.parse(readFileSync(join(bridge.dir, 'built.json'), 'utf8'))).toEqual(ids);
+  });
+
+  it('offers a model as soon as its download finishes', async () => {
+    const api = createBridgeApi(bridge.url, bridge.token);
+    try {
+      const started = await api.hub.download({ repoId: DEMO_REPO });
+      expect(started.ok).toBe(true);
+      await vi.waitFor(() => expect(builder.findAll('#builder-model option').map((o) => o.text())).toContain('demo-induction (Hugging Face cache)'), WAIT);
+    } finally {
+      api.close();
+    }
   });
 
   it('shows bad inputs next to their fields', async () => {

@@ -38,6 +38,19 @@ export const useTokenBuilderStore = defineStore('token-builder', () => {
   /** Models that have a tokenizer.json and can be run. */
   const usable = computed(() => models.value.filter((m) => m.tokenizer && m.problem === null));
 
+  let unsubscribe: (() => void) | null = null;
+
+  /** Lists the models now and again whenever the list changes (a download finished, a model added). */
+  async function connect(): Promise<void> {
+    unsubscribe ??= studioApi().on('models.changed', () => void loadModels());
+    await loadModels();
+  }
+
+  function disconnect(): void {
+    unsubscribe?.();
+    unsubscribe = null;
+  }
+
   async function loadModels(): Promise<void> {
     const result = await studioApi().models.list();
     if (!result.ok) return void (errors.value = { model: result.error });
@@ -93,5 +106,5 @@ export const useTokenBuilderStore = defineStore('token-builder', () => {
     else errors.value = { ...errors.value, [result.error.field ?? 'path']: result.error };
   }
 
-  return { models, usable, form, built, exported, errors, busy, loadModels, build, exportSet };
+  return { models, usable, form, built, exported, errors, busy, connect, disconnect, build, exportSet };
 });
