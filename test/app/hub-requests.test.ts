@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge-server';
 import { loadTokenizer } from '../../src/main/engine/checkpoint/tokenizer';
-import { hubRefusalError } from '../../src/main/hub/hub-errors';
 import { parsePickleTokens } from '../../src/main/studies/import/token-formats';
 import { createBridgeApi, type BridgeApi } from '../../src/shared/ipc/bridge-client';
 import type { DownloadJobView } from '../../src/shared/ipc/hub';
 import type { ApiResult } from '../../src/shared/ipc/errors';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { gatedWithoutTokenMessage } from '../hub/hub-messages';
 import { DEMO_REPO, GATED_REPO, MAMBA_REPO, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS } from '../hub/hub-fixtures';
 import { demoModel, recordingSpawner, smallSpec, TEST_INDUCTION } from './app-fixtures';
 
@@ -141,22 +141,11 @@ describe('downloading a model in the app', () => {
 });
 
 describe('the Hugging Face token in the app', () => {
-  const gatedWithoutToken = () =>
-    hubRefusalError(
-      {
-        status: 401,
-        errorCode: 'GatedRepo',
-        errorMessage: `Access to model ${GATED_REPO} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
-        url: '',
-      },
-      { endpoint: hub.endpoint, repoId: GATED_REPO, revision: 'main', tokenSource: null },
-    ).message;
-
   it('a gated model without a token ends with the exact message of what to do', async () => {
     expect(await value(api.hub.tokenStatus())).toEqual({ active: null, saved: null, savedUnreadable: false, storage: 'file', endpoint: hub.endpoint });
     const job = await download(GATED_REPO);
     expect(job.state).toBe('failed');
-    expect(job.error?.message).toBe(gatedWithoutToken());
+    expect(job.error?.message).toBe(gatedWithoutTokenMessage(hub.endpoint));
     expect(job.error?.message).toContain(`${hub.endpoint}/${GATED_REPO}`);
   });
 
