@@ -7,7 +7,7 @@
 // and token sets built from words on the demo model, exported as the seed's pickle and read back by
 // the app's own importer.
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,16 @@ describe('the Hugging Face token in the app', () => {
     await value(api.hub.setToken({ token: TOKEN_WITH_ACCESS }));
     const granted = await download(GATED_REPO);
     expect(granted.state).toBe('done');
+    // A study on the gated model, run and exported while the token is set: no file of it holds the token.
+    const study = await value(api.studies.create({ spec: smallSpec({ model: granted.dir, tokenCount: 20, permutations: 2 }) }));
+    const outDir = join(dir, 'gated-study');
+    await waitFor(async () => {
+      const exported = await api.studies.export({ id: study.id, outDir });
+      return exported.ok ? exported.value : undefined;
+    }, 'the study on the gated model to finish and export');
+    const files = readdirSync(outDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((f) => f.name)).toContain('provenance.json');
+    for (const f of files) expect(readFileSync(join(f.parentPath, f.name)).includes(TOKEN_WITH_ACCESS), f.name).toBe(false);
 
     const cleared = await value(api.hub.clearToken());
     expect(cleared).toMatchObject({ active: null, saved: null });
