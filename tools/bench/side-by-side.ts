@@ -134,6 +134,9 @@ interface Workload {
   studies: Record<LayerRange, ReturnType<typeof seedStudyRows>>;
 }
 
+/** Up to this many MB of fp32 weights the two engine processes run side by side (interleaved rounds). */
+const TOGETHER_MAX_MB = 2048;
+
 function promptRows(ids: Int32Array, S: number): number[][] {
   return Array.from({ length: ids.length / S }, (_, t) => Array.from(ids.subarray(t * S, (t + 1) * S)));
 }
@@ -195,21 +198,50 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
     }
   };
 
+  let reusePhase: Phase | null = null;
+  const closeReuse = async () => {
+    const open = reusePhase;
+    reusePhase = null;
+    await open?.engine.close();
+  };
   try {
-    // Phase 1: without reuse. A one-row warm-up (trial index o.trials is used only here), then the rounds.
     const wholeCompileMs = phase.engine.info.compileMs;
     const wholeColdWallMs = phase.coldWallMs;
+    const wholeSec: number[] = [];
+    const fullSec: number[] = [];
+    const bottomSec: number[] = [];
+    const mmWhole: number[] = [];
+    const mmReuse: number[] = [];
+    // With layer reuse: per round, the full-range and the upper-half study.
+    const reuseRound = async (engine: Engine, t: number) => {
+      fullSec.push((await studyTrial(engine, w, 'full', t)).seconds);
+      bottomSec.push((await studyTrial(engine, w, 'bottom', t)).seconds);
+    };
+    // Both engines at once where two copies fit easily: whole and reuse then share every round.
+    const together = weightsMB <= TOGETHER_MAX_MB;
+    const openReuse = async () => {
+      log(`${name}: compiling the per-layer segment graphs (engine process)`);
+      reusePhase = await openEngine(dir, cacheDir, o.threads, true);
+      await studyTrial(reusePhase.engine, w, 'full', o.trials, 2); // warm-up: a baseline row and one that branches off
+      return reusePhase;
+    };
+    const reuseOpened = together ? await openReuse() : null;
+
+    // One-row warm-ups (trial index o.trials is used only here), then the rounds.
     await studyTrial(phase.engine, w, 'full', o.trials, 1);
     await torchRow(o.trials, null);
     await matmulGflops();
-    const wholeSec: number[] = [];
-    const mmWhole: number[] = [];
     for (let t = 0; t < o.trials; t++) {
-      log(`${name}: round ${t + 1}/${o.trials} without reuse`);
+      log(`${name}: round ${t + 1}/${o.trials}${together ? ' (without and with reuse)' : ' without reuse'}`);
       const r = await studyTrial(phase.engine, w, 'full', t);
       wholeSec.push(r.seconds);
       await torchRow(t, r.probs);
-      mmWhole.push(await matmulGflops());
+      const rate = await matmulGflops();
+      mmWhole.push(rate);
+      if (reuseOpened) {
+        await reuseRound(reuseOpened.engine, t);
+        mmReuse.push(rate);
+      }
     }
     const wholePeak = peakRssMB(phase.engine.processId ?? NaN);
     await closePhase();
@@ -217,25 +249,20 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
     const wholeCachedWallMs = cached.coldWallMs;
     await cached.engine.close();
 
-    // Phase 2: with reuse (segment graphs compiled into the same cache).
-    log(`${name}: compiling the per-layer segment graphs (engine process)`);
-    phase = await openEngine(dir, cacheDir, o.threads, true);
-    const segmentsCompileMs = phase.engine.info.compileMs;
-    const segmentsColdWallMs = phase.coldWallMs;
-    await studyTrial(phase.engine, w, 'full', o.trials, 2);
-    const fullSec: number[] = [];
-    const bottomSec: number[] = [];
-    const mmReuse: number[] = [];
-    for (let t = 0; t < o.trials; t++) {
-      log(`${name}: round ${t + 1}/${o.trials} with reuse`);
-      const r = await studyTrial(phase.engine, w, 'full', t);
-      fullSec.push(r.seconds);
-      bottomSec.push((await studyTrial(phase.engine, w, 'bottom', t)).seconds);
-      await torchRow(t + 1, null);
-      mmReuse.push(await matmulGflops());
+    // Otherwise the reuse engine after the whole one (segments compiled into the same cache).
+    const reuse = reuseOpened ?? (await openReuse());
+    if (!reuseOpened) {
+      for (let t = 0; t < o.trials; t++) {
+        log(`${name}: round ${t + 1}/${o.trials} with reuse`);
+        await reuseRound(reuse.engine, t);
+        await torchRow(t + 1, null);
+        mmReuse.push(await matmulGflops());
+      }
     }
-    const reusePeak = peakRssMB(phase.engine.processId ?? NaN);
-    await closePhase();
+    const segmentsCompileMs = reuse.engine.info.compileMs;
+    const segmentsColdWallMs = reuse.coldWallMs;
+    const reusePeak = peakRssMB(reuse.engine.processId ?? NaN);
+    await closeReuse();
 
     const torchMem = torch ? await torch.memory() : null;
     const partial = {
@@ -269,6 +296,7 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
     torch?.close();
     await chain.close();
     await closePhase();
+    await closeReuse();
     rmSync(cacheDir, { recursive: true, force: true });
   }
 }
