@@ -58,8 +58,8 @@ export class GraphSession {
   ) {}
 
   /** Throws when onnxruntime cannot load the file (corrupt graph) or start the provider. */
-  static async open(graphPath: string, provider: ExecutionProvider, threads: number): Promise<GraphSession> {
-    const session = await ort.InferenceSession.create(graphPath, sessionOptions(provider, threads));
+  static async open(graphPath: string, provider: ExecutionProvider, threads: number, memoryArena = true): Promise<GraphSession> {
+    const session = await ort.InferenceSession.create(graphPath, sessionOptions(provider, threads, memoryArena));
     const types = new Map<string, string>();
     for (const meta of session.inputMetadata) if (meta.isTensor) types.set(meta.name, meta.type);
     return new GraphSession(session, types, provider);

@@ -203,13 +203,13 @@ async function openVariant(ctx: VariantContext, variant: GraphVariant, provider:
   let graph = await ensureGraph(key, build, rebuilding);
   ctx.progress({ stage: 'load', message: `Loading the ${variant} graph on ${provider}` });
   try {
-    return { graph, session: await GraphSession.open(graph.path, provider, threads) };
+    return { graph, session: await GraphSession.open(graph.path, provider, threads, !layers) };
   } catch (err) {
     // Running out of memory says nothing about the file: keep a good (maybe 30 GB) cached graph.
     if (!graph.fromCache || OUT_OF_MEMORY.test(err instanceof Error ? err.message : String(err))) throw err;
     ctx.progress({ stage: 'compile', message: `Cached ${variant} graph is unreadable; rebuilding it` });
     evictGraph(graph.path);
     graph = await ensureGraph(key, build);
-    return { graph, session: await GraphSession.open(graph.path, provider, threads) };
+    return { graph, session: await GraphSession.open(graph.path, provider, threads, !layers) };
   }
 }

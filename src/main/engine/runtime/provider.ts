@@ -117,8 +117,11 @@ export async function providerCandidates(request: ProviderRequest): Promise<Exec
  * study are meant to agree bit for bit. CPU graphs keep their weights in a memory-mapped external
  * data file instead (local-engine.ts), which saves the parsed model's copy.
  */
-export function sessionOptions(provider: ExecutionProvider, threads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptions(provider: ExecutionProvider, threads: number, memoryArena = true): ort.InferenceSession.SessionOptions {
   return {
+    // Off for the probe's per-layer segments: each session's arena would keep its own peak of
+    // activations (GPT-2-small shape, 12 segments: +0.9 GB over the weights).
+    enableCpuMemArena: memoryArena,
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     // 0 lets onnxruntime pick (one thread per physical core).
