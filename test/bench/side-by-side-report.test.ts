@@ -89,7 +89,7 @@ describe('timings and ratios', () => {
     expect(() => suiteReportSchema.parse({ ...report, models: [{ ...model, memory: {} }] })).toThrow();
     const table = markdownTable(report).split('\n');
     expect(table).toHaveLength(3);
-    expect(table[2]).toContain('| gpt2-small | 475 MB | skipped | 0.500 |');
+    expect(table[2]).toContain('| gpt2-small | 475 MiB | skipped | 0.500 |');
     expect(table[2]).toContain('180 (90% of 200)');
     expect(table[2]).toContain('1.69×, 1.90×');
   });

@@ -137,7 +137,7 @@ export function markdownTable(r: SuiteReport): string {
     const torch = m.torch.status === 'measured' ? f(m.torch.secondsPerTrial.median, 3) : 'skipped';
     return [
       m.name,
-      m.fp32WeightMB >= 1024 ? `${f(m.fp32WeightMB / 1024, 2)} GB` : `${f(m.fp32WeightMB, 0)} MB`,
+      m.fp32WeightMB >= 1024 ? `${f(m.fp32WeightMB / 1024, 2)} GiB` : `${f(m.fp32WeightMB, 0)} MiB`,
       torch,
       f(m.engine.whole.secondsPerTrial, 3),
       f(m.ratios.vsTorchWhole),
