@@ -6,3 +6,4 @@ export * from './lag-chart';
 export * from './dose-response';
 export * from './compare-chart';
 export { verticalLinePlugin, backgroundPlugin } from './plugins';
+export * from './study-figures';
