@@ -1,0 +1,103 @@
+// Pinia store of the New study form: the draft being edited, its validation by the main process
+// (field errors, the heads each condition silences, the estimated run time), presets, and Run.
+// History's "Duplicate" calls loadDraft(spec) and routes to /new.
+
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { StudioError } from '../../../shared/ipc/errors';
+import type { DraftValidation, StudyListView } from '../../../shared/ipc/studies';
+import { STUDY_PRESETS, type StudyPreset } from '../../../shared/study/presets';
+import type { StudySpec } from '../../../shared/study/types';
+import { request } from '../api';
+import { defaultDraft, formFromSpec, specFromForm, type DraftForm } from '../new-study/draft-form';
+
+/** Validation waits this long after the last keystroke. */
+export const VALIDATE_DELAY_MS = 300;
+
+export const useNewStudyStore = defineStore('new-study', () => {
+  const draft = ref<DraftForm>(defaultDraft());
+  const notes = ref('');
+  const validation = ref<DraftValidation | null>(null);
+  const validating = ref(false);
+  /** A failure of the request itself (not a field problem): shown above the form. */
+  const requestError = ref<StudioError | null>(null);
+  const creating = ref(false);
+  /** The preset last applied, for the form's heading. */
+  const presetId = ref<StudyPreset['id'] | null>(null);
+  let sequence = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const errors = computed(() => validation.value?.errors ?? []);
+  const canRun = computed(() => validation.value?.valid === true && !validating.value && !creating.value);
+
+  /** Replaces the form with a spec (a duplicated study's, or any partial spec); validates it. */
+  function loadDraft(spec: Partial<StudySpec>, draftNotes = ''): void {
+    draft.value = formFromSpec(spec);
+    notes.value = draftNotes;
+    presetId.value = null;
+    void validate();
+  }
+
+  /** Fills the form from a preset for the given model folder. */
+  function applyPreset(id: StudyPreset['id'], model: string): void {
+    const preset = STUDY_PRESETS.find((p) => p.id === id);
+    if (!preset) return;
+    loadDraft(preset.build(model || 'model'));
+    if (!model) draft.value.model = '';
+    presetId.value = id;
+  }
+
+  function reset(model = ''): void {
+    draft.value = defaultDraft(model);
+    notes.value = '';
+    presetId.value = null;
+    validation.value = null;
+  }
+
+  /** Validates after a pause in typing; earlier pending checks are dropped. */
+  function scheduleValidate(delayMs = VALIDATE_DELAY_MS): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void validate();
+    }, delayMs);
+  }
+
+  /** Validates now; a reply that arrives after a newer request is ignored. */
+  async function validate(): Promise<DraftValidation | null> {
+    const mine = ++sequence;
+    validating.value = true;
+    const result = await request((api) => api.studies.validate({ spec: specFromForm(draft.value) }));
+    if (mine !== sequence) return null;
+    validating.value = false;
+    if (!result.ok) {
+      requestError.value = result.error;
+      return null;
+    }
+    requestError.value = null;
+    validation.value = result.value;
+    return result.value;
+  }
+
+  /** Stores the study and queues it; null (with the problem shown) when it is refused. */
+  async function create(): Promise<StudyListView | null> {
+    if (timer) clearTimeout(timer);
+    creating.value = true;
+    try {
+      const checked = await validate();
+      if (!checked?.valid) return null;
+      const result = await request((api) => api.studies.create({ spec: specFromForm(draft.value), notes: notes.value || undefined }));
+      if (!result.ok) {
+        if (result.error.field) {
+          validation.value = { ...checked, valid: false, errors: [{ field: result.error.field, message: result.error.message }] };
+        } else requestError.value = result.error;
+        return null;
+      }
+      return result.value;
+    } finally {
+      creating.value = false;
+    }
+  }
+
+  return { draft, notes, validation, validating, requestError, creating, presetId, errors, canRun, loadDraft, applyPreset, reset, scheduleValidate, validate, create };
+});
