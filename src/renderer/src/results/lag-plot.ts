@@ -33,10 +33,9 @@ export function plotConditions(summary: StudySummaryView): PlotCondition[] {
   }));
 }
 
-/** The largest |lag| of the study's prompts (the slider's end); 1 before any result. */
-export function maxLag(summary: StudySummaryView): number {
-  const lags = summary.conditions.find((c) => c.curve)?.curve?.lags ?? [];
-  return Math.max(1, ...lags.map((l) => Math.abs(l)));
+/** The largest |lag| of the plotted prompts (the slider's end); 1 before any result. */
+export function maxLag(conditions: readonly PlotCondition[]): number {
+  return Math.max(1, ...conditions.flatMap((c) => c.curve?.lags.map((l) => Math.abs(l)) ?? []));
 }
 
 export function visibleSeries(conditions: readonly PlotCondition[], hidden: ReadonlySet<string>): LagSeries[] {
@@ -75,9 +74,16 @@ function valueAt(curve: LagCurve, lag: number): { value: number; ciLow: number; 
   return j < 0 || value === undefined || ciLow === undefined || ciHigh === undefined ? null : { value, ciLow, ciHigh };
 }
 
-/** The shared lag-chart spec for what the user shows, with the screen's tooltips. */
-export function lagPlotSpec(summary: StudySummaryView, view: LagPlotView, words: LagWords): LineChartSpec {
-  const series = visibleSeries(plotConditions(summary), view.hidden);
+/** What a lag plot draws: its conditions (some hidden), titles, and the words its tooltips name. */
+export interface LagPlotInput {
+  conditions: readonly PlotCondition[];
+  title: string;
+  subtitle: string[];
+  words: LagWords;
+}
+
+/** Title lines of one study's plot: model, trials, seed, bands; a partial study says so. */
+export function studyPlotTitles(summary: StudySummaryView): { title: string; subtitle: string[] } {
   const { spec } = summary.study;
   const trials = Math.max(0, ...summary.conditions.map((c) => c.trials));
   const [firstGroup] = spec.groups;
@@ -88,15 +94,22 @@ export function lagPlotSpec(summary: StudySummaryView, view: LagPlotView, words:
     trials,
     seed: spec.seed,
   });
-  const partial = summary.study.status === 'done' ? [] : [`${summary.study.status.toUpperCase()}: ${trials} of ${spec.permutations} trials so far`];
+  const partial = summary.study.status === 'done' ? [] : [`${summary.study.status.toUpperCase()}: PARTIAL, ${trials} of ${spec.permutations} trials so far`];
+  return { title: `${title} · ${summary.study.name}`, subtitle: [subtitle, ...partial] };
+}
+
+/** The shared lag-chart spec for what the user shows, with the screen's tooltips. */
+export function lagPlotSpec(input: LagPlotInput, view: LagPlotView): LineChartSpec {
+  const series = visibleSeries(input.conditions, view.hidden);
   const logNote = view.logScale ? ['log scale: CI edges at or below 0 are drawn at a tenth of the smallest mean'] : [];
   const chart = lagChartSpec({
     curves: series,
-    title: `${title} · ${summary.study.name}`,
-    subtitle: [subtitle, ...partial, ...logNote],
+    title: input.title,
+    subtitle: [...input.subtitle, ...logNote],
     lagWindow: view.lagWindow,
     logScale: view.logScale,
   });
+  const { words } = input;
   const curves = new Map(series.map((s) => [s.label, s.curve]));
   const options = chart.options ?? {};
   const plugins = options.plugins ?? {};
@@ -129,8 +142,8 @@ export function lagPlotSpec(summary: StudySummaryView, view: LagPlotView, words:
 }
 
 /** The plotted points as CSV: one row per lag in the window, mean and CI per shown condition. */
-export function lagPlotCsv(summary: StudySummaryView, view: LagPlotView): string {
-  const series = visibleSeries(plotConditions(summary), view.hidden);
+export function lagPlotCsv(conditions: readonly PlotCondition[], view: LagPlotView): string {
+  const series = visibleSeries(conditions, view.hidden);
   const lags = series[0]?.curve.lags.filter((l) => Math.abs(l) <= view.lagWindow) ?? [];
   const header = ['lag', ...series.flatMap((s) => [s.label, `${s.label} ci_low`, `${s.label} ci_high`])];
   const rows = lags.map((lag) => [

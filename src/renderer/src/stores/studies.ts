@@ -4,37 +4,19 @@
 // studies. Every failure is kept as a readable message for the view to show in place.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { connectStudioApi } from '../../../shared/ipc/connect';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import type { ApiResult } from '../../../shared/ipc/errors';
 import type { StudyProgressEvent } from '../../../shared/ipc/events';
 import type { CompareView, ExportView, StudyDraft, StudyListView, StudySummaryView, TrialView } from '../../../shared/ipc/studies';
+import { onEvent, request } from '../api';
 import { EMPTY_FILTERS, toListFilter, type HistoryFilters } from '../history/history-filters';
 
-let injected: StudioApi | null = null;
-let connected: StudioApi | null = null;
-
-/** Tests hand the store a real API (a bridge client); the app connects on first use. */
-export function useStudioApiForStudies(api: StudioApi | null): void {
-  injected = api;
-}
-
-function studioApi(): StudioApi {
-  if (injected) return injected;
-  connected ??= connectStudioApi();
-  return connected;
-}
-
-/** A request's value, or its readable message (a thrown connection error becomes one too). */
+/** A request's value, or its readable message. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
 async function attempt<T>(call: (api: StudioApi) => Promise<ApiResult<T>>): Promise<Outcome<T>> {
-  try {
-    const result = await call(studioApi());
-    return result.ok ? { ok: true, value: result.value } : { ok: false, message: result.error.message };
-  } catch (err) {
-    return { ok: false, message: err instanceof Error ? err.message : String(err) };
-  }
+  const result = await request(call);
+  return result.ok ? { ok: true, value: result.value } : { ok: false, message: result.error.message };
 }
 
 export const useStudiesStore = defineStore('studies', () => {
@@ -146,24 +128,23 @@ export const useStudiesStore = defineStore('studies', () => {
 
   /** Progress of a study's work (its run, or an export of it); returns the unsubscribe function. */
   function onProgress(studyId: number, listener: (progress: StudyProgressEvent) => void): () => void {
-    return studioApi().on('study.progress', (p) => {
+    return onEvent('study.progress', (p) => {
       if (p.studyId === studyId) listener(p);
     });
   }
 
   /** Keeps the list and open summaries current while the app changes them (runs, renames elsewhere). */
   function watchChanges(): () => void {
-    const api = studioApi();
     const stops = [
-      api.on('studies.changed', ({ studyId, change }) => {
+      onEvent('studies.changed', ({ studyId, change }) => {
         void refresh();
         if (change !== 'deleted' && summaries.value[studyId]) void loadSummary(studyId);
       }),
-      api.on('study.finished', ({ studyId }) => {
+      onEvent('study.finished', ({ studyId }) => {
         void refresh();
         if (summaries.value[studyId]) void loadSummary(studyId);
       }),
-      api.on('study.failed', ({ studyId }) => {
+      onEvent('study.failed', ({ studyId }) => {
         void refresh();
         if (summaries.value[studyId]) void loadSummary(studyId);
       }),
