@@ -12,11 +12,17 @@ import { createBridgeApi, type BridgeApi } from '../../src/shared/ipc/bridge-cli
 import { smallSpec, TEST_INDUCTION } from '../app/app-fixtures';
 import { describeE2e, openWorld, type World } from './harness';
 
+/** The parts of a page's canvas read here (this file is type-checked without the DOM library). */
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+
 /** Pixels of a chart canvas that are not (near) white, and a fingerprint of all of them. */
 async function canvasPixels(page: Page, testId: string): Promise<{ inked: number; total: number; fingerprint: string }> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector(`[data-testid="${id}"] canvas`);
-    if (!(canvas instanceof HTMLCanvasElement)) throw new Error(`no canvas in [data-testid="${id}"]`);
+  return page.getByTestId(testId).locator('canvas').evaluate((element) => {
+    const canvas = element as unknown as CanvasLike;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2d context');
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -28,15 +34,12 @@ async function canvasPixels(page: Page, testId: string): Promise<{ inked: number
       hash = Math.imul(hash ^ (r + 7 * g + 49 * b), 16777619);
     }
     return { inked, total: data.length / 4, fingerprint: (hash >>> 0).toString(16) };
-  }, testId);
+  });
 }
 
 /** Waits until the chart has drawn something (chart.js draws in the next animation frame). */
 async function drawnPixels(page: Page, testId: string) {
-  await page.waitForFunction((id) => {
-    const canvas = document.querySelector(`[data-testid="${id}"] canvas`);
-    return canvas instanceof HTMLCanvasElement && canvas.width > 0;
-  }, testId);
+  await page.getByTestId(testId).locator('canvas').waitFor();
   await page.waitForTimeout(200);
   return canvasPixels(page, testId);
 }
@@ -137,7 +140,7 @@ describeE2e('results, history and compare', () => {
 
     const dose = await drawnPixels(page, 'dose-chart');
     expect(dose.inked).toBeGreaterThan(dose.total * 0.01);
-    summaryTableText = (await page.getByTestId('summary-table').innerText()).trim();
+    summaryTableText = `${await page.getByTestId('summary-p-plus-1').innerText()}\n${await page.getByTestId('summary-shape').innerText()}`;
     expect(summaryTableText).toContain('baseline');
     expect(await page.getByTestId('provenance').innerText()).toContain('cpu');
     await world.screenshot('results');
@@ -163,17 +166,17 @@ describeE2e('results, history and compare', () => {
     await page.getByTestId('history-table').waitFor();
     const row = page.locator(`tr[data-study-id="${first}"]`);
     await row.getByRole('link', { name: 'zero ablation on the demo' }).click();
-    await page.getByTestId('summary-table').waitFor();
-    expect((await page.getByTestId('summary-table').innerText()).trim()).toBe(summaryTableText);
+    await page.getByTestId('summary-shape').waitFor();
+    expect(`${await page.getByTestId('summary-p-plus-1').innerText()}\n${await page.getByTestId('summary-shape').innerText()}`).toBe(summaryTableText);
   });
 
   it('searches and filters, renames, annotates', async () => {
     const { page } = world;
     await world.open('/history');
     await page.getByTestId('history-search').fill('mean abl');
-    await page.waitForFunction(() => document.querySelector('[data-testid="history-count"]')?.textContent?.startsWith('1 '));
+    await page.getByTestId('history-count').filter({ hasText: /^1 study$/ }).waitFor();
     await page.getByTestId('history-search').fill('');
-    await page.waitForFunction(() => document.querySelector('[data-testid="history-count"]')?.textContent?.startsWith('2 '));
+    await page.getByTestId('history-count').filter({ hasText: /^2 studies$/ }).waitFor();
     await page.getByRole('group', { name: 'Status' }).getByLabel('failed').check();
     await page.getByTestId('history-empty').waitFor();
     expect(await page.getByTestId('history-empty').textContent()).toContain('No study matches');
