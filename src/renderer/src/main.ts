@@ -1,6 +1,5 @@
 // Renderer entry: Vue 3 + Pinia + the router. Errors no screen caught end in the global toast
 // (stores/notices.ts) as one readable line, never a blank window.
-import './zod-jitless';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

@@ -2,6 +2,7 @@
 // user typed (counts as "0-1-5-10" text, numbers possibly empty), so the spec it sends to
 // studies.validate can be wrong and get field messages back; nothing here second-guesses the contract.
 
+import { layerRangeLayers } from '../../../shared/study/heads';
 import { STUDY_DEFAULTS, DEFAULT_COUNTS, formatCounts } from '../../../shared/study/spec';
 import type { AblationMode, HeadType, LayerRange, ProviderChoice, StudySpec } from '../../../shared/study/types';
 
@@ -96,4 +97,32 @@ export function specFromForm(form: DraftForm): Record<string, unknown> {
     provider: form.provider,
     dtype: form.dtype,
   };
+}
+
+/** What fitToModel changed, in words (empty when the draft already fits). */
+export interface FitResult {
+  form: DraftForm;
+  changes: string[];
+}
+
+/**
+ * Scales a draft (typically the paper's preset, made for models with hundreds of heads) to a small
+ * model: at most half of the smallest layer range's heads count as induction heads, so random
+ * heads can be drawn from the other half, and counts above that are dropped.
+ */
+export function fitToModel(form: DraftForm, shape: { nLayers: number; nHeads: number }): FitResult {
+  const changes: string[] = [];
+  const rangeHeads = (range: LayerRange) => layerRangeLayers(range, shape.nLayers).length * shape.nHeads;
+  const smallest = Math.min(...form.groups.map((g) => rangeHeads(g.layerRange)));
+  const cap = Math.max(1, Math.floor(smallest / 2));
+  const maxHeadsAbl = typeof form.maxHeadsAbl === 'number' && form.maxHeadsAbl <= cap ? form.maxHeadsAbl : cap;
+  if (maxHeadsAbl !== form.maxHeadsAbl) changes.push(`heads considered ${String(form.maxHeadsAbl)} → ${maxHeadsAbl}`);
+  const groups = form.groups.map((g) => {
+    const counts = g.counts.split('-').map((c) => c.trim());
+    const kept = counts.filter((c) => !/^\d+$/.test(c) || Number(c) <= maxHeadsAbl);
+    if (kept.length === counts.length) return g;
+    changes.push(`${g.headType} counts ${g.counts} → ${kept.join('-')}`);
+    return { ...g, counts: kept.join('-') };
+  });
+  return { form: { ...form, maxHeadsAbl, groups }, changes };
 }

@@ -18,3 +18,14 @@ export function withoutFieldPrefix(error: FieldError): string {
 export function unplacedErrors(errors: readonly FieldError[], placed: readonly string[]): FieldError[] {
   return errors.filter((e) => !placed.some((f) => e.field === f || e.field.startsWith(`${f}.`)));
 }
+
+/** The form control's element id for a spec field (`spec.groups.1.counts` → `f-groups-1-counts`). */
+export function fieldId(field: string): string {
+  return `f-${field.replace(/^spec\.?/, '').replace(/\./g, '-') || 'spec'}`;
+}
+
+/** The element a summary link jumps to: the field itself, or its nearest ancestor on the form. */
+export function nearestFieldId(field: string, placed: readonly string[]): string {
+  const owner = [...placed].sort((a, b) => b.length - a.length).find((f) => field === f || field.startsWith(`${f}.`));
+  return fieldId(owner ?? 'spec');
+}

@@ -9,7 +9,7 @@ import type { DraftValidation, StudyListView } from '../../../shared/ipc/studies
 import { STUDY_PRESETS, type StudyPreset } from '../../../shared/study/presets';
 import type { StudySpec } from '../../../shared/study/types';
 import { request } from '../api';
-import { defaultDraft, formFromSpec, specFromForm, type DraftForm } from '../new-study/draft-form';
+import { defaultDraft, fitToModel, formFromSpec, specFromForm, type DraftForm } from '../new-study/draft-form';
 
 /** Validation waits this long after the last keystroke. */
 export const VALIDATE_DELAY_MS = 300;
@@ -24,6 +24,8 @@ export const useNewStudyStore = defineStore('new-study', () => {
   const creating = ref(false);
   /** The preset last applied, for the form's heading. */
   const presetId = ref<StudyPreset['id'] | null>(null);
+  /** What applying the preset changed to fit the model, in words. */
+  const presetNote = ref('');
   let sequence = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -35,22 +37,34 @@ export const useNewStudyStore = defineStore('new-study', () => {
     draft.value = formFromSpec(spec);
     notes.value = draftNotes;
     presetId.value = null;
+    presetNote.value = '';
     void validate();
   }
 
-  /** Fills the form from a preset for the given model folder. */
-  function applyPreset(id: StudyPreset['id'], model: string): void {
+  /**
+   * Fills the form from a preset for the given model folder; with the model's shape, a preset made
+   * for bigger models is scaled to it and `presetNote` says what changed.
+   */
+  function applyPreset(id: StudyPreset['id'], model: string, shape?: { nLayers: number; nHeads: number }): void {
     const preset = STUDY_PRESETS.find((p) => p.id === id);
     if (!preset) return;
-    loadDraft(preset.build(model || 'model'));
-    if (!model) draft.value.model = '';
+    // A preset needs some model folder to build; the form shows the field empty when there is none.
+    let form = formFromSpec(preset.build(model || 'model'));
+    if (!model) form.model = '';
+    const changes = shape ? fitToModel(form, shape) : { form, changes: [] };
+    form = changes.form;
+    draft.value = form;
+    notes.value = '';
     presetId.value = id;
+    presetNote.value = changes.changes.length > 0 ? `Scaled to this model's ${shape ? shape.nLayers * shape.nHeads : 0} heads: ${changes.changes.join('; ')}.` : '';
+    void validate();
   }
 
   function reset(model = ''): void {
     draft.value = defaultDraft(model);
     notes.value = '';
     presetId.value = null;
+    presetNote.value = '';
     validation.value = null;
   }
 
@@ -99,5 +113,5 @@ export const useNewStudyStore = defineStore('new-study', () => {
     }
   }
 
-  return { draft, notes, validation, validating, requestError, creating, presetId, errors, canRun, loadDraft, applyPreset, reset, scheduleValidate, validate, create };
+  return { draft, notes, validation, validating, requestError, creating, presetId, presetNote, errors, canRun, loadDraft, applyPreset, reset, scheduleValidate, validate, create };
 });

@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ApiResult, StudioError } from '../../../shared/ipc/errors';
 import type { StudyProgressEvent } from '../../../shared/ipc/events';
-import type { QueueState } from '../../../shared/ipc/queue';
+import type { QueueEntry, QueueState } from '../../../shared/ipc/queue';
 import { onEvent, request } from '../api';
 import type { StudioApi } from '../../../shared/ipc/contract';
 
@@ -20,14 +20,29 @@ export const useQueueStore = defineStore('queue', () => {
   /** The last refused action, with the study it was about. */
   const actionError = ref<{ studyId: number; error: StudioError } | null>(null);
   const busy = ref(false);
+  /** Studies that ended while this window was open (newest first), so their end stays visible. */
+  const finished = ref<{ studyId: number; name: string; status: 'done' | 'paused' | 'cancelled' | 'failed'; total: number }[]>([]);
   let unsubscribe: (() => void)[] = [];
 
   const waitingIds = computed(() => state.value?.waiting.map((e) => e.studyId) ?? []);
 
+  /** Every entry seen in a state, so a study that just left the queue can still be named. */
+  const seen = new Map<number, QueueEntry>();
+  function setState(next: QueueState): void {
+    for (const e of [next.running, ...next.waiting, ...next.stopped]) if (e) seen.set(e.studyId, e);
+    state.value = next;
+  }
+
+  function noteFinished(studyId: number, status: (typeof finished.value)[number]['status']): void {
+    const entry = seen.get(studyId);
+    const total = entry?.total ?? progress.value[studyId]?.total ?? 0;
+    finished.value = [{ studyId, name: entry?.name ?? `Study ${studyId}`, status, total }, ...finished.value.filter((f) => f.studyId !== studyId)].slice(0, 10);
+  }
+
   async function refresh(): Promise<void> {
     const result = await request((api) => api.queue.state());
     if (result.ok) {
-      state.value = result.value;
+      setState(result.value);
       loadError.value = null;
     } else loadError.value = result.error;
   }
@@ -36,8 +51,10 @@ export const useQueueStore = defineStore('queue', () => {
   function connect(): void {
     if (unsubscribe.length === 0) {
       unsubscribe = [
-        onEvent('queue.changed', (next) => (state.value = next)),
+        onEvent('queue.changed', setState),
         onEvent('study.progress', (event) => (progress.value = { ...progress.value, [event.studyId]: event })),
+        onEvent('study.finished', ({ studyId, status }) => noteFinished(studyId, status)),
+        onEvent('study.failed', ({ studyId }) => noteFinished(studyId, 'failed')),
       ];
     }
     void refresh();
@@ -57,7 +74,7 @@ export const useQueueStore = defineStore('queue', () => {
         return false;
       }
       actionError.value = null;
-      state.value = result.value;
+      setState(result.value);
       return true;
     } finally {
       busy.value = false;
@@ -86,5 +103,5 @@ export const useQueueStore = defineStore('queue', () => {
     return apply(id, (api) => api.queue.reorder({ ids }));
   }
 
-  return { state, progress, loadError, actionError, busy, waitingIds, refresh, connect, disconnect, act, move, moveTo };
+  return { state, progress, finished, loadError, actionError, busy, waitingIds, refresh, connect, disconnect, act, move, moveTo };
 });
