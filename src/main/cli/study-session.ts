@@ -14,6 +14,7 @@ import { runStudyJob, type JobProgress, type StudyJobOptions } from '../studies/
 import { getStudy, precheckStudy, registerStudy, type StudyStatus } from '../studies/study-service';
 import { stepPrinter } from './engine-progress';
 import { withStore } from './with-store';
+import { formatDuration } from '../../shared/format-duration';
 
 export interface RunPlan {
   model: ResolvedModel;
@@ -142,12 +143,7 @@ export function progressLine(stream: NodeJS.WriteStream) {
   };
 }
 
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
+export { formatDuration };
 
 export function reportStopped(studyId: number, status: StudyStatus, outDir: string, dbPath: string): number {
   const db = dbPath === defaultDbPath() ? '' : ` --db ${dbPath}`;

@@ -15,7 +15,7 @@ import { ensureFolder } from '../output-paths';
 import { formatScoreCsv } from '../studies/import/score-csv';
 import { lagStatsCsv, lagTableCsv } from './csv';
 import * as names from './file-names';
-import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from './figures';
+import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from '../../shared/chart/study-figures';
 import { markCsv, partialFileName, partialNote, sweepTemporaryFiles, writeFileAtomic, type PartialMark } from './output-files';
 import { writeChartPng } from './png';
 import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv, summaryRows } from './stats-csv';

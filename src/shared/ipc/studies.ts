@@ -4,6 +4,7 @@
 // delete / export. Specs are validated by the shared studySpecSchema, so new spec fields need no edit here.
 
 import { z } from 'zod';
+import type { DoseSeries } from '../chart/dose-response';
 import type { HeadRef } from '../model-spec';
 import type { Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatistics, StudyStatus } from '../study/types';
 import { byId, epochMs, idSchema, nothing, request, shared } from './define';
@@ -167,6 +168,22 @@ export const exportViewSchema = z.strictObject({
 });
 export type ExportView = z.infer<typeof exportViewSchema>;
 
+/** Several studies side by side, as `studies compare` prints and writes them. */
+export const compareViewSchema = z.strictObject({
+  studies: z.array(z.strictObject({ id: idSchema, name: z.string(), model: z.string() })),
+  /** The printed table: one row per study and (mode, layer range, head count). */
+  table: z.strictObject({
+    header: z.array(z.string()),
+    align: z.array(z.enum(['left', 'right'])),
+    rows: z.array(z.strictObject({ studyId: idSchema, cells: z.array(z.string()) })),
+  }),
+  /** compare.csv, byte for byte. */
+  csv: z.string(),
+  /** P(+1) / baseline P(+1) against heads ablated, per study and head type (shared/chart compareChartSpec). */
+  series: z.array(shared<DoseSeries>()),
+});
+export type CompareView = z.infer<typeof compareViewSchema>;
+
 export const studyListFilterSchema = z.strictObject({
   modelId: idSchema.optional(),
   status: z.array(studyStatusSchema).optional(),
@@ -193,6 +210,17 @@ export const studyRequests = {
   'studies.annotate': request(z.strictObject({ id: idSchema, notes: z.string().max(20_000) }), studyListViewSchema),
   /** A copy of the study's spec to edit in the New study form (nothing is stored). */
   'studies.duplicate': request(byId, studyDraftSchema),
+  /** Several finished or partial studies side by side (each over the trials it has). */
+  'studies.compare': request(
+    z.strictObject({
+      ids: z
+        .array(idSchema)
+        .min(1)
+        .max(20)
+        .refine((ids) => new Set(ids).size === ids.length, 'names a study more than once'),
+    }),
+    compareViewSchema,
+  ),
   /** Deletes a study with all its results; refused while it runs. */
   'studies.delete': request(byId, nothing),
   /**

@@ -13,7 +13,7 @@ import { compareCsv, compareFigure, compareRows, compareTable } from '../../expo
 import { writeFileAtomic } from '../../export/output-files';
 import { writeChartPng } from '../../export/png';
 import { summaryTable } from '../../export/summary-table';
-import { formatTable } from '../../export/text-format';
+import { formatTable } from '../../../shared/study/text-format';
 import { folderModelName } from '../../models/resolve-model';
 import { prepareOutputFolder } from '../../output-paths';
 import type { Store } from '../../store/db';
