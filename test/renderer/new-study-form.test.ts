@@ -58,6 +58,7 @@ describe('New study form', () => {
     expect(wrapper.get('#f-groups-0-counts-error').text()).toBe('lists 1 twice');
     const summary = wrapper.get('.error-summary');
     expect(summary.text()).toContain('There are 2 problems');
+    expect(summary.findAll('a').map((a) => a.text())).toEqual(['Trials (permutations): must be a positive integer, got 0', 'Head group 1, head counts: lists 1 twice']);
     expect(summary.findAll('a').map((a) => a.attributes('href'))).toEqual(['#f-permutations', '#f-groups-0-counts']);
     // Fixing the values clears the messages.
     await wrapper.get('#f-permutations').setValue('3');
