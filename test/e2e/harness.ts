@@ -108,7 +108,7 @@ export async function openWorld(prefix: string, options: WorldOptions = {}): Pro
     async screenshot(name) {
       const path = join(SCREENSHOT_DIR, `${name}.png`);
       // From the top, so sticky parts (the sidebar) sit where a user sees them.
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path, fullPage: true });
       return path;
     },

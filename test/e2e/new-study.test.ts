@@ -28,7 +28,7 @@ describeE2e('New study screen', () => {
     await page.getByRole('button', { name: 'Run' }).click();
     const summary = page.locator('.error-summary');
     await summary.waitFor();
-    expect(await summary.textContent()).toContain('spec.permutations: must be a positive integer, got -3');
+    expect(await summary.textContent()).toContain('Trials (permutations): must be a positive integer, got -3');
     await world.screenshot('new-study-invalid');
     expect(page.url()).toContain('#/new');
   });

@@ -53,7 +53,8 @@ describeE2e('Queue screen', () => {
     expect(await finished.textContent()).toContain('done');
     await world.screenshot('queue-finished');
     await finished.getByRole('link', { name: 'Open results' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'short demo' }).waitFor();
+    expect(page.url()).toMatch(/#\/results\/\d+$/);
   });
 
   it('pauses, resumes, keeps the queue over a server restart, and cancels after asking', async () => {

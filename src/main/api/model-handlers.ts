@@ -5,7 +5,8 @@ import type { ModelProgressEvent } from '../../shared/ipc/events';
 import type { EngineProgress } from '../engine/engine-types';
 import { addModel, compileModel, listModelViews, modelDetails, removeModel, requestedModel } from '../models/model-service';
 import { computeScores, importScores, listScoreSetViews, scoreSetDetail } from '../models/score-service';
-import { deleteTokenSet, importTokenFile, listTokenSetViews, previewTokenSet } from '../tokens/token-service';
+import { InputError, isInputError } from '../../shared/errors';
+import { buildStoredTokenSet, deleteTokenSet, exportTokenSet, importTokenFile, listTokenSetViews, previewTokenSet } from '../tokens/token-service';
 import type { ApiDeps } from './api-deps';
 import type { Handlers } from './dispatch';
 
@@ -79,10 +80,27 @@ export function tokenHandlers({ ctx, hub }: ApiDeps): TokenHandlers {
       return result;
     },
     'tokens.preview': ({ id, modelId, count }) => previewTokenSet(ctx, id, { modelId, count }),
+    'tokens.build': ({ model, words, n, seed, forms, name }) => {
+      const modelPath = 'id' in model ? requestedModel(ctx, model.id).path : model.path;
+      const result = pastedTextAsField(() => buildStoredTokenSet(ctx, { model: modelPath, words, n, seed, forms }, name));
+      hub.emit('tokens.changed', { tokenSetId: result.set.id });
+      return result;
+    },
+    'tokens.export': ({ id, format, path }) => exportTokenSet(ctx, id, format, path),
     'tokens.delete': ({ id }) => {
       deleteTokenSet(ctx, id);
       hub.emit('tokens.changed', { tokenSetId: id });
       return null;
     },
   };
+}
+
+/** The word service names pasted text "pasted text"; in the app that is the `words.text` field. */
+function pastedTextAsField<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (isInputError(err) && err.file === 'pasted text' && err.name === 'InputError') throw new InputError('words.text', err.problem);
+    throw err;
+  }
 }

@@ -1,5 +1,7 @@
 // How numbers read on the screens: sizes, checksums, durations, rates and dates, one way everywhere.
 
+import { formatDuration as durationText } from '../../shared/format-duration';
+
 export { formatBytes } from '../../shared/format-bytes';
 
 /** The first 12 hex digits of a sha256 (the full value is in the tooltip / details). */
@@ -7,13 +9,9 @@ export function shortChecksum(sha: string | null): string {
   return sha ? sha.slice(0, 12) : '—';
 }
 
-/** 42 s, 3 min 05 s, 1 h 02 min. */
+/** The shared duration format (42s, 3m05s, 2h07m); a dash when unknown. */
 export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  return seconds === null || !Number.isFinite(seconds) ? '—' : durationText(Math.max(0, seconds));
 }
 
 export function formatRate(rowsPerSecond: number | null): string {

@@ -29,3 +29,30 @@ export function nearestFieldId(field: string, placed: readonly string[]): string
   const owner = [...placed].sort((a, b) => b.length - a.length).find((f) => field === f || field.startsWith(`${f}.`));
   return fieldId(owner ?? 'spec');
 }
+
+/** The form's words for a spec field (the summary names fields as their labels do). */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  model: 'Model',
+  permutations: 'Trials (permutations)',
+  maxHeadsAbl: 'Heads considered',
+  groups: 'Head groups',
+  tokens: 'Token set',
+  tokenCount: 'Tokens per prompt',
+  scores: 'Induction scores',
+  seed: 'Seed',
+  batchSize: 'Batch size',
+  provider: 'Device',
+  dtype: 'Precision',
+};
+const GROUP_FIELD_LABELS: Record<string, string> = { headType: 'heads', counts: 'head counts', mode: 'ablation', layerRange: 'layers', draws: 'random draws' };
+
+export function fieldLabel(field: string): string {
+  const parts = field.replace(/^spec\.?/, '').split('.');
+  const [top, index, sub] = parts;
+  if (top === 'groups' && index !== undefined && /^\d+$/.test(index)) {
+    const group = `Head group ${Number(index) + 1}`;
+    return sub === undefined ? group : `${group}, ${GROUP_FIELD_LABELS[sub] ?? sub}`;
+  }
+  return (top && FIELD_LABELS[top]) || 'The study';
+}

@@ -9,9 +9,12 @@ import type { ModelProgressEvent } from '../../../shared/ipc/events';
 import type { ModelDetails, ModelView, ScoreSetDetail, ScoreSetView } from '../../../shared/ipc/models';
 import { onEvent, request } from '../api';
 
-/** A running task's key: the model id, or its path while it is being added (no id yet). */
-export function taskKey(modelId: number | null, path: string): string {
-  return modelId === null ? `path:${path}` : `id:${modelId}`;
+/** What a model's progress and errors are about (a panel shows its own only). */
+export type ModelTask = 'add' | 'compile' | 'scores' | 'details';
+
+/** A task's key: the model id, or its path while it is being added (no id yet), and the task. */
+export function taskKey(modelId: number | null, path: string, task: ModelTask): string {
+  return `${modelId === null ? `path:${path}` : `id:${modelId}`}:${task}`;
 }
 
 export const useModelsStore = defineStore('models', () => {
@@ -40,7 +43,7 @@ export const useModelsStore = defineStore('models', () => {
   function connect(): Promise<void> {
     if (!subscribed) {
       subscribed = true;
-      onEvent('model.progress', (event) => (progress.value = { ...progress.value, [taskKey(event.modelId, event.path)]: event }));
+      onEvent('model.progress', (event) => (progress.value = { ...progress.value, [taskKey(event.modelId, event.path, event.task)]: event }));
       onEvent('models.changed', () => void refresh());
     }
     return refresh();
@@ -59,26 +62,26 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function add(path: string): Promise<ModelView | null> {
-    const view = await task(taskKey(null, path), () => request((api) => api.models.add({ path })));
+    const view = await task(taskKey(null, path, 'add'), () => request((api) => api.models.add({ path })));
     if (view) await refresh();
     return view;
   }
 
   async function remove(id: number): Promise<boolean> {
     const result = await request((api) => api.models.remove({ id }));
-    if (!result.ok) taskErrors.value = { ...taskErrors.value, [taskKey(id, '')]: result.error };
+    if (!result.ok) taskErrors.value = { ...taskErrors.value, [taskKey(id, '', 'details')]: result.error };
     await refresh();
     return result.ok;
   }
 
   async function loadDetails(id: number): Promise<ModelDetails | null> {
-    const value = await task(taskKey(id, ''), () => request((api) => api.models.details({ id })));
+    const value = await task(taskKey(id, '', 'details'), () => request((api) => api.models.details({ id })));
     if (value) details.value = { ...details.value, [id]: value };
     return value;
   }
 
   async function compile(id: number): Promise<ModelDetails | null> {
-    const value = await task(taskKey(id, ''), () => request((api) => api.models.compile({ id })));
+    const value = await task(taskKey(id, '', 'compile'), () => request((api) => api.models.compile({ id })));
     if (value) details.value = { ...details.value, [id]: value };
     return value;
   }
@@ -88,7 +91,7 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function loadScoreSets(modelId: number): Promise<ScoreSetView[]> {
-    const value = await task(taskKey(modelId, ''), () => request((api) => api.scores.list({ modelId })));
+    const value = await task(taskKey(modelId, '', 'scores'), () => request((api) => api.scores.list({ modelId })));
     if (value) scoreSets.value = { ...scoreSets.value, [modelId]: value };
     return value ?? [];
   }
@@ -110,12 +113,12 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   async function computeScores(modelId: number, params: { seqLen?: number; count?: number; seed?: number } = {}): Promise<ScoreSetDetail | null> {
-    const detail = await task(taskKey(modelId, ''), () => request((api) => api.scores.compute({ modelId, ...params })));
+    const detail = await task(taskKey(modelId, '', 'scores'), () => request((api) => api.scores.compute({ modelId, ...params })));
     return keepScoreSet(modelId, detail);
   }
 
   async function importScores(modelId: number, path: string): Promise<ScoreSetDetail | null> {
-    const detail = await task(taskKey(modelId, ''), () => request((api) => api.scores.import({ modelId, path })));
+    const detail = await task(taskKey(modelId, '', 'scores'), () => request((api) => api.scores.import({ modelId, path })));
     return keepScoreSet(modelId, detail);
   }
 

@@ -60,6 +60,13 @@ export const useNewStudyStore = defineStore('new-study', () => {
     void validate();
   }
 
+  /** Scales the current draft's head counts to a model's heads (see fitToModel); says what changed. */
+  function fitDraftToModel(shape: { nLayers: number; nHeads: number }): void {
+    const fitted = fitToModel(draft.value, shape);
+    draft.value = fitted.form;
+    presetNote.value = fitted.changes.length > 0 ? `Scaled to this model's ${shape.nLayers * shape.nHeads} heads: ${fitted.changes.join('; ')}.` : 'The head counts already fit this model.';
+  }
+
   function reset(model = ''): void {
     draft.value = defaultDraft(model);
     notes.value = '';
@@ -113,5 +120,5 @@ export const useNewStudyStore = defineStore('new-study', () => {
     }
   }
 
-  return { draft, notes, validation, validating, requestError, creating, presetId, presetNote, errors, canRun, loadDraft, applyPreset, reset, scheduleValidate, validate, create };
+  return { draft, notes, validation, validating, requestError, creating, presetId, presetNote, errors, canRun, loadDraft, applyPreset, fitDraftToModel, reset, scheduleValidate, validate, create };
 });
