@@ -35,15 +35,16 @@ export function scriptDifferences(spec: StudySpec, ctx: DifferenceContext): stri
 }
 
 function studioDifferences(spec: StudySpec): string[] {
-  const out = [
-    'trials are paired (trial i is the same prompt in every condition); the script draws new prompts for each count from one numpy stream',
-    'tokens: special tokens (BOS...) dropped from the token set and N sampled with our generator; the script keeps BOS and uses numpy\'s default_rng choice',
-  ];
+  const out: string[] = [];
+  if (!spec.trialsFile) {
+    out.push('trials are paired (trial i is the same prompt in every condition); the script draws new prompts for each count from one numpy stream');
+    out.push('tokens: special tokens (BOS...) dropped from the token set and N sampled with our generator; the script keeps BOS and uses numpy\'s default_rng choice');
+  }
   const ranges = new Set(spec.groups.map((g) => g.layerRange));
-  if (ranges.has('top') || ranges.has('bottom')) {
+  if (!spec.headsFile && (ranges.has('top') || ranges.has('bottom'))) {
     out.push('layer boundary: one rule, lower half = layers < floor(L/2); the script puts layer floor(L/2) in "top" for induction heads but in "bottom" for random heads');
   }
-  if (spec.groups.some((g) => g.headType === 'random')) {
+  if (!spec.headsFile && spec.groups.some((g) => g.headType === 'random')) {
     out.push('random heads: drawn with our generator (distinct draws) from the scored heads outside the range\'s top max_heads_abl; the script uses random.sample from CPython\'s generator');
   }
   out.push('counts: our default --to_abl starts with 0 (a baseline), the script\'s 1-5-10-20-50 has none; a count above max_heads_abl is an error here, truncated by the script');
