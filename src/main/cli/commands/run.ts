@@ -32,7 +32,8 @@ Seed flags:
   --permutations <n>        trials: shuffled prompts per condition (default 300)
   --max_heads_abl <n>       random heads are drawn outside the top n induction heads (default 50)
   --head_type induction|random   which heads to ablate (default induction)
-  --to_abl <k-k-...>        head counts, 0 = no-ablation baseline (default 0-1-5-10-20-50)
+  --to_abl <k-k-...>        head counts, 0 = no-ablation baseline (default 0-1-5-10-20-50;
+                            1-5-10-20-50 under --compat script)
   --mode zero|mean          zero: remove the head; mean: it attends uniformly (default zero)
   --layer_abl full|top|bottom    full: all layers; top: LOWER half (near input);
                             bottom: UPPER half (near output) (default full)
@@ -62,7 +63,8 @@ Our flags:
                             "heads" list): count k takes the first k
   --head_types induction,random  several groups sharing the baseline and the trials
   --draws <R>               random-head draws per count (default 1; R > 1 gives a band)
-  --n_tokens <N>            distinct tokens per prompt (default 500; prompt length N + 1)
+  --n_tokens <N>            distinct tokens per prompt (default 500; prompt length N + 1); under
+                            --compat script the script's n_unique: at most N of the file's ids
   --batch_size <n>          prompts per forward pass (default ${STUDY_DEFAULTS.batchSize})
   --provider auto|cpu|cuda  execution provider (default auto)
   --name <text>             study name
