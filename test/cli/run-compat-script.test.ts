@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/db';
 import { listConditions, loadTrials } from '../../src/main/store/conditions-repo';
 import { requireStudyRecord } from '../../src/main/store/studies-repo';
+import { trialView } from '../../src/main/studies/study-views';
 import { loadResultBlobs } from '../../src/main/store/results-repo';
 import { blobFloat32 } from '../../src/main/store/blobs';
 import { at } from '../../src/shared/checked';
@@ -88,6 +89,10 @@ describe('run --compat script', () => {
         const selected = c.headType === 'induction' ? run.heads.induction : run.heads.random;
         expect(pairs(c.heads), c.key).toEqual(selected.slice(0, c.count)); // k = 8 > 5: truncated to 5
       }
+      // The app's trial view: stored prompt P (the first of the second count's block) was run by the k = 2 conditions only.
+      const view = trialView(store, studyId, P);
+      expect(view.tokens.map((t) => t.id)).toEqual(at(at(run.trials, 1), 0));
+      expect(view.probs.map((p) => p.key)).toEqual([`induction-zero-${layer_abl}-k2`, `random-zero-${layer_abl}-k2`]);
     } finally {
       store.close();
     }
