@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../shared/model-spec';
-import { resolveConditions } from '../../shared/study/heads';
+import { baselineCondition, resolveConditions } from '../../shared/study/heads';
 import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
 import { trialPrompt } from '../../shared/study/trials';
 import type { Condition, HeadScore, StudySpec } from '../../shared/study/types';
@@ -20,7 +20,7 @@ import { getTokenSet, type NewTokenSet } from '../store/token-sets-repo';
 import { importScoreCsv } from './import/score-csv';
 import { importTokenSet, selectTokenSet } from './import/token-set';
 import { readHeadsFile, readTrialsFile } from './import/protocol-files';
-import { baselineCondition, scriptConditions, scriptGroupHeads, storedTrialCount } from '../../shared/study/compat/script-conditions';
+import { scriptConditions, scriptGroupHeads, storedTrialCount } from '../../shared/study/compat/script-conditions';
 import { scriptTokens, scriptTrials } from '../../shared/study/compat/script-protocol';
 import { at } from '../../shared/checked';
 

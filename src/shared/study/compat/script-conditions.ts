@@ -8,7 +8,8 @@
 import type { HeadRef } from '../../model-spec';
 import { InputError } from '../../errors';
 import { headCountLabel, LAYER_RANGE_LABELS, MODE_LABELS } from '../labels';
-import type { AblationMode, Condition, ConditionGroup, HeadScore, ModelShape, StudySpec } from '../types';
+import { baselineCondition } from '../heads';
+import type { Condition, ConditionGroup, HeadScore, ModelShape, StudySpec } from '../types';
 import { scriptInductionHeads, scriptRandomHeads, ScriptPoolTooSmall } from './script-protocol';
 
 /** The heads a group's script run selects: its heads JSON's `heads` (max_heads_abl of them). */
@@ -54,10 +55,6 @@ export function scriptConditions(spec: StudySpec, headsOf: (group: ConditionGrou
   return conditions;
 }
 
-/** The no-ablation condition (its mode is that of the first group, as resolveConditions sets it). */
-export function baselineCondition(mode: AblationMode): Condition {
-  return { key: 'baseline', label: 'baseline (no heads ablated)', headType: 'none', mode, layerRange: 'full', count: 0, draw: 0, heads: [] };
-}
 
 /**
  * Where a condition's trials start among the study's stored trials: 0 in paired (studio) mode;
