@@ -74,6 +74,8 @@ Options:
                             e.g. [[0, 3], [5, 1]]
   --mode zero|mean          how those heads are ablated (default zero): zero silences the head's
                             output; mean makes it attend uniformly over its causal prefix
+  --value_bias keep|remove  zero ablation keeps the heads' value bias b_V (TransformerLens's
+                            folding) or removes it with their output (default remove)
   --batch <n>               prompts per forward pass (default 8)
 ${ENGINE_FLAGS_USAGE}
 
@@ -84,13 +86,14 @@ const command: CliCommand = {
   summary: 'P(next token) at the last position for given prompts, optionally with heads ablated',
   usage: USAGE,
   async run(argv) {
-    const args = parseFlags(argv, { ...ENGINE_FLAGS, prompts: { type: 'string' }, heads: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' } });
+    const args = parseFlags(argv, { ...ENGINE_FLAGS, prompts: { type: 'string' }, heads: { type: 'string' }, mode: { type: 'string' }, value_bias: { type: 'string' }, out: { type: 'string' } });
     const options = engineOptionsFromFlags(args);
     const promptsFile = requireFlag(args, 'prompts');
     const headsFile = stringFlag(args, 'heads');
     const out = prepareOutputFile(requireFlag(args, 'out'), '--out');
     const batchSize = intFlag(args, 'batch', 8, 1);
     const mode = choiceFlag(args, 'mode', ['zero', 'mean'], 'zero');
+    const valueBias = choiceFlag(args, 'value_bias', ['keep', 'remove'], 'remove');
 
     // Validate every input before the (possibly long) compile.
     const spec = readModelSpec(options.modelDir);
@@ -104,7 +107,7 @@ const command: CliCommand = {
       const probs: number[][] = [];
       for (let start = 0; start < prompts.length; start += batchSize) {
         const rows = prompts.slice(start, start + batchSize);
-        const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile);
+        const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile, valueBias);
         const result = await engine.probe({ batch: rows.length, seqLen: S, inputIds: rows.flat(), ...controls });
         checkFiniteProbs(result, S, options.modelDir, (b) => `prompt ${start + b}`);
         for (let b = 0; b < rows.length; b++) probs.push(Array.from(result.subarray(b * S, (b + 1) * S)));
