@@ -193,5 +193,8 @@ describe('run --trials / --heads', () => {
     const h = cli('run', '--model_name', model(), '--heads', heads, ...common, '--output_dir', path.join(root, 'y'));
     expect(h.code).toBe(1);
     expect(h.stderr).toContain(`error: ${heads}: entry 1: head (0, 1) is listed twice`);
+    const order = cli('run', '--compat', 'script', '--model_name', model(), '--to_abl', '5-1', '--provider', 'cpu', '--db', db(), '--output_dir', path.join(root, 'z'));
+    expect(order.code).toBe(2);
+    expect(order.stderr).toContain('--to_abl: under --compat script give the counts in ascending order (the trials follow them), got 5-1');
   });
 });

@@ -124,7 +124,7 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   const toAbl = stringFlag(args, 'to_abl') ?? (compat === 'script' ? SCRIPT_COUNTS : '0-1-5-10-20-50');
   const counts = parseCounts(toAbl, '--to_abl');
   // The script's trial stream runs through the counts in the order given; ours are kept ascending.
-  if (compat === 'script' && formatCounts(counts) !== toAbl.trim()) {
+  if (compat === 'script' && toAbl.split('-').map((part) => Number(part)).join('-') !== formatCounts(counts)) {
     throw new UsageError(`--to_abl: under --compat script give the counts in ascending order (the trials follow them), got ${toAbl}`);
   }
   const mode = choiceFlag(args, 'mode', ['zero', 'mean'] as const, 'zero');
@@ -148,6 +148,8 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   if (tokens.source === 'vocab') notes.push(`tokens: sampled from the vocabulary; ${describeSpecialTokens(vocab)}`);
   else if (vocab.specialSource !== 'tokenizer.json') notes.push(describeSpecialTokens(vocab));
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
+  const trialsFile = stringFlag(args, 'trials');
+  const headsFile = stringFlag(args, 'heads');
   const tokenCount = intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2, SPEC_LIMITS.tokenCount);
   const stats = statsFlags(args);
   checkStatsFlags(stats, tokenCount + 1);
@@ -169,8 +171,8 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
       dtype,
       compat,
       ...(args.values.value_bias === undefined ? {} : { valueBias: choiceFlag(args, 'value_bias', ['keep', 'remove'] as const, 'remove') }),
-      ...optionalPath(args, 'trials', 'trialsFile'),
-      ...optionalPath(args, 'heads', 'headsFile'),
+      ...(trialsFile === undefined ? {} : { trialsFile: resolve(trialsFile) }),
+      ...(headsFile === undefined ? {} : { headsFile: resolve(headsFile) }),
     },
     outDir: resolve(stringFlag(args, 'output_dir') ?? join('outputs', 'ablations', model.name)),
     outFlag: '--output_dir',
@@ -182,11 +184,6 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
 
 /** The script's default --to_abl: no baseline. */
 const SCRIPT_COUNTS = '1-5-10-20-50';
-
-function optionalPath<const K extends string>(args: ParsedArgs, flag: string, key: K): Partial<Record<K, string>> {
-  const path = stringFlag(args, flag);
-  return path === undefined ? {} : ({ [key]: resolve(path) } as Partial<Record<K, string>>);
-}
 
 /** The differences from the seed script this run has, once each (README: Reproducing the seed script). */
 function differenceNotes(plan: RunPlan): string[] {
