@@ -1,7 +1,8 @@
 // Electron entry: the store, queue and services of createStudioApp behind the contract's IPC, one
 // window with contextIsolation and sandbox on, a Content-Security-Policy (index.html's meta tag,
 // and a header for the dev server), navigation, new windows and permission requests denied, and
-// the engine in a utilityProcess. Quitting shuts down in order: queue, engines, store. This and
+// the engine in a utilityProcess, the saved Hugging Face token in the OS keychain. Quitting shuts
+// down in order: queue, engines, store. This and
 // ./electron, ./ipc are the only files importing 'electron'; all logic is plain Node.
 
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../shared/ipc/contract';
 import { appDataDir } from './app-paths';
 import { createStudioApp, defaultDemoModelDir, type StudioApp } from './app/studio-app';
+import { keychainCodec } from './electron/keychain';
 import { utilitySpawner } from './electron/utility-engine';
 import { fromMainFrame } from './ipc/dispatch';
 import { registerIpc } from './ipc/register-ipc';
@@ -55,6 +57,7 @@ async function start(): Promise<void> {
     dataDir: appDataDir(),
     transport: 'electron',
     spawner: utilitySpawner,
+    secrets: keychainCodec(),
     demoModelDir: defaultDemoModelDir({ ...process.env, ABLATION_STUDIO_DEMO_MODEL: process.env.ABLATION_STUDIO_DEMO_MODEL || join(app.getAppPath(), 'resources', 'models', 'demo-induction') }),
     pickPath: async ({ kind, title, extensions, defaultPath }) => {
       const result = await dialog.showOpenDialog({

@@ -248,6 +248,23 @@ describe('studies', () => {
   });
 });
 
+describe('hub and token sets from words (full flows against a local hub: hub-requests.test.ts)', () => {
+  it('hub.* requests answer with the masked status and job lists; tokens.build and tokens.export', async () => {
+    expect(await w.value('hub.downloads')).toEqual([]);
+    expect(await w.error('hub.download', { repoId: 'not a repo' })).toMatchObject({ kind: 'input', field: 'repoId' });
+    expect(await w.value('hub.cancelDownload', { id: 99 })).toBe(false);
+    const saved = await w.value('hub.setToken', { token: 'hf_contractTestToken0042' });
+    expect(saved.saved).toBe('file');
+    expect(JSON.stringify(saved)).not.toContain('contractTestToken');
+    expect((await w.value('hub.tokenStatus')).saved).toBe('file');
+    expect((await w.value('hub.clearToken')).saved).toBeNull();
+    const built = await w.value('tokens.build', { model: { path: demoModel() }, words: { kind: 'bundled' }, n: 8 });
+    expect(built.preview).toHaveLength(8);
+    const out = join(w.dir, 'built.json');
+    expect(await w.value('tokens.export', { id: built.set.id, format: 'json', path: out })).toEqual({ path: out, format: 'json', n: 8 });
+  });
+});
+
 describe('dispatch', () => {
   it('names the field of a bad payload, refuses unknown requests, reports a failing handler as internal', async () => {
     expect(await w.error('studies.summary', { id: 'one' })).toMatchObject({ kind: 'input', field: 'id' });

@@ -5,27 +5,14 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
-import type { HubRepoFixture, HubUser } from '../helpers/hub-server';
+import type { HubRepoFixture } from '../helpers/hub-server';
+import { BIN_ONLY_REPO, DEMO_REPO, GATED_REPO, HUGE_REPO, MAMBA_REPO, NO_TOKENIZER_REPO, SHARDED_REPO, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS, YARN_REPO } from './hub-names';
 
-export const DEMO_DIR = join(__dirname, '..', '..', 'resources', 'models', 'demo-induction');
-export const DEMO_REPO = 'studio-tests/demo-induction';
-export const SHARDED_REPO = 'studio-tests/tiny-llama-sharded';
-export const GATED_REPO = 'meta-llama/Tiny-Gated';
-export const MAMBA_REPO = 'studio-tests/tiny-mamba';
-export const BIN_ONLY_REPO = 'studio-tests/bin-only';
-export const YARN_REPO = 'studio-tests/yarn-rope';
-export const HUGE_REPO = 'studio-tests/huge';
-export const NO_TOKENIZER_REPO = 'studio-tests/no-tokenizer';
-
-/** Tokens the test hub knows: one whose account accepted the gated licence, one that did not. */
-export const TOKEN_WITH_ACCESS = 'hf_testAccessGrantedToken0001';
-export const TOKEN_WITHOUT_ACCESS = 'hf_testNoLicenceAcceptedToken02';
-export const UNKNOWN_TOKEN = 'hf_testRevokedOrMistypedToken03';
-export const USERS: Record<string, HubUser> = {
-  [TOKEN_WITH_ACCESS]: { name: 'alice', access: [GATED_REPO] },
-  [TOKEN_WITHOUT_ACCESS]: { name: 'bob', access: [] },
-};
+// import.meta.url, not __dirname: a bridge process for component tests loads this file outside vitest.
+export const DEMO_DIR = fileURLToPath(new URL('../../resources/models/demo-induction', import.meta.url));
+export { BIN_ONLY_REPO, DEMO_REPO, GATED_REPO, HUGE_REPO, MAMBA_REPO, NO_TOKENIZER_REPO, SHARDED_REPO, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS, YARN_REPO };
 
 /** Every file of a folder, by relative path. */
 export function folderFiles(dir: string): Record<string, Uint8Array> {

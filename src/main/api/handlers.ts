@@ -3,9 +3,10 @@
 
 import type { ApiDeps } from './api-deps';
 import type { Handlers } from './dispatch';
+import { hubHandlers } from './hub-handlers';
 import { modelHandlers, tokenHandlers } from './model-handlers';
 import { appHandlers, queueHandlers, studyHandlers } from './study-handlers';
 
 export function createHandlers(deps: ApiDeps): Handlers {
-  return { ...appHandlers(deps), ...modelHandlers(deps), ...tokenHandlers(deps), ...studyHandlers(deps), ...queueHandlers(deps) };
+  return { ...appHandlers(deps), ...modelHandlers(deps), ...tokenHandlers(deps), ...hubHandlers(deps), ...studyHandlers(deps), ...queueHandlers(deps) };
 }

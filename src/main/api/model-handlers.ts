@@ -5,9 +5,10 @@ import type { ModelProgressEvent } from '../../shared/ipc/events';
 import type { EngineProgress } from '../engine/engine-types';
 import { addModel, compileModel, listModelViews, modelDetails, removeModel, requestedModel } from '../models/model-service';
 import { computeScores, importScores, listScoreSetViews, scoreSetDetail } from '../models/score-service';
-import { deleteTokenSet, importTokenFile, listTokenSetViews, previewTokenSet } from '../tokens/token-service';
+import { buildStoredTokenSet, deleteTokenSet, exportTokenSet, importTokenFile, listTokenSetViews, previewTokenSet } from '../tokens/token-service';
 import type { ApiDeps } from './api-deps';
 import type { Handlers } from './dispatch';
+import { withField } from './field-names';
 
 type ModelHandlers = Pick<Handlers, `models.${string}` & keyof Handlers> & Pick<Handlers, `scores.${string}` & keyof Handlers>;
 type TokenHandlers = Pick<Handlers, `tokens.${string}` & keyof Handlers>;
@@ -79,6 +80,14 @@ export function tokenHandlers({ ctx, hub }: ApiDeps): TokenHandlers {
       return result;
     },
     'tokens.preview': ({ id, modelId, count }) => previewTokenSet(ctx, id, { modelId, count }),
+    'tokens.build': ({ model, words, n, seed, forms, name }) => {
+      const modelPath = 'id' in model ? requestedModel(ctx, model.id).path : model.path;
+      // The word service calls pasted text "pasted text"; here it is the words.text field.
+      const result = withField('pasted text', 'words.text', () => buildStoredTokenSet(ctx, { model: modelPath, words, n, seed, forms }, name));
+      hub.emit('tokens.changed', { tokenSetId: result.set.id });
+      return result;
+    },
+    'tokens.export': ({ id, format, path }) => exportTokenSet(ctx, id, format, path),
     'tokens.delete': ({ id }) => {
       deleteTokenSet(ctx, id);
       hub.emit('tokens.changed', { tokenSetId: id });

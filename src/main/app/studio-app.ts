@@ -2,13 +2,15 @@
 // the queue (re-queueing a study the app was running when it stopped), and wire the contract's
 // handlers and events. Electron (src/main/index.ts) and the browser bridge (src/main/bridge) both
 // build one; closing shuts down in order: the queue (the running study pauses after its batch and
-// stays first in line), the engines (closed by their jobs), then the store.
+// stays first in line), the engines (closed by their jobs), model tasks and downloads (a stopped
+// download resumes next time), then the store.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHandlers } from '../api/handlers';
 import type { PickPath } from '../api/api-deps';
 import type { ErrorLog, Handlers } from '../api/dispatch';
+import { hubDownloads } from '../api/hub-handlers';
 import type { EngineSpawner } from '../engine/runtime/engine-channel';
 import { processSpawner } from '../engine/runtime/engine-channel';
 import type { InductionParams } from '../models/induction-scores';
@@ -19,6 +21,7 @@ import { StudyQueue } from '../studies/queue';
 import { queueStateView } from '../studies/queue-view';
 import type { StudioContext } from './context';
 import { EventHub } from './event-hub';
+import type { SecretCodec } from '../hub/hub-token';
 import { ModelTasks } from './model-tasks';
 
 export interface StudioAppOptions {
@@ -34,6 +37,8 @@ export interface StudioAppOptions {
   env?: NodeJS.ProcessEnv;
   /** A native open dialog (Electron). */
   pickPath?: PickPath | null;
+  /** The OS keychain for the saved Hugging Face token (Electron's safeStorage); default none (a 0600 file). */
+  secrets?: SecretCodec | null;
   /** Induction-score computation for studies that compute theirs (tests make it small). */
   induction?: Partial<InductionParams>;
   log?: ErrorLog;
@@ -78,7 +83,9 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
     else if (e.type === 'failed') events.emit('study.failed', { studyId: e.studyId, error: e.error });
     else events.emit('studies.changed', { studyId: e.studyId, change: 'updated' });
   });
-  const handlers = createHandlers({ ctx: context, hub: events, queue, tasks, transport: options.transport, pickPath: options.pickPath ?? null });
+  const secrets = options.secrets ?? null;
+  const downloads = hubDownloads(context, events, secrets, options.log);
+  const handlers = createHandlers({ ctx: context, hub: events, queue, tasks, downloads, secrets, transport: options.transport, pickPath: options.pickPath ?? null });
   queue.restore();
 
   let closing: Promise<void> | null = null;
@@ -91,7 +98,8 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
       (closing ??= (async () => {
         await queue.stop();
         tasks.cancelAll();
-        await tasks.idle();
+        downloads.cancelAll();
+        await Promise.all([tasks.idle(), downloads.idle()]);
         store.close();
       })()),
   };

@@ -14,6 +14,9 @@ import { runStudyJob, type JobProgress, type StudyJobOptions } from '../studies/
 import { getStudy, precheckStudy, registerStudy, type StudyStatus } from '../studies/study-service';
 import { stepPrinter } from './engine-progress';
 import { withStore } from './with-store';
+import { formatDuration } from '../../shared/format-duration';
+
+export { formatDuration };
 
 export interface RunPlan {
   model: ResolvedModel;
@@ -140,13 +143,6 @@ export function progressLine(stream: NodeJS.WriteStream) {
       if (tty && drawn) stream.write('\n');
     },
   };
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 export function reportStopped(studyId: number, status: StudyStatus, outDir: string, dbPath: string): number {

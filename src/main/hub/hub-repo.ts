@@ -65,12 +65,4 @@ export function resolveUrl(endpoint: string, repoId: string, revision: string, p
   return `${endpoint}/${repoId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
-/** The model's page on the hub, where its licence is accepted. */
-export function repoPageUrl(endpoint: string, repoId: string): string {
-  return `${endpoint}/${repoId}`;
-}
-
-/** Where a user creates an access token (on the hub the endpoint points at). */
-export function tokenSettingsUrl(endpoint: string): string {
-  return `${endpoint}/settings/tokens`;
-}
+export { repoPageUrl, tokenSettingsUrl } from '../../shared/hub-urls';

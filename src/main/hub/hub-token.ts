@@ -58,7 +58,8 @@ export function checkTokenText(text: string, where: string): string {
   return token;
 }
 
-function keychainUsable(codec: SecretCodec | undefined): codec is SecretCodec {
+/** A keychain that really encrypts (not Linux's basic_text fallback). */
+export function keychainUsable(codec: SecretCodec | undefined): codec is SecretCodec {
   return Boolean(codec?.isEncryptionAvailable() && codec.getSelectedStorageBackend?.() !== 'basic_text');
 }
 

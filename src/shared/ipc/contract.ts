@@ -12,6 +12,7 @@ import { appRequests } from './app';
 import type { RequestDef } from './define';
 import { fail, ok, type ApiResult } from './errors';
 import type { EventListener, EventName } from './events';
+import { hubRequests } from './hub';
 import { modelRequests } from './models';
 import { queueRequests } from './queue';
 import { studyRequests } from './studies';
@@ -21,6 +22,7 @@ export const requestDefs = {
   ...appRequests,
   ...modelRequests,
   ...tokenRequests,
+  ...hubRequests,
   ...studyRequests,
   ...queueRequests,
 } as const satisfies Record<string, RequestDef>;

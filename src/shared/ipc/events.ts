@@ -1,11 +1,13 @@
 // Contract, events pushed from the main process: the queue's state, a study's progress through its
-// phases, its end, and changes to the lists (studies, models, token sets) a view may be showing.
+// phases, its end, changes to the lists (studies, models, token sets) a view may be showing, and
+// model downloads from the Hugging Face hub.
 // A renderer that reloads (or reconnects) resynchronises from queue.state; the bridge also sends
 // the current queue state first on every new event stream.
 
 import { z } from 'zod';
 import { idSchema } from './define';
 import { studioErrorSchema } from './errors';
+import { downloadJobSchema } from './hub';
 import { queueStateSchema } from './queue';
 import { studyPhaseSchema } from './studies';
 
@@ -46,6 +48,8 @@ export const eventSchemas = {
   /** A model was added, removed or got a new score set or compiled graph. */
   'models.changed': z.strictObject({ modelId: idSchema.nullable() }),
   'tokens.changed': z.strictObject({ tokenSetId: idSchema.nullable() }),
+  /** A model download's progress, per file and overall; also its end (state done, failed or cancelled, with the error). */
+  'hub.progress': downloadJobSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;
