@@ -1,4 +1,4 @@
-// Durations for people (ETAs, run times), one format for the command line and the app's screens.
+// Durations for people, alike in the CLI's progress lines and the app's screens.
 
 /** 42s, 3m05s, 2h07m. */
 export function formatDuration(seconds: number): string {

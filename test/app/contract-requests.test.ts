@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchRequest, type Handlers } from '../../src/main/api/dispatch';
 import { REQUEST_NAMES, type RequestName } from '../../src/shared/ipc/contract';
+import { formatTable } from '../../src/shared/study/text-format';
 import { runCli } from '../helpers/run-cli';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { demoModel, setupApp, smallSpec, type AppWorld } from './app-fixtures';
@@ -168,6 +169,16 @@ describe('studies', () => {
     const stored = (await w.value('scores.list', { modelId })).find((s) => s.source === 'computed');
     const exact = await w.value('studies.validate', { spec: smallSpec({ scores: { source: 'store', id: stored?.id } }) });
     expect(exact.conditions?.[2]?.heads).toHaveLength(2);
+
+    // Script mode: the script's conditions (no baseline without a 0), its value-bias default; a bad trials file is that field's error.
+    const script = smallSpec({ compat: 'script', scores: { source: 'store', id: stored?.id }, groups: [{ headType: 'random', counts: [1, 2] }] });
+    const scripted = await w.value('studies.validate', { spec: script });
+    expect(scripted).toMatchObject({ valid: true, spec: { compat: 'script', valueBias: 'keep' } });
+    expect(scripted.conditions?.map((c) => c.key)).toEqual(['random-zero-full-k1', 'random-zero-full-k2']);
+    const badTrials = join(w.dir, 'bad-trials.json');
+    writeFileSync(badTrials, JSON.stringify([[1, 2, 99999]]));
+    const replay = await w.value('studies.validate', { spec: smallSpec({ trialsFile: badTrials }) });
+    expect(replay.errors).toEqual([{ field: 'spec.trialsFile', message: expect.stringContaining('is not a token id') }]);
   });
 
   it('creates (queued at once, prepared and run by the queue), lists with filters, summarises, shows a trial', async () => {
@@ -221,6 +232,27 @@ describe('studies', () => {
     for (const f of same) expect(readFileSync(join(cliOut, f)).equals(readFileSync(join(outDir, f))), f).toBe(true);
     expect(readdirSync(join(cliOut, 'figures')).sort()).toEqual(exported.files.filter((f) => f.startsWith('figures/')).map((f) => f.slice(8)).sort());
     console.log(`export: ${exported.files.length} files, ${same.length} compared byte for byte with the CLI's`);
+  });
+
+  it('compares studies with the same table, CSV and figure series as `studies compare`', async () => {
+    const compared = await w.value('studies.compare', { ids: [studyId] });
+    expect(compared.studies).toEqual([{ id: studyId, name: 'renamed', model: 'demo-induction' }]);
+    // induction k1, k2 and random k1: one row per head count (1, 2)
+    expect(compared.table.rows.map((r) => r.cells[4])).toEqual(['1', '2']);
+    expect(compared.table.rows.every((r) => r.cells.length === compared.table.header.length)).toBe(true);
+    expect(compared.series.map((s) => s.label)).toEqual([`#${studyId} demo-induction: induction heads`, `#${studyId} demo-induction: random heads`]);
+    expect(compared.series[0]?.points[0]).toEqual({ count: 0, value: 1, low: 1, high: 1 });
+
+    const cliOut = join(w.dir, 'compare-cli');
+    const cli = runCli(['studies', 'compare', String(studyId), '--out', cliOut, '--db', join(w.dataDir, 'studio.sqlite')], {}, 120_000);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(compared.csv).toBe(readFileSync(join(cliOut, 'compare.csv'), 'utf8'));
+    const { header, rows, align } = compared.table;
+    expect(cli.stdout).toContain(formatTable(header, rows.map((r) => r.cells), align));
+
+    expect(await w.error('studies.compare', { ids: [studyId, studyId] })).toMatchObject({ kind: 'input', field: 'ids' });
+    expect(await w.error('studies.compare', { ids: [] })).toMatchObject({ kind: 'input', field: 'ids' });
+    expect(await w.error('studies.compare', { ids: [studyId, 999] })).toMatchObject({ kind: 'not-found' });
   });
 
   it('queue requests answer with the state; wrong states are conflicts; delete removes a study', async () => {

@@ -6,13 +6,15 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ConflictError, InputError } from '../../shared/errors';
 import { APP_VERSION } from '../studies/app-version';
+import { compareCsv, compareRows, compareSeries, compareTableCells } from '../export/compare-studies';
 import { exportStudy } from '../export/export-study';
 import { listFolder } from '../app/folder-listing';
 import { findModelByPath } from '../store/models-repo';
 import { registerStudy } from '../studies/create-study';
 import { validateDraft } from '../studies/draft-validation';
 import { queueStateView } from '../studies/queue-view';
-import { annotateStudy, deleteStudy, renameStudy } from '../studies/study-service';
+import { annotateStudy, deleteStudy, getStudy, renameStudy, studySummary } from '../studies/study-service';
+import { folderModelName } from '../models/resolve-model';
 import { requireStudyRecord } from '../store/studies-repo';
 import { duplicateDraft, listStudyViews, studyListView, studySummaryView, trialView } from '../studies/study-views';
 import type { ApiDeps } from './api-deps';
@@ -46,6 +48,17 @@ export function studyHandlers(deps: ApiDeps): Domain<'studies'> {
     'studies.annotate': ({ id, notes }) => {
       annotateStudy(store, id, notes);
       return updated(id);
+    },
+    'studies.compare': ({ ids }) => {
+      const studies = ids.map((id) => ({ summary: studySummary(store, id), model: folderModelName(getStudy(store, id).model.path) }));
+      const rows = compareRows(studies);
+      const { header, align, cells } = compareTableCells(rows);
+      return {
+        studies: studies.map((s) => ({ id: s.summary.studyId, name: s.summary.name, model: s.model })),
+        table: { header, align, rows: rows.map((r, i) => ({ studyId: r.study.summary.studyId, cells: cells[i] ?? [] })) },
+        csv: compareCsv(rows),
+        series: compareSeries(rows),
+      };
     },
     'studies.duplicate': ({ id }) => duplicateDraft(store, id),
     'studies.delete': ({ id }) => {

@@ -16,8 +16,6 @@ import { stepPrinter } from './engine-progress';
 import { withStore } from './with-store';
 import { formatDuration } from '../../shared/format-duration';
 
-export { formatDuration };
-
 export interface RunPlan {
   model: ResolvedModel;
   /** Raw spec (parseStudySpec validates it in registerStudy). */
@@ -144,6 +142,8 @@ export function progressLine(stream: NodeJS.WriteStream) {
     },
   };
 }
+
+export { formatDuration };
 
 export function reportStopped(studyId: number, status: StudyStatus, outDir: string, dbPath: string): number {
   const db = dbPath === defaultDbPath() ? '' : ` --db ${dbPath}`;

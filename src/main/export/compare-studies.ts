@@ -4,12 +4,12 @@
 // number of heads, on a log axis (one colour per study, induction solid, random dashed). Baselines
 // differ between models, so the fraction of the baseline is what compares across them.
 
-import { doseResponseSpec, paletteColor, type DoseSeries, type LineChartSpec } from '../../shared/chart';
+import { compareChartSpec, paletteColor, type DoseSeries, type LineChartSpec } from '../../shared/chart';
 import { countOf } from '../../shared/study/labels';
 import type { AblationMode, Estimate, InductionVsRandom, LayerRange } from '../../shared/study/types';
 import type { StudySummary } from '../studies/study-service';
 import { estimate, float, tableCsv, type Column } from './stats-csv';
-import { formatInterval, formatPercentInterval, formatPHolm, formatRatioInterval, formatTable } from './text-format';
+import { formatInterval, formatPercentInterval, formatPHolm, formatRatioInterval, formatTable } from '../../shared/study/text-format';
 
 export interface ComparedStudy {
   summary: StudySummary;
@@ -98,10 +98,18 @@ export function compareCsv(rows: readonly CompareRow[]): string {
 
 const armCell = (a: CompareArm | null) => (a?.relativeChange ? formatPercentInterval(a.relativeChange) : '—');
 
-export function compareTable(rows: readonly CompareRow[]): string {
-  return formatTable(
-    ['study', 'model', 'mode', 'layers', 'k', 'induction: change [95% CI]', 'random: change [95% CI]', 'induction − random [95% CI]', 'p (Holm)', 'ratio [95% CI]'],
-    rows.map((r) => {
+/** The printed comparison table as header, column alignment and formatted cells (one row per CompareRow). */
+export interface CompareTableCells {
+  header: string[];
+  align: ('left' | 'right')[];
+  cells: string[][];
+}
+
+export function compareTableCells(rows: readonly CompareRow[]): CompareTableCells {
+  return {
+    header: ['study', 'model', 'mode', 'layers', 'k', 'induction: change [95% CI]', 'random: change [95% CI]', 'induction − random [95% CI]', 'p (Holm)', 'ratio [95% CI]'],
+    align: ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    cells: rows.map((r) => {
       const c = r.comparison;
       return [
         `#${r.study.summary.studyId}`,
@@ -116,12 +124,16 @@ export function compareTable(rows: readonly CompareRow[]): string {
         c ? formatRatioInterval(c.pooled.ratio) : '—',
       ];
     }),
-    ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
-  );
+  };
 }
 
-/** P(+1) / baseline P(+1) against heads ablated (log axis): a line per study and head type, from 1 at k = 0. */
-export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
+export function compareTable(rows: readonly CompareRow[]): string {
+  const { header, cells, align } = compareTableCells(rows);
+  return formatTable(header, cells, align);
+}
+
+/** P(+1) / baseline P(+1) against heads ablated: a series per study and head type, from 1 at k = 0. */
+export function compareSeries(rows: readonly CompareRow[]): DoseSeries[] {
   const studies = [...new Set(rows.map((r) => r.study))];
   const series: DoseSeries[] = [];
   studies.forEach((study, i) => {
@@ -147,11 +159,10 @@ export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
       }
     }
   });
-  return doseResponseSpec({
-    series,
-    title: 'P(lag +1) as a fraction of each study’s baseline vs heads ablated',
-    subtitle: ['induction heads solid, random heads dashed; 1 = no change, 0.01 = -99%', 'bands: 95% CI (one draw: over trials; several draws: over draws)'],
-    yLabel: 'P(lag +1) / baseline P(lag +1)',
-    logScale: true,
-  });
+  return series;
+}
+
+/** The compare figure (log axis), as `studies compare` writes it and the app draws it. */
+export function compareFigure(rows: readonly CompareRow[]): LineChartSpec {
+  return compareChartSpec(compareSeries(rows));
 }

@@ -16,7 +16,7 @@ import {
   roughMark,
   shortConditionName,
   variantSuffix,
-} from './text-format';
+} from '../../shared/study/text-format';
 
 /** P(+1) per condition with its paired contrast against the baseline. */
 export function plus1Table(summary: StudySummary): string {

@@ -4,4 +4,6 @@ export * from './palette';
 export * from './labels';
 export * from './lag-chart';
 export * from './dose-response';
+export * from './compare-chart';
 export { verticalLinePlugin, backgroundPlugin } from './plugins';
+export * from './study-figures';

@@ -1,11 +1,14 @@
 // Contract, studies domain: validating a draft spec as the user types (field errors, the heads each
 // condition will silence, an estimated run time), creating a study (queued at once; preparation runs
 // in the queue), the history with filters, a study's full summary, and rename / notes / duplicate /
-// delete / export. Specs are validated by the shared studySpecSchema, so new spec fields need no edit here.
+// delete / export. Specs are validated by the shared studySpecSchema, so new spec fields need no edit
+// here; the run mode (spec.compat) and value-bias choice (spec.valueBias) come with their wording for
+// the form (COMPAT_CHOICES, VALUE_BIAS_CHOICES).
 
 import { z } from 'zod';
+import type { DoseSeries } from '../chart/dose-response';
 import type { HeadRef } from '../model-spec';
-import type { Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatistics, StudyStatus } from '../study/types';
+import type { CompatMode, Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatistics, StudyStatus, ValueBias } from '../study/types';
 import { byId, epochMs, idSchema, nothing, request, shared } from './define';
 import { studioErrorSchema } from './errors';
 
@@ -109,6 +112,47 @@ export const trialViewSchema = z.strictObject({
 });
 export type TrialView = z.infer<typeof trialViewSchema>;
 
+/** A choice the New study form offers, in plain language. */
+export interface SpecChoice<T extends string> {
+  value: T;
+  label: string;
+  description: string;
+}
+
+/** spec.compat: how the study is run (README: Reproducing the seed script). */
+export const COMPAT_CHOICES: readonly SpecChoice<CompatMode>[] = [
+  {
+    value: 'studio',
+    label: 'Ablation Studio (recommended)',
+    description:
+      'Every condition sees the same shuffled prompts, so differences between conditions are measured precisely; ' +
+      'one layer boundary for all head choices; several random draws are all different.',
+  },
+  {
+    value: 'script',
+    label: 'Same as the original script',
+    description:
+      'Does exactly what run_ablations.py does (its token choice, prompts, random heads, layer ranges and ablation), ' +
+      'so a table published with it can be reproduced from the same model, token file, scores and seed.',
+  },
+];
+
+/** spec.valueBias: what zero ablation does to a head's value bias (default: remove, keep in script mode). */
+export const VALUE_BIAS_CHOICES: readonly SpecChoice<ValueBias>[] = [
+  {
+    value: 'remove',
+    label: 'Remove it with the head',
+    description: 'A zeroed head adds nothing to the model: its whole output, value bias included, is gone.',
+  },
+  {
+    value: 'keep',
+    label: 'Keep it (TransformerLens)',
+    description:
+      'A zeroed head still adds the constant its value bias contributes, as TransformerLens does by default. ' +
+      'Only models with attention biases (GPT-2, Pythia, Qwen2.5) are affected; mean ablation never is.',
+  },
+];
+
 export const fieldErrorSchema = z.strictObject({ field: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
@@ -167,6 +211,22 @@ export const exportViewSchema = z.strictObject({
 });
 export type ExportView = z.infer<typeof exportViewSchema>;
 
+/** Several studies side by side, as `studies compare` prints and writes them. */
+export const compareViewSchema = z.strictObject({
+  studies: z.array(z.strictObject({ id: idSchema, name: z.string(), model: z.string() })),
+  /** The printed table: one row per study and (mode, layer range, head count). */
+  table: z.strictObject({
+    header: z.array(z.string()),
+    align: z.array(z.enum(['left', 'right'])),
+    rows: z.array(z.strictObject({ studyId: idSchema, cells: z.array(z.string()) })),
+  }),
+  /** compare.csv, byte for byte. */
+  csv: z.string(),
+  /** P(+1) / baseline P(+1) against heads ablated, per study and head type (shared/chart compareChartSpec). */
+  series: z.array(shared<DoseSeries>()),
+});
+export type CompareView = z.infer<typeof compareViewSchema>;
+
 export const studyListFilterSchema = z.strictObject({
   modelId: idSchema.optional(),
   status: z.array(studyStatusSchema).optional(),
@@ -193,6 +253,17 @@ export const studyRequests = {
   'studies.annotate': request(z.strictObject({ id: idSchema, notes: z.string().max(20_000) }), studyListViewSchema),
   /** A copy of the study's spec to edit in the New study form (nothing is stored). */
   'studies.duplicate': request(byId, studyDraftSchema),
+  /** Several finished or partial studies side by side (each over the trials it has). */
+  'studies.compare': request(
+    z.strictObject({
+      ids: z
+        .array(idSchema)
+        .min(1)
+        .max(20)
+        .refine((ids) => new Set(ids).size === ids.length, 'names a study more than once'),
+    }),
+    compareViewSchema,
+  ),
   /** Deletes a study with all its results; refused while it runs. */
   'studies.delete': request(byId, nothing),
   /**

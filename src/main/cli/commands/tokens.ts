@@ -3,7 +3,7 @@
 
 import { resolve } from 'node:path';
 import { defaultDbPath } from '../../app-paths';
-import { formatTable } from '../../export/text-format';
+import { formatTable } from '../../../shared/study/text-format';
 import { databaseFileState, prepareOutputFile } from '../../output-paths';
 import { openStore, type Store } from '../../store/db';
 import { getTokenSet, listTokenSets } from '../../store/token-sets-repo';

@@ -1,9 +1,9 @@
-// Number and table formatting for the terminal (`run`, `demo`, `studies show|compare`): probabilities
+// Number and table formatting for the terminal (`run`, `demo`, `studies show|compare`) and the app's tables: probabilities
 // over decades, signed differences, ratios, percentages with as many decimals as it takes to tell
 // an interval's ends apart, p-values, and plain column-aligned tables.
 
-import { RATIO_RELATIVE_SE_LIMIT } from '../../shared/study/estimates';
-import type { Condition, Estimate, Interval, PairedContrast } from '../../shared/study/types';
+import { RATIO_RELATIVE_SE_LIMIT } from './estimates';
+import type { Condition, Estimate, Interval, PairedContrast } from './types';
 
 /** Probabilities span decades: 4 decimals down to 1e-3, then 3 significant digits. */
 export function formatProbability(x: number): string {

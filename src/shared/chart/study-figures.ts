@@ -1,20 +1,15 @@
 // The study's figures as chart specs (src/shared/chart), rendered to PNG: one lag plot per condition
 // (the seed's figure), one per group with all its counts (full range and zoomed, each on a linear
-// and a log axis: the log one shows the curve away from the peak), one dose-response.
+// and a log axis: the log one shows the curve away from the peak), one dose-response. The app's
+// Results screen draws its dose-response plot from the same studyDoseSpec.
 
-import {
-  BASELINE_COLOR,
-  bandNote,
-  doseResponseSpec,
-  doseSeriesFromConditions,
-  lagChartSpec,
-  paletteColor,
-  studyTitle,
-  type LagSeries,
-} from '../../shared/chart';
-import type { LineChartSpec } from '../../shared/chart/line-chart';
-import type { Condition, ConditionGroup, ConditionMetrics, LagCurve } from '../../shared/study/types';
-import { countOf, LAYER_RANGE_LABELS } from '../../shared/study/labels';
+import type { Condition, ConditionGroup, ConditionMetrics, LagCurve } from '../study/types';
+import { countOf, LAYER_RANGE_LABELS } from '../study/labels';
+import { bandNote, doseResponseSpec, doseSeriesFromConditions } from './dose-response';
+import { studyTitle } from './labels';
+import { lagChartSpec, type LagSeries } from './lag-chart';
+import type { LineChartSpec } from './line-chart';
+import { BASELINE_COLOR, paletteColor } from './palette';
 
 export interface FigureJob {
   /** Path relative to the output folder. */
@@ -84,6 +79,17 @@ export function doseFigure(
   groups: readonly ConditionGroup[],
   file: string,
 ): FigureJob {
+  return { file, spec: studyDoseSpec(ctx, conditions, metrics, groups) };
+}
+
+/** P(+1) against heads ablated, a line per group, titled with the model, mode, layers, trials and seed. */
+export function studyDoseSpec(
+  ctx: FigureContext,
+  conditions: readonly Condition[],
+  metrics: Record<string, ConditionMetrics>,
+  groups: readonly ConditionGroup[],
+  view: { logScale?: boolean; background?: string | null } = {},
+): LineChartSpec {
   const modes = [...new Set(groups.map((g) => g.mode))];
   const ranges = [...new Set(groups.map((g) => g.layerRange))];
   const [mode] = modes;
@@ -91,12 +97,11 @@ export function doseFigure(
   const how = modes.length === 1 && mode ? `${mode} ablation` : 'zero and mean ablation';
   const layers = ranges.length === 1 && range ? LAYER_RANGE_LABELS[range] : 'several layer ranges';
   const series = doseSeriesFromConditions([...conditions], metrics);
-  return {
-    file,
-    spec: doseResponseSpec({
-      series,
-      title: `${ctx.model} — P(lag +1) vs heads ablated, ${how}`,
-      subtitle: [`${layers} · ${countOf(ctx.trials, 'trial')} · seed ${ctx.seed}`, bandNote(series)],
-    }),
-  };
+  return doseResponseSpec({
+    series,
+    title: `${ctx.model} — P(lag +1) vs heads ablated, ${how}`,
+    subtitle: [`${layers} · ${countOf(ctx.trials, 'trial')} · seed ${ctx.seed}`, bandNote(series)],
+    logScale: view.logScale,
+    background: view.background,
+  });
 }

@@ -1,0 +1,39 @@
+// The Results screen's provenance: what ran, on what, with which inputs and how long, as
+// label / value pairs ("—" where the study has not recorded it yet).
+import { formatDuration } from '../../../shared/format-duration';
+import type { StudySummaryView } from '../../../shared/ipc/studies';
+
+export interface ProvenanceItem {
+  label: string;
+  value: string;
+}
+
+const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
+const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString());
+
+export function provenanceItems(s: StudySummaryView): ProvenanceItem[] {
+  const p = s.provenance;
+  const spec = s.study.spec;
+  const stats = s.statistics.options;
+  const score = s.scoreSet;
+  const method = score ? Object.entries(score.method).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ') : '';
+  return [
+    { label: 'Model', value: `${s.model.name} (${s.model.family}, ${s.model.nLayers} layers × ${s.model.nHeads} heads)` },
+    { label: 'Model folder', value: s.model.path },
+    { label: 'Model checksum (sha256)', value: dash(p.modelChecksum ?? s.model.checksum) },
+    { label: 'Provider', value: dash(p.provider) },
+    { label: 'Data type', value: dash(p.dtype) },
+    { label: 'Versions', value: `app ${dash(p.appVersion)} · onnxruntime ${dash(p.ortVersion)} · engine ${dash(p.engineVersion)}` },
+    { label: 'Seed', value: String(spec.seed) },
+    { label: 'Trials', value: `${spec.permutations} permutations of ${spec.tokenCount} tokens (prompt length ${s.study.seqLen})` },
+    { label: 'Token set', value: `#${s.tokenSet.id} ${s.tokenSet.name} (${s.tokenSet.n} tokens)` },
+    { label: 'Induction scores', value: score ? `#${score.id} ${score.source}${method ? ` (${method})` : ''}` : '—' },
+    { label: 'Batch size', value: String(s.batchSize) },
+    { label: 'Statistics', value: `${Math.round(stats.level * 100)}% intervals · contiguity lags ${stats.contiguityLags} · ${stats.bootstrapResamples} bootstrap resamples (seed ${stats.bootstrapSeed})` },
+    { label: 'Created', value: when(s.study.createdAt) },
+    { label: 'Started', value: when(s.study.startedAt) },
+    { label: 'Finished', value: when(s.study.finishedAt) },
+    { label: 'Compile time', value: p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000) },
+    { label: 'Engine time', value: formatDuration(p.runMs / 1000) },
+  ];
+}
