@@ -78,6 +78,18 @@ describe.each(MODELS)('layer reuse on %s', (_name, model) => {
     // Identical conditions give identical rows.
     expect(Array.from(row(4))).toEqual(Array.from(row(1)));
   });
+
+  it('also with the value biases of zeroed heads kept (script-exact mode)', async () => {
+    const spec = whole.info.spec;
+    const { rows, trial } = studyRows(spec.nLayers);
+    const batch = { batch: rows.length, seqLen: S, inputIds: trial.flatMap((t) => prompt(t + 1, spec.vocabSize)), ...buildHeadControls(spec, rows, 'test', 'keep') };
+    const a = await whole.probe(batch);
+    const b = await reused.probe(batch);
+    let maxDiff = 0;
+    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(at(a, i) - at(b, i)));
+    console.log(`layer reuse vs whole graph, value biases kept (${_name}): max |Δ| = ${maxDiff.toExponential(2)}`);
+    expect(maxDiff).toBeLessThanOrEqual(1e-6);
+  });
 });
 
 describe('reusePlan', () => {
@@ -111,6 +123,13 @@ describe('reusePlan', () => {
     expect(plan.layers.map((l) => l.parent)).toEqual([[0, 1], [0, 0, 1], [0, 0, 1, 2]]);
     expect(plan.rowGroup).toEqual([0, 1, 2, 1, 3]);
     expect(planWorkShare(plan, 5)).toBeCloseTo(9 / 15);
+  });
+
+  it('keeps rows apart from the layer where their value-bias weights differ', () => {
+    const rows: HeadControlRow[] = [{ heads: [], mode: 'none' }, { heads: [], mode: 'none' }];
+    const f = feeds([[1, 2], [1, 2]], rows);
+    f.headValueBias[(1 * L + 1) * H] = 0.5; // row 1, layer 1, head 0
+    expect(reusePlan(f, true).layers.map((l) => l.reps)).toEqual([[0], [0, 1], [0, 1]]);
   });
 
   it('keeps every row apart without reuse', () => {

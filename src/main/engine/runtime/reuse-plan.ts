@@ -20,7 +20,7 @@ export interface ReusePlan {
   rowGroup: number[];
 }
 
-type PlanFeeds = Pick<GraphFeeds, 'inputIds' | 'headKeep' | 'headUniform' | 'batch' | 'seqLen' | 'nLayers' | 'nHeads'>;
+type PlanFeeds = Pick<GraphFeeds, 'inputIds' | 'headKeep' | 'headUniform' | 'headValueBias' | 'batch' | 'seqLen' | 'nLayers' | 'nHeads'>;
 
 /** Groups rows by (prompt, controls of layers 0..l) for every l. `reuse` false: every row its own group. */
 export function reusePlan(f: PlanFeeds, reuse: boolean): ReusePlan {
@@ -41,7 +41,8 @@ export function reusePlan(f: PlanFeeds, reuse: boolean): ReusePlan {
     const parent: number[] = [];
     rowGroup = rowGroup.map((below, b) => {
       const off = (b * L + l) * H;
-      const key = `${below}|${f.headKeep.subarray(off, off + H).join(',')}|${f.headUniform.subarray(off, off + H).join(',')}`;
+      const bias = f.headValueBias?.subarray(off, off + H).join(',') ?? '';
+      const key = `${below}|${f.headKeep.subarray(off, off + H).join(',')}|${f.headUniform.subarray(off, off + H).join(',')}|${bias}`;
       const known = index.get(key);
       if (known !== undefined) return known;
       index.set(key, reps.length);

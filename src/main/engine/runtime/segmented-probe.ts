@@ -65,10 +65,13 @@ function pickRows(f: GraphFeeds, rows: readonly number[]): GraphFeeds {
   const inputIds = new BigInt64Array(rows.length * S);
   const headKeep = new Float32Array(rows.length * gates);
   const headUniform = new Float32Array(rows.length * gates);
+  const bias = f.headValueBias;
+  const headValueBias = bias && new Float32Array(rows.length * gates);
   rows.forEach((r, i) => {
     inputIds.set(f.inputIds.subarray(r * S, (r + 1) * S), i * S);
     headKeep.set(f.headKeep.subarray(r * gates, (r + 1) * gates), i * gates);
     headUniform.set(f.headUniform.subarray(r * gates, (r + 1) * gates), i * gates);
+    if (bias && headValueBias) headValueBias.set(bias.subarray(r * gates, (r + 1) * gates), i * gates);
   });
-  return { ...f, batch: rows.length, inputIds, headKeep, headUniform };
+  return { ...f, batch: rows.length, inputIds, headKeep, headUniform, ...(headValueBias ? { headValueBias } : {}) };
 }
