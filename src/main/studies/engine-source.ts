@@ -27,13 +27,19 @@ export function engineOpener(cacheDir: string, spawner?: EngineSpawner): OpenEng
 }
 
 /**
- * Studies run with layer reuse: within each batch, a trial's conditions share the layers below their
- * lowest ablated layer and identical conditions run once (CPU; equal to the whole graph within 1e-6).
+ * Whether a study runs with layer reuse (within each batch, a trial's conditions share the layers
+ * below their lowest ablated layer; identical conditions run once; equal to the whole graph within
+ * 1e-6). Only when every group silences heads of the upper half (`bottom`): there the shared lower
+ * half made GPT-2-small-shaped studies about 2× faster, while on all-layer studies it saved under 5%
+ * and costs per-layer sessions (more memory; slower on the small demo model). See README, Performance.
  */
-export const STUDY_LAYER_REUSE = true;
+export function studyLayerReuse(spec: Pick<StudySpec, 'groups' | 'headsFile'>): boolean {
+  if (spec.headsFile !== undefined) return false;
+  return spec.groups.length > 0 && spec.groups.every((group) => group.layerRange === 'bottom');
+}
 
 export const defaultOpenEngine: OpenEngine = (request) => engineOpener(graphCacheDir())(request);
 
 export function openStudyEngine(model: { path: string }, spec: StudySpec, open: OpenEngine = defaultOpenEngine): Promise<Engine> {
-  return open({ modelDir: model.path, provider: spec.provider, reuse: STUDY_LAYER_REUSE });
+  return open({ modelDir: model.path, provider: spec.provider, reuse: studyLayerReuse(spec) });
 }

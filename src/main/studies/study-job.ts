@@ -14,7 +14,7 @@ import { getModel } from '../store/models-repo';
 import { getStudyRecord, getStudyStatus, transitionStudy, type StudyStatus } from '../store/studies-repo';
 import { insertThroughput } from '../store/throughput-repo';
 import { isPrepared, prepareStudy } from './create-study';
-import { STUDY_LAYER_REUSE, defaultOpenEngine, type OpenEngine } from './engine-source';
+import { defaultOpenEngine, studyLayerReuse, type OpenEngine } from './engine-source';
 import { runStudy, type StudyProgress } from './runner';
 
 export interface JobProgress {
@@ -74,7 +74,7 @@ export async function runStudyJob(store: Store, studyId: number, opts: StudyJobO
       modelDir: model.path,
       provider: opts.provider ?? study.spec.provider,
       signal: opts.signal,
-      reuse: STUDY_LAYER_REUSE,
+      reuse: studyLayerReuse(study.spec),
       onProgress: (e) => emit(engineProgress(e, loaded ? 'scoring' : null)),
     });
     loaded = true;
