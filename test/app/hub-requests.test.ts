@@ -2,11 +2,12 @@
 // the local test hub (test/helpers/hub-server.ts) via HF_ENDPOINT: a download job's progress and
 // end, the downloaded model in models.list and a study run on it; a gated model without a token,
 // with a wrong one and with one that has access, each with the hub service's exact message; the
-// token saved, shown masked and cleared, never present in any response or event; cancel and resume;
+// token saved, shown masked and cleared, never present in any response or event; cancel and resume,
+// also across an app restart;
 // and token sets built from words on the demo model, exported as the seed's pickle and read back by
 // the app's own importer.
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,9 +61,9 @@ async function value<T>(result: Promise<ApiResult<T>>): Promise<T> {
   return r.value;
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 90_000): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
   for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
-    const found = probe();
+    const found = await probe();
     if (found !== undefined) return found;
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -140,6 +141,39 @@ describe('downloading a model in the app', () => {
   });
 });
 
+describe('closing the app during a download', () => {
+  it('stops the download without waiting for it, and the next app resumes it by byte range', async () => {
+    const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: join(dir, 'hf-cache-restart'), HF_HOME: join(dir, 'hf-home') };
+    const dataDir = join(dir, 'data-restart');
+    const shard = 'model-00002-of-00002.safetensors';
+    let stalled = false;
+    hub.addFault({ kind: 'stall', path: shard, afterBytes: 100, times: 1, onStall: () => (stalled = true) });
+    const first = await startBridge({ dataDir, env, rendererDir: null, log: () => undefined });
+    const firstApi = createBridgeApi(first.url, first.token);
+    expect((await firstApi.hub.download({ repoId: SHARDED_REPO })).ok).toBe(true);
+    await waitFor(() => (stalled ? true : undefined), 'the stalled transfer');
+    firstApi.close();
+    await first.close();
+
+    const second = await startBridge({ dataDir, env, rendererDir: null, log: () => undefined });
+    try {
+      const secondApi = createBridgeApi(second.url, second.token);
+      const started = await secondApi.hub.download({ repoId: SHARDED_REPO });
+      if (!started.ok) throw new Error(started.error.message);
+      const done = await waitFor(async () => {
+        const list = await secondApi.hub.downloads();
+        const job = list.ok ? list.value.find((j) => j.id === started.value.id) : undefined;
+        return job && job.state !== 'running' ? job : undefined;
+      }, 'the resumed download');
+      expect(done).toMatchObject({ state: 'done', error: null });
+      expect(hub.log.some((r) => r.server === 'cdn' && r.range === 'bytes=100-')).toBe(true);
+      secondApi.close();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('the Hugging Face token in the app', () => {
   it('a gated model without a token ends with the exact message of what to do', async () => {
     expect(await value(api.hub.tokenStatus())).toEqual({ active: null, saved: null, savedUnreadable: false, storage: 'file', endpoint: hub.endpoint });
@@ -166,6 +200,16 @@ describe('the Hugging Face token in the app', () => {
     await value(api.hub.setToken({ token: TOKEN_WITH_ACCESS }));
     const granted = await download(GATED_REPO);
     expect(granted.state).toBe('done');
+    // A study on the gated model, run and exported while the token is set: no file of it holds the token.
+    const study = await value(api.studies.create({ spec: smallSpec({ model: granted.dir, tokenCount: 20, permutations: 2 }) }));
+    const outDir = join(dir, 'gated-study');
+    await waitFor(async () => {
+      const exported = await api.studies.export({ id: study.id, outDir });
+      return exported.ok ? exported.value : undefined;
+    }, 'the study on the gated model to finish and export');
+    const files = readdirSync(outDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((f) => f.name)).toContain('provenance.json');
+    for (const f of files) expect(readFileSync(join(f.parentPath, f.name)).includes(TOKEN_WITH_ACCESS), f.name).toBe(false);
 
     const cleared = await value(api.hub.clearToken());
     expect(cleared).toMatchObject({ active: null, saved: null });

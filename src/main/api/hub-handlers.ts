@@ -3,7 +3,6 @@
 // hub/hub-token.ts with the app's keychain codec (Electron's safeStorage) where there is one. No
 // result, event or error message carries the token: only its masked form leaves this module.
 
-import { InputError, isInputError } from '../../shared/errors';
 import type { StudioError } from '../../shared/ipc/errors';
 import type { HubTokenStatus } from '../../shared/ipc/hub';
 import type { StudioContext } from '../app/context';
@@ -13,8 +12,12 @@ import { hubEndpoint } from '../hub/hub-repo';
 import { clearHubToken, findHubToken, hubTokenStatus, keychainUsable, maskToken, saveHubToken, type SecretCodec, type TokenPlaces } from '../hub/hub-token';
 import type { ApiDeps } from './api-deps';
 import { toStudioError, type ErrorLog, type Handlers } from './dispatch';
+import { asField, withField } from './field-names';
 
 type HubHandlers = Pick<Handlers, `hub.${string}` & keyof Handlers>;
+
+/** The hub service names the revision by its command-line flag. */
+const REVISION_FLAG = '--revision';
 
 /** Where the app's token lives: the data folder, the process environment, the keychain codec. */
 function tokenPlaces(ctx: StudioContext, secrets: SecretCodec | null): TokenPlaces {
@@ -29,24 +32,13 @@ export function hubHandlers({ ctx, downloads, secrets }: ApiDeps): HubHandlers {
     endpoint: hubEndpoint(ctx.env),
   });
   return {
-    'hub.download': ({ repoId, revision }) => {
-      try {
-        return { id: downloads.start(repoId, revision) };
-      } catch (err) {
-        throw asAppField(err);
-      }
-    },
+    'hub.download': ({ repoId, revision }) => ({ id: withField(REVISION_FLAG, 'revision', () => downloads.start(repoId, revision)) }),
     'hub.downloads': () => downloads.list(),
     'hub.cancelDownload': ({ id }) => downloads.cancel(id),
     'hub.tokenStatus': status,
     'hub.setToken': ({ token }) => {
-      try {
-        saveHubToken(token, places);
-      } catch (err) {
-        // The service's messages never quote the token; they call it "Hugging Face token": here it is the field.
-        if (isInputError(err)) throw new InputError('token', err.problem);
-        throw err;
-      }
+      // The service's messages never quote the token; they call it "Hugging Face token": here it is the field.
+      withField('Hugging Face token', 'token', () => saveHubToken(token, places));
       return status();
     },
     'hub.clearToken': () => {
@@ -63,15 +55,9 @@ export function hubDownloads(ctx: StudioContext, events: EventHub, secrets: Secr
     token,
     env: ctx.env,
     onChange: (job) => events.emit('hub.progress', job),
-    toError: (err) => withoutToken(toStudioError(asAppField(err), 'hub.download', log), token),
+    toError: (err) => withoutToken(toStudioError(asField(err, REVISION_FLAG, 'revision'), 'hub.download', log), token),
     onDone: () => events.emit('models.changed', { modelId: null }),
   });
-}
-
-/** The hub service names the revision `--revision` (its CLI flag); in the app it is the `revision` field. */
-function asAppField(err: unknown): unknown {
-  if (isInputError(err) && err.file === '--revision' && err.name === 'InputError') return new InputError('revision', err.problem);
-  return err;
 }
 
 /** The hub service never quotes the token; this keeps it so for any message from below it too. */

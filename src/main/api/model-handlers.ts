@@ -5,10 +5,10 @@ import type { ModelProgressEvent } from '../../shared/ipc/events';
 import type { EngineProgress } from '../engine/engine-types';
 import { addModel, compileModel, listModelViews, modelDetails, removeModel, requestedModel } from '../models/model-service';
 import { computeScores, importScores, listScoreSetViews, scoreSetDetail } from '../models/score-service';
-import { InputError, isInputError } from '../../shared/errors';
 import { buildStoredTokenSet, deleteTokenSet, exportTokenSet, importTokenFile, listTokenSetViews, previewTokenSet } from '../tokens/token-service';
 import type { ApiDeps } from './api-deps';
 import type { Handlers } from './dispatch';
+import { withField } from './field-names';
 
 type ModelHandlers = Pick<Handlers, `models.${string}` & keyof Handlers> & Pick<Handlers, `scores.${string}` & keyof Handlers>;
 type TokenHandlers = Pick<Handlers, `tokens.${string}` & keyof Handlers>;
@@ -82,7 +82,8 @@ export function tokenHandlers({ ctx, hub }: ApiDeps): TokenHandlers {
     'tokens.preview': ({ id, modelId, count }) => previewTokenSet(ctx, id, { modelId, count }),
     'tokens.build': ({ model, words, n, seed, forms, name }) => {
       const modelPath = 'id' in model ? requestedModel(ctx, model.id).path : model.path;
-      const result = pastedTextAsField(() => buildStoredTokenSet(ctx, { model: modelPath, words, n, seed, forms }, name));
+      // The word service calls pasted text "pasted text"; here it is the words.text field.
+      const result = withField('pasted text', 'words.text', () => buildStoredTokenSet(ctx, { model: modelPath, words, n, seed, forms }, name));
       hub.emit('tokens.changed', { tokenSetId: result.set.id });
       return result;
     },
@@ -93,14 +94,4 @@ export function tokenHandlers({ ctx, hub }: ApiDeps): TokenHandlers {
       return null;
     },
   };
-}
-
-/** The word service names pasted text "pasted text"; in the app that is the `words.text` field. */
-function pastedTextAsField<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    if (isInputError(err) && err.file === 'pasted text' && err.name === 'InputError') throw new InputError('words.text', err.problem);
-    throw err;
-  }
 }

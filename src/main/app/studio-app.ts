@@ -104,4 +104,3 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
       })()),
   };
 }
-
