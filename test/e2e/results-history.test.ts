@@ -1,9 +1,10 @@
 // Results, History and Compare in Chromium against the real app (bridge, engine processes, SQLite)
 // on the demo model: a finished study's lag plot is drawn (canvas pixels read back), changes when
-// switched to a log axis and when zoomed; the plot's CSV holds the study's numbers and its PNG is
-// a PNG; the study folder exports; after a server restart History finds the study with identical
-// numbers; two studies compare on one plot; rename, notes, delete (confirmed); a paused study shows
-// its partial state. Screenshots of every screen go to test-output/screenshots/.
+// switched to a log axis, zoomed, a condition hidden and hovered (the tooltip); the plot's CSV holds
+// the study's numbers and its PNG is a PNG; the study folder exports; after a server restart
+// History finds the study with identical numbers; filters, rename, notes; a study duplicates into
+// the New study form; two studies compare on one plot; a paused study shows its partial state; a
+// delete is confirmed first. Screenshots of every screen go to test-output/screenshots/.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -138,6 +139,13 @@ describeE2e('results, history and compare', () => {
     const fewer = await drawnPixels(page, 'lag-chart');
     expect(fewer.fingerprint).not.toBe(zoomed.fingerprint);
 
+    // Hovering draws the tooltip (chart.js draws it on the canvas) near lag 0.
+    const box = await page.getByTestId('lag-chart').locator('canvas').boundingBox();
+    if (!box) throw new Error('the lag plot has no box');
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.6);
+    const hovered = await drawnPixels(page, 'lag-chart');
+    expect(hovered.fingerprint).not.toBe(fewer.fingerprint);
+
     const dose = await drawnPixels(page, 'dose-chart');
     expect(dose.inked).toBeGreaterThan(dose.total * 0.01);
     summaryTableText = `${await page.getByTestId('summary-p-plus-1').innerText()}\n${await page.getByTestId('summary-shape').innerText()}`;
@@ -199,6 +207,14 @@ describeE2e('results, history and compare', () => {
     const listed = await api.studies.list({ text: 'looks right' });
     expect(listed.ok && listed.value.map((s) => [s.id, s.name])).toEqual([[first, 'zero ablation, renamed']]);
     await world.screenshot('history');
+  });
+
+  it('duplicates a study into the New study form', async () => {
+    const { page } = world;
+    await world.open('/history');
+    await page.locator(`tr[data-study-id="${second}"]`).getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New study' }).waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('mean ablation on the demo (copy)');
   });
 
   it('compares two studies on one plot with the comparison table', async () => {

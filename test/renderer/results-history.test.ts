@@ -102,7 +102,7 @@ describe('lag plot', () => {
     const trial = await w.value('studies.trial', { id: first, trial: 0 });
     const words = lagWords(trial);
     const { title, subtitle } = studyPlotTitles(summary);
-    const view = { lagWindow: 3, logScale: false, hidden: new Set<string>(['random-zero-full-k1-d0']) };
+    const view = { lagWindow: 3, logScale: false, bands: true, hidden: new Set<string>(['random-zero-full-k1-d0']) };
     const spec = lagPlotSpec({ conditions, title, subtitle, words }, view);
     expect(legendLabels(spec)).toEqual(conditions.filter((c) => c.key !== 'random-zero-full-k1-d0').map((c) => c.label));
     // a band (two edges) and a line per shown condition, each with the 7 lags -3..3
@@ -119,6 +119,7 @@ describe('lag plot', () => {
     const label = tooltip.callbacks.label({ dataset: { label: baseline.condition.label }, parsed: { x: 1 } });
     expect(label).toBe(`${baseline.condition.label}: P = ${formatInterval({ value: curve.mean[j] ?? NaN, ciLow: curve.ciLow[j] ?? NaN, ciHigh: curve.ciHigh[j] ?? NaN })} (95% CI)`);
 
+    expect(lagPlotSpec({ conditions, title, subtitle, words }, { ...view, bands: false }).data.datasets).toHaveLength(3);
     const log = lagPlotSpec({ conditions, title, subtitle, words }, { ...view, logScale: true });
     expect(log.options?.scales?.y?.type).toBe('logarithmic');
     expect(log.options?.plugins?.subtitle?.text).toContain('log scale: CI edges at or below 0 are drawn at a tenth of the smallest mean');
@@ -163,6 +164,10 @@ describe('lag plot', () => {
 
     await wrapper.get('[data-testid="lag-window"]').setValue('4');
     expect(chartSpec().options?.scales?.x).toMatchObject({ min: -4, max: 4 });
+    await boxes[1]?.setValue(true);
+    expect(chartSpec().data.datasets).toHaveLength(3);
+    await wrapper.get('[data-testid="lag-bands"]').setValue(false);
+    expect(chartSpec().data.datasets.map((d) => d.label)).toEqual([summary.conditions[1]?.condition.label]);
     await wrapper.get('[data-testid="axis-log"]').setValue(true);
     expect(chartSpec().options?.scales?.y?.type).toBe('logarithmic');
     expect(wrapper.get('[data-testid="word-note"]').text()).toContain('none here');

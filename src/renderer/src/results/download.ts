@@ -22,3 +22,14 @@ export function downloadText(text: string, fileName: string, type = 'text/csv'):
   // Revoked after the click has been handled.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Saves a drawn chart's PNG; '' when saved, else a readable reason (shown next to the button). */
+export function downloadChartPng(chart: { toPng(): string } | null, fileName: string): string {
+  try {
+    if (!chart) throw new Error('The plot is not drawn yet.');
+    downloadUrl(chart.toPng(), fileName);
+    return '';
+  } catch (err) {
+    return `Could not save the PNG: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}

@@ -12,6 +12,8 @@ export interface LagPlotView {
   /** Lags -lagWindow..+lagWindow. */
   lagWindow: number;
   logScale: boolean;
+  /** Draw the 95% CI bands (a few trials give bands wide enough to flatten the curves). */
+  bands: boolean;
   /** Condition keys the user switched off. */
   hidden: ReadonlySet<string>;
 }
@@ -108,6 +110,7 @@ export function lagPlotSpec(input: LagPlotInput, view: LagPlotView): LineChartSp
     subtitle: [...input.subtitle, ...logNote],
     lagWindow: view.lagWindow,
     logScale: view.logScale,
+    bands: view.bands,
   });
   const { words } = input;
   const curves = new Map(series.map((s) => [s.label, s.curve]));
