@@ -169,6 +169,16 @@ describe('studies', () => {
     const stored = (await w.value('scores.list', { modelId })).find((s) => s.source === 'computed');
     const exact = await w.value('studies.validate', { spec: smallSpec({ scores: { source: 'store', id: stored?.id } }) });
     expect(exact.conditions?.[2]?.heads).toHaveLength(2);
+
+    // Script mode: the script's conditions (no baseline without a 0), its value-bias default; a bad trials file is that field's error.
+    const script = smallSpec({ compat: 'script', scores: { source: 'store', id: stored?.id }, groups: [{ headType: 'random', counts: [1, 2] }] });
+    const scripted = await w.value('studies.validate', { spec: script });
+    expect(scripted).toMatchObject({ valid: true, spec: { compat: 'script', valueBias: 'keep' } });
+    expect(scripted.conditions?.map((c) => c.key)).toEqual(['random-zero-full-k1', 'random-zero-full-k2']);
+    const badTrials = join(w.dir, 'bad-trials.json');
+    writeFileSync(badTrials, JSON.stringify([[1, 2, 99999]]));
+    const replay = await w.value('studies.validate', { spec: smallSpec({ trialsFile: badTrials }) });
+    expect(replay.errors).toEqual([{ field: 'spec.trialsFile', message: expect.stringContaining('is not a token id') }]);
   });
 
   it('creates (queued at once, prepared and run by the queue), lists with filters, summarises, shows a trial', async () => {

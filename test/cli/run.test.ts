@@ -87,6 +87,7 @@ describe('run', () => {
     const shown = cli('studies', 'show', '1', '--db', db());
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Group: random heads, counts 0-1-2, zero ablation, --layer_abl full (all layers), 2 draws');
+    expect(shown.stdout).toContain('Mode: studio (paired trials) · value bias under zero ablation: remove');
     expect(shown.stdout).toContain('induction k=2');
     expect(cli('studies', 'resume', '1', '--db', db()).stdout).toContain('Study 1 is done');
 

@@ -7,7 +7,7 @@ import { loadGemma2 } from './families/gemma2';
 import { loadGpt2 } from './families/gpt2';
 import { loadGptNeox } from './families/gpt-neox';
 import { loadLlama } from './families/llama';
-import type { RefFamilyLoader, RefModel } from './families/family';
+import type { RefFamilyLoader, RefLoadOptions, RefModel } from './families/family';
 import { HfConfig } from './hf-config';
 import { RefWeights } from './safetensors';
 import { at } from '../../src/shared/checked';
@@ -38,11 +38,11 @@ const LOADERS: Record<string, RefFamilyLoader> = {
 };
 
 /** Read config.json and every tensor once; reuse the model for several forward calls. */
-export function loadReferenceModel(modelDir: string): RefModel {
+export function loadReferenceModel(modelDir: string, options: RefLoadOptions = {}): RefModel {
   const cfg = new HfConfig(modelDir);
   const load = LOADERS[cfg.modelType];
   if (!load) throw new Error(`${cfg.file}: model_type "${cfg.modelType}" has no reference implementation`);
-  return load(cfg, new RefWeights(modelDir));
+  return load(cfg, new RefWeights(modelDir), options);
 }
 
 export function referenceForward(modelDir: string, inputIds: number[][], ablation: ReferenceAblation[]): ReferenceOutput {

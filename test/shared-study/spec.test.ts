@@ -22,7 +22,26 @@ describe('parseStudySpec', () => {
       batchSize: 8,
       provider: 'auto',
       dtype: 'auto',
+      compat: 'studio',
+      valueBias: 'remove',
     });
+  });
+
+  it('script mode keeps the value bias by default and refuses what the script cannot do', () => {
+    const script = { model: 'm', compat: 'script', tokens: { source: 'file', path: 't.pkl' } };
+    expect(parseStudySpec(script).valueBias).toBe('keep');
+    expect(parseStudySpec({ ...script, valueBias: 'remove' }).valueBias).toBe('remove');
+    expect(parseStudySpec({ model: 'm', valueBias: 'keep' }).valueBias).toBe('keep');
+    // Induction counts above maxHeadsAbl are truncated as the script does, not refused.
+    expect(parseStudySpec({ ...script, maxHeadsAbl: 5, groups: [{ headType: 'induction', counts: [1, 10] }] }).groups[0]?.counts).toEqual([1, 10]);
+    expect(() => parseStudySpec({ ...script, groups: [{ headType: 'random', counts: [1, 5], draws: 2 }] })).toThrow(/spec\.groups\.0\.draws: must be 1 in script mode/);
+    expect(() =>
+      parseStudySpec({ ...script, groups: [{ headType: 'random', counts: [1, 5] }, { headType: 'induction', counts: [1] }] }),
+    ).toThrow(/spec\.groups\.1\.counts: must equal group 0's counts/);
+    expect(() => parseStudySpec({ ...script, seed: 2 ** 32 })).toThrow(/spec\.seed: must be at most 4294967295/);
+    expect(() => parseStudySpec({ model: 'm', compat: 'script' })).toThrow(/spec\.tokens: script mode takes np\.unique of a token file/);
+    expect(() => parseStudySpec({ model: 'm', compat: 'paired' })).toThrow(/spec\.compat: must be one of studio, script/);
+    expect(() => parseStudySpec({ model: 'm', valueBias: 'fold' })).toThrow(/spec\.valueBias: must be one of keep, remove/);
   });
 
   it('fills group defaults and takes counts as a list or in the seed format, sorted', () => {

@@ -10,7 +10,7 @@ import { latestVersion, migrate, schemaVersion } from '../../src/main/store/migr
 import { MIGRATIONS, type Migration } from '../../src/main/store/migrations/index';
 import { getModel } from '../../src/main/store/models-repo';
 import { getStudyRecord } from '../../src/main/store/studies-repo';
-import { fakeModelSpec, fakeStudySpec, tempDir } from './store-fixtures';
+import { fakeModelSpec, fakeOldStudySpec, fakeStudySpec, tempDir } from './store-fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -81,7 +81,7 @@ describe('migration 002-app-queue', () => {
           INSERT INTO score_sets (id, model_id, method, source, created_at) VALUES (1, 1, '{"kind":"csv","file":"s.csv"}', 'csv', 7);
           INSERT INTO studies (id, name, spec, model_id, token_set_id, prompt_tokens, seed, permutations, seq_len,
                                batch_size, status, error, created_at)
-          VALUES (1, 'old', '${JSON.stringify(fakeStudySpec())}', 1, 1, x'01000000', 42, 3, 5, 2, 'failed', 'boom', 8);
+          VALUES (1, 'old', '${JSON.stringify(fakeOldStudySpec())}', 1, 1, x'01000000', 42, 3, 5, 2, 'failed', 'boom', 8);
         `);
       },
       (store) => {

@@ -63,7 +63,15 @@ export function fakeStudySpec(): StudySpec {
     batchSize: 2,
     provider: 'cpu',
     dtype: 'float32',
+    compat: 'studio',
+    valueBias: 'remove',
   };
+}
+
+/** The spec as stored before the run mode and value-bias choice existed (read back as studio / remove). */
+export function fakeOldStudySpec(): Omit<StudySpec, 'compat' | 'valueBias'> {
+  const { compat: _compat, valueBias: _valueBias, ...old } = fakeStudySpec();
+  return old;
 }
 
 export const FAKE_CONDITIONS: Condition[] = [

@@ -42,6 +42,11 @@ export interface ProbeBatch {
   headKeep: Float32Array;
   /** [B*L*H] weight of the uniform (mean-ablated) pattern's output. */
   headUniform: Float32Array;
+  /**
+   * [B*L*H] weight of the head's value bias b_V added to its output z (TransformerLens's folded
+   * value bias: 1 - keep - uniform for a gated head whose bias is kept); zeros when absent.
+   */
+  headValueBias?: Float32Array;
 }
 
 export interface EngineInfo {

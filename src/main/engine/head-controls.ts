@@ -1,6 +1,8 @@
 // Turns ablation rows (which heads, how) into the graph's head-control inputs:
 // z_h = keep_h * attention_h + uniform_h * windowed_mean(v_h), so (keep, uniform) is
 // (1, 0) normal, (0, 0) zero ablation, (0, 1) mean ablation; fractional doses come for free.
+// With the value bias kept (TransformerLens's folding), a gated head also adds (1 - keep - uniform)
+// times its b_V: the part of the bias its gated attention no longer carries.
 
 import { InputError } from '../../shared/errors';
 import type { HeadRef, ModelSpec } from '../../shared/model-spec';
@@ -19,7 +21,12 @@ export interface HeadControls {
   headKeep: Float32Array;
   /** [B, L, H] */
   headUniform: Float32Array;
+  /** [B, L, H]: weight of each head's value bias added to its output (all 0 when removed). */
+  headValueBias: Float32Array;
 }
+
+/** What zero ablation does to a head's value bias: removed with its output, or kept (TransformerLens). */
+export type ValueBiasChoice = 'keep' | 'remove';
 
 const MODE_WEIGHTS: Record<AblationRow['mode'], HeadDose> = {
   none: { keep: 1, uniform: 0 },
@@ -57,10 +64,12 @@ export function buildHeadControls(
   spec: Pick<ModelSpec, 'nLayers' | 'nHeads'>,
   rows: readonly HeadControlRow[],
   source = 'spec.heads',
+  valueBias: ValueBiasChoice = 'remove',
 ): HeadControls {
   const { nLayers: L, nHeads: H } = spec;
   const headKeep = new Float32Array(rows.length * L * H).fill(1); // [B, L, H]
   const headUniform = new Float32Array(rows.length * L * H); // [B, L, H]
+  const headValueBias = new Float32Array(rows.length * L * H); // [B, L, H]
   rows.forEach((row, b) => {
     const weights = row.dose ?? MODE_WEIGHTS[row.mode];
     if (!weights) throw new InputError(source, `row ${b}: unknown ablation mode "${row.mode}"`);
@@ -70,7 +79,8 @@ export function buildHeadControls(
       const i = (b * L + layer) * H + head;
       headKeep[i] = weights.keep;
       headUniform[i] = weights.uniform;
+      if (valueBias === 'keep') headValueBias[i] = 1 - weights.keep - weights.uniform;
     }
   });
-  return { headKeep, headUniform };
+  return { headKeep, headUniform, headValueBias };
 }

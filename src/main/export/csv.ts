@@ -4,6 +4,7 @@
 
 import type { LagCurve } from '../../shared/study/types';
 import { at } from '../../shared/checked';
+import { float32Text } from './trials-json';
 
 /**
  * A float as Python's repr (and so pandas' to_csv) writes it: shortest round-trip digits, fixed
@@ -62,4 +63,22 @@ export function lagStatsCsv(curve: LagCurve): string {
 /** Probabilities are floats even when they happen to be whole (0 -> "0.0", as pandas writes). */
 function floatCell(x: number): string {
   return pyFloat(x);
+}
+
+/**
+ * The seed script's table in script mode: np.mean of the float32 probabilities over trials, as
+ * numpy computes it along axis 0 (a float32 running sum in trial order, then a float32 division),
+ * each value written with the fewest digits that give back that float32.
+ */
+export function scriptTableCsv(lags: readonly number[], probs: readonly Float32Array[]): string {
+  const mean = float32Mean(probs, lags.length);
+  return csvText(LAG_TABLE_HEADER, lags.map((lag, i) => [lag, float32Text(at(mean, i))]));
+}
+
+/** Column means in float32 arithmetic (each sum and the division rounded to float32, as numpy's). */
+export function float32Mean(rows: readonly Float32Array[], width: number): Float32Array {
+  const acc = new Float32Array(width);
+  for (const row of rows) for (let i = 0; i < width; i++) acc[i] = at(acc, i) + at(row, i); // stored: rounded to float32
+  const n = Math.fround(rows.length);
+  return acc.map((x) => x / n);
 }

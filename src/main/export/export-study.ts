@@ -13,6 +13,7 @@ import { getScoreSet } from '../store/score-sets-repo';
 import { getTokenSet } from '../store/token-sets-repo';
 import { getStudy, loadConditionResults, studySummary, type StudyDetail, type StudySummary } from '../studies/study-service';
 import { completeTrials } from '../studies/study-results';
+import { selectedGroupHeads } from '../studies/study-plan';
 import type { LagCurve, StatsOptions } from '../../shared/study/types';
 import { loadTokenizer } from '../engine/checkpoint';
 import { folderModelName } from '../models/resolve-model';
@@ -64,7 +65,8 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       statistics: summary.statistics,
       tokenText: tokenTexts(detail.model.path),
       // A partial export lists the trials it holds, not the ones still to run.
-      loadTrials: () => loadTrials(store, studyId).slice(0, partialTrials),
+      // (In script mode every condition has its own block: all stored trials are listed.)
+      loadTrials: () => (detail.spec.compat === 'script' ? loadTrials(store, studyId) : loadTrials(store, studyId).slice(0, partialTrials)),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {
@@ -98,6 +100,7 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
         inductionScores: scoreSet ? { id: scoreSet.id, source: scoreSet.source, sourcePath: scoreSet.sourcePath, method: scoreSet.method } : null,
       },
       scores: scoreSet?.scores,
+      groupHeads: detail.spec.compat === 'script' ? selectedGroupHeads(detail.spec, detail.model.spec, scoreSet?.scores ?? []) : undefined,
       partial: partialTrials === undefined ? undefined : { trials: partialTrials, permutations: detail.permutations, status: detail.interrupted ? 'interrupted' : detail.status },
     },
     options,

@@ -15,6 +15,8 @@ export interface TrialsJsonCondition {
   mode: 'none' | 'zero' | 'mean';
   /** Loads the condition's probabilities, one Float32Array of S values per trial, in trial order. */
   loadProbs: () => Float32Array[] | Promise<Float32Array[]>;
+  /** Its trial t is trials[trialOffset + t]: 0 when trials are paired (script mode: its own block). */
+  trialOffset?: number;
 }
 
 /** Shortest decimal text that rounds back to the same float32 (JSON has no NaN: null). */
@@ -50,7 +52,8 @@ function roundTrips(f: number, digits: number): boolean {
 }
 
 /**
- * Shape: {"trials": [[ids...], ...], "conditions": [{"key","label","heads": [[l,h],...],"mode","probs": [[...], ...]}]},
+ * Shape: {"trials": [[ids...], ...], "conditions": [{"key","label","heads": [[l,h],...],"mode",["trial_offset",]"probs": [[...], ...]}]},
+ * `trial_offset` (script mode only) says where the condition's trials start in "trials".
  * preceded by `"partial": <partial>` for a partial export. Written under a temporary name, renamed when complete.
  */
 export async function writeTrialsJson(
@@ -99,7 +102,7 @@ async function writeTrialsFile(
       const heads = JSON.stringify(cond.heads.map((h) => [h.layer, h.head]));
       await write(
         `{"key": ${JSON.stringify(cond.key)}, "label": ${JSON.stringify(cond.label)}, "heads": ${heads}, ` +
-          `"mode": ${JSON.stringify(cond.mode)}, "probs": [\n`,
+          `"mode": ${JSON.stringify(cond.mode)}, ${cond.trialOffset === undefined ? '' : `"trial_offset": ${cond.trialOffset}, `}"probs": [\n`,
       );
       const probs = await cond.loadProbs();
       for (const [t, row] of probs.entries()) {

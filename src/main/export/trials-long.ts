@@ -23,6 +23,8 @@ export interface TrialsLongCondition {
   condition: Condition;
   /** The condition's probabilities, one Float32Array of S values per trial, trials 0..n-1. */
   loadProbs: () => Float32Array[] | Promise<Float32Array[]>;
+  /** Its trial t's prompt is trials[trialOffset + t] (script mode); 0 when absent. */
+  trialOffset?: number;
 }
 
 /** Rows are joined into chunks of about this many characters before they go to gzip. */
@@ -56,12 +58,12 @@ async function* rowsText(
   };
   let chunk: string[] = [];
   let size = 0;
-  for (const { condition: c, loadProbs } of conditions) {
+  for (const { condition: c, loadProbs, trialOffset = 0 } of conditions) {
     const none = c.headType === 'none';
     const prefix = [c.key, c.headType, c.count, c.draw, none ? 'none' : c.mode, none ? 'none' : c.layerRange].map(csvField).join(',');
     const probs = await loadProbs();
     for (const [t, row] of probs.entries()) {
-      const prompt = trials[t];
+      const prompt = trials[trialOffset + t];
       if (!prompt || prompt.length !== row.length) throw new Error(`trial ${t} of ${c.key}: ${row.length} probabilities, prompt of ${prompt?.length ?? 0} tokens`);
       const head = `${prefix},${t},`;
       const positions = lagAndPosition(row.length);

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { Condition, ConditionGroup, ConditionMetrics, HeadScore, LagCurve, StudySpec, StudyStatistics } from '../../shared/study/types';
 import { ensureFolder } from '../output-paths';
 import { formatScoreCsv } from '../studies/import/score-csv';
-import { lagStatsCsv, lagTableCsv } from './csv';
+import { lagStatsCsv, lagTableCsv, scriptTableCsv } from './csv';
+import type { HeadRef } from '../../shared/model-spec';
 import * as names from './file-names';
 import { conditionFigure, doseFigure, groupFigure, ZOOM_LAGS, type FigureContext, type FigureJob } from '../../shared/chart/study-figures';
 import { markCsv, partialFileName, partialNote, sweepTemporaryFiles, writeFileAtomic, type PartialMark } from './output-files';
@@ -22,6 +23,7 @@ import { comparisonsCsv, peakSharesCsv, randomDrawsCsv, summaryCsv, summaryRows 
 import { writeTrialsJson } from './trials-json';
 import { writeTrialsLong } from './trials-long';
 import { at } from '../../shared/checked';
+import { trialOffset } from '../../shared/study/compat/script-conditions';
 
 export interface StudyOutputData {
   studyId?: number;
@@ -45,6 +47,8 @@ export interface StudyOutputData {
   scores?: readonly HeadScore[];
   /** Set for a study exported before it finished: what the files hold. */
   partial?: PartialMark;
+  /** Per spec group, every head its selection chose (script mode writes them all in heads/*.json). */
+  groupHeads?: HeadRef[][];
 }
 
 export interface OutputOptions {
@@ -125,12 +129,13 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
       const curve = curves[c.key];
       if (!curve) continue;
       const stem = names.conditionStem(model, P, ref, c);
-      await put(names.tableFile(stem), markCsv(lagTableCsv(curve), mark), out.tables);
+      const table = spec.compat === 'script' ? scriptTableCsv(curve.lags, await data.loadProbs(c.key)) : lagTableCsv(curve);
+      await put(names.tableFile(stem), markCsv(table, mark), out.tables);
       await put(names.statsFile(stem), markCsv(lagStatsCsv(curve), mark), out.stats);
       // One figure per count as the seed draws; further random draws are in the tables and the dose-response band.
       if (c.draw === 0) jobs.push(conditionFigure(ctx, c, curve, names.conditionFigureFile(stem)));
     }
-    await put(names.headsFile(model, ref, mark !== null), headsJson(group, members, mark), out.heads);
+    await put(names.headsFile(model, ref, mark !== null), headsJson(group, members, mark, data.groupHeads?.[spec.groups.indexOf(group)]), out.heads);
     for (const lagWindow of [undefined, ZOOM_LAGS]) {
       for (const logScale of [false, true]) {
         jobs.push(groupFigure(ctx, group, members, curves, names.groupFigureFile(model, P, ref, lagWindow, logScale), { lagWindow, logScale }));
@@ -182,6 +187,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
         heads: c.heads,
         mode: c.headType === 'none' ? 'none' : c.mode,
         loadProbs: () => data.loadProbs(c.key),
+        ...(spec.compat === 'script' ? { trialOffset: trialOffset(spec, c) } : {}),
       })),
       mark ? partialJson(mark) : undefined,
     );
@@ -189,7 +195,7 @@ export async function writeStudyOutputs(outDir: string, data: StudyOutputData, o
 
   if (options.trialsLong ?? true) {
     out.trialsLong = join(outDir, names.trialsLongFile(mark !== null));
-    const longConditions = withResults.map((condition) => ({ condition, loadProbs: () => data.loadProbs(condition.key) }));
+    const longConditions = withResults.map((condition) => ({ condition, loadProbs: () => data.loadProbs(condition.key), trialOffset: trialOffset(spec, condition) }));
     const note = mark ? partialNote(mark) : undefined;
     await writeTrialsLong(out.trialsLong, await data.loadTrials(), longConditions, data.tokenText ?? (() => ''), note);
   }
@@ -223,8 +229,11 @@ function partialJson(mark: PartialMark): Record<string, unknown> {
   return { note: partialNote(mark), trials: mark.trials, permutations: mark.permutations, status: mark.status };
 }
 
-/** The seed's heads file (head_type, layer_abl, mode, heads) plus every condition's own list. */
-function headsJson(group: ConditionGroup, members: readonly Condition[], mark: PartialMark | null): string {
+/**
+ * The seed's heads file (head_type, layer_abl, mode, heads) plus every condition's own list; `heads`
+ * is the group's whole selection where known (script mode: all max_heads_abl heads, as the script).
+ */
+function headsJson(group: ConditionGroup, members: readonly Condition[], mark: PartialMark | null, selected?: readonly HeadRef[]): string {
   const own = members.filter((c) => c.headType !== 'none');
   const pairs = (c: Condition) => c.heads.map((h) => [h.layer, h.head]);
   const pairsOf = (c: Condition | undefined) => (c ? pairs(c) : []);
@@ -236,7 +245,7 @@ function headsJson(group: ConditionGroup, members: readonly Condition[], mark: P
     layer_abl: group.layerRange,
     mode: group.mode,
     // The seed lists max_heads_abl heads; ours lists the heads of the largest count run (counts are nested).
-    heads: pairsOf(largest(0)),
+    heads: selected ? selected.map((h) => [h.layer, h.head]) : pairsOf(largest(0)),
   };
   if (draws.length > 1) body.draws = draws.map((d) => pairsOf(largest(d)));
   body.conditions = own.map((c) => ({ key: c.key, label: c.label, count: c.count, draw: c.draw, heads: pairs(c) }));

@@ -27,6 +27,7 @@ import type { Condition, StudySpec } from '../../shared/study/types';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { importScoreCsv } from './import/score-csv';
 import { importTokenSet } from './import/token-set';
+import { readHeadsFile, readTrialsFile } from './import/protocol-files';
 import { conditionsOf, planStudy, type StudyPlan } from './study-plan';
 
 export { INDUCTION_DEFAULTS, type InductionParams };
@@ -77,9 +78,13 @@ export function precheckStudy(rawSpec: unknown): void {
   validateSpecAgainstModel(spec, model, null);
   if (spec.tokens.source === 'file') {
     const vocab = readModelVocabulary(resolve(spec.model), model.vocabSize);
-    importTokenSet(resolve(spec.tokens.path), vocab, { n: spec.tokenCount, seed: spec.seed });
+    // The script takes however many unique ids the file has, up to N.
+    const sample = spec.compat === 'script' || spec.trialsFile ? {} : { n: spec.tokenCount, seed: spec.seed };
+    importTokenSet(resolve(spec.tokens.path), vocab, sample);
   }
   if (spec.scores.source === 'csv') importScoreCsv(resolve(spec.scores.path), model);
+  if (spec.trialsFile) readTrialsFile(resolve(spec.trialsFile), model.vocabSize, model.maxPositions);
+  if (spec.headsFile) readHeadsFile(resolve(spec.headsFile), model);
 }
 
 /**

@@ -46,6 +46,8 @@ function fieldOf(err: InputError, spec: StudySpec): string {
   const file = resolve(err.file);
   if (spec.tokens.source === 'file' && file === resolve(spec.tokens.path)) return 'spec.tokens.path';
   if (spec.scores.source === 'csv' && file === resolve(spec.scores.path)) return 'spec.scores.path';
+  if (spec.trialsFile && file === resolve(spec.trialsFile)) return 'spec.trialsFile';
+  if (spec.headsFile && file === resolve(spec.headsFile)) return 'spec.headsFile';
   return file.startsWith(resolve(spec.model)) ? 'spec.model' : 'spec';
 }
 

@@ -32,6 +32,8 @@ import { APP_VERSION } from './app-version';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
 import { at, required } from '../../shared/checked';
+import { storedTrialCount, trialOffset } from '../../shared/study/compat/script-conditions';
+import { valueBiasOf } from '../../shared/study/spec';
 
 export interface StudyProgress {
   studyId: number;
@@ -81,7 +83,9 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     const trials = loadTrials(store, studyId);
     const present = presentRows(store, studyId, conditions);
     const batchSize = fixBatchSize(store, study, opts.batchSize, present.size);
-    tally = { done: present.size, total: trials.length * conditions.length };
+    const permutations = study.permutations;
+    if (trials.length !== storedTrialCount(study.spec)) throw new Error(`study ${studyId} has ${trials.length} stored trials, expected ${storedTrialCount(study.spec)}`);
+    tally = { done: present.size, total: permutations * conditions.length };
     prepared = true;
     const model = requireModel(store, study.modelId);
     engine ??= await openStudyEngine(model, study.spec, opts.openEngine);
@@ -92,7 +96,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
       emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status });
       return status;
     }
-    const chunks = pendingChunks(trials.length, conditions.length, batchSize, (r) => present.has(r));
+    const chunks = pendingChunks(permutations, conditions.length, batchSize, (r) => present.has(r));
     return await runChunks(store, study, engine, conditions, trials, chunks, tally, opts);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -161,17 +165,19 @@ async function runChunks(
     }
     const B = chunk.rows.length;
     const inputIds = new Int32Array(B * S); // [B, S]
-    chunk.rows.forEach((w, b) => inputIds.set(at(trials, w.trialIdx), b * S));
-    const { headKeep, headUniform } = buildHeadControls(
+    // Script mode: each condition runs its own block of trials (trialOffset), as the script does.
+    chunk.rows.forEach((w, b) => inputIds.set(at(trials, trialOffset(study.spec, at(conditions, w.conditionIdx)) + w.trialIdx), b * S));
+    const controls = buildHeadControls(
       spec,
       chunk.rows.map((w) => {
         const { heads, mode } = at(conditions, w.conditionIdx);
         return { heads, mode };
       }),
       `study ${study.id}`,
+      valueBiasOf(study.spec),
     );
     const t0 = performance.now();
-    const probs = await engine.probe({ batch: B, seqLen: S, inputIds, headKeep, headUniform }); // [B, S]
+    const probs = await engine.probe({ batch: B, seqLen: S, inputIds, ...controls }); // [B, S]
     const ms = performance.now() - t0;
     if (probs.length !== B * S) throw new Error(`engine returned ${probs.length} probabilities, expected ${B} x ${S}`);
     checkFiniteProbs(probs, S, study.spec.model, (b) => rowName(study, conditions, chunk.rows[b]));

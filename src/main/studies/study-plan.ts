@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../shared/errors';
-import type { ModelSpec } from '../../shared/model-spec';
-import { resolveConditions } from '../../shared/study/heads';
+import type { HeadRef, ModelSpec } from '../../shared/model-spec';
+import { baselineCondition, resolveConditions } from '../../shared/study/heads';
 import { parseStudySpec, validateSpecAgainstModel } from '../../shared/study/spec';
 import { trialPrompt } from '../../shared/study/trials';
 import type { Condition, HeadScore, StudySpec } from '../../shared/study/types';
@@ -19,6 +19,10 @@ import { getScoreSet, type NewScoreSet } from '../store/score-sets-repo';
 import { getTokenSet, type NewTokenSet } from '../store/token-sets-repo';
 import { importScoreCsv } from './import/score-csv';
 import { importTokenSet, selectTokenSet } from './import/token-set';
+import { readHeadsFile, readTrialsFile } from './import/protocol-files';
+import { scriptConditions, scriptGroupHeads, storedTrialCount } from '../../shared/study/compat/script-conditions';
+import { scriptTokens, scriptTrials } from '../../shared/study/compat/script-protocol';
+import { at } from '../../shared/checked';
 
 /** The file of a model folder that holds its own token set (the demo model ships one). */
 export const MODEL_TOKENS_FILE = 'tokens.json';
@@ -67,23 +71,77 @@ export interface StudyPlan {
 export function planStudy(store: Store, rawSpec: unknown, checksum: string): StudyPlan {
   const spec = parseStudySpec(withDefaultTokens(rawSpec));
   spec.model = resolve(spec.model);
+  if (spec.trialsFile) spec.trialsFile = resolve(spec.trialsFile);
+  if (spec.headsFile) spec.headsFile = resolve(spec.headsFile);
   const model = readModelSpec(spec.model);
   validateSpecAgainstModel(spec, model, null);
   const vocab = readModelVocabulary(spec.model, model.vocabSize);
   const pool = tokenPool(store, spec, vocab);
-  // Too small a pool is reported by selectTokenSet, naming the file (or stored set) it came from.
-  const sample = selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
+  const sample = promptTokens(spec, model, vocab, pool);
   const plan: StudyPlan = { spec, model, vocab, pool, sample, scores: knownScores(store, spec, model, checksum) };
   // With scores in hand, resolving the conditions now reports a count the scored heads cannot supply.
   if (plan.scores) conditionsOf(plan, plan.scores.scores);
   return plan;
 }
 
+/**
+ * The N tokens prompts are made of: an imported trials file's first prompt without its repeated
+ * token; in script mode the script's own selection (np.unique, then numpy's choice when more than
+ * N); else a seeded sample of N (too small a pool is reported by selectTokenSet, naming its source).
+ */
+function promptTokens(spec: StudySpec, model: ModelSpec, vocab: ModelVocabulary, pool: PoolChoice): number[] {
+  if (spec.trialsFile) return at(importedTrials(spec, model), 0).slice(0, -1);
+  if (spec.compat === 'script') return scriptTokens(pool.set.tokens, spec.seed, spec.tokenCount);
+  return selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
+}
+
 /** The study's conditions (baseline first) and its trials' token orders, once scores are known. */
 export function conditionsOf(plan: Pick<StudyPlan, 'spec' | 'model' | 'sample'>, scores: readonly HeadScore[]): { conditions: Condition[]; trials: number[][] } {
-  const conditions = resolveConditions(plan.spec, scores, plan.model);
-  const trials = Array.from({ length: plan.spec.permutations }, (_, i) => trialPrompt(plan.spec.seed, i, plan.sample));
-  return { conditions, trials };
+  const { spec, model, sample } = plan;
+  const conditions = studyConditions(spec, model, scores);
+  const count = storedTrialCount(spec);
+  if (spec.trialsFile) {
+    const trials = importedTrials(spec, model);
+    if (trials.length !== count) {
+      const need = spec.compat === 'script' ? `${count} (${spec.permutations} per count, counts in order, as the script's stream)` : `spec.permutations = ${count}`;
+      throw new InputError(spec.trialsFile, `holds ${trials.length} prompts, expected ${need}`);
+    }
+    return { conditions, trials };
+  }
+  if (spec.compat === 'script') return { conditions, trials: scriptTrials(sample, spec.seed, count / spec.permutations, spec.permutations) };
+  return { conditions, trials: Array.from({ length: count }, (_, i) => trialPrompt(spec.seed, i, sample)) };
+}
+
+function importedTrials(spec: StudySpec, model: ModelSpec): number[][] {
+  if (!spec.trialsFile) throw new Error('importedTrials: the spec names no trials file');
+  return readTrialsFile(spec.trialsFile, model.vocabSize, model.maxPositions);
+}
+
+/** Script mode: per group, every head the script selects (or the imported list), for its heads file. */
+export function selectedGroupHeads(spec: StudySpec, model: ModelSpec, scores: readonly HeadScore[]): HeadRef[][] {
+  const headsFile = spec.headsFile;
+  if (headsFile) return spec.groups.map(() => readHeadsFile(headsFile, model));
+  return spec.groups.map((group, g) => scriptGroupHeads(spec, group, g, scores, model));
+}
+
+/**
+ * Conditions: the script's (script mode), or nested prefixes of an imported heads list (with a
+ * baseline in studio mode), or our own selection.
+ */
+function studyConditions(spec: StudySpec, model: ModelSpec, scores: readonly HeadScore[]): Condition[] {
+  const headsFile = spec.headsFile;
+  if (!headsFile) {
+    if (spec.compat === 'script') return scriptConditions(spec, (group, g) => scriptGroupHeads(spec, group, g, scores, model));
+    return resolveConditions(spec, scores, model);
+  }
+  const imported = readHeadsFile(headsFile, model);
+  if (spec.compat !== 'script') {
+    const over = spec.groups.flatMap((g) => g.counts).find((k) => k > imported.length);
+    if (over !== undefined) throw new InputError(headsFile, `lists ${imported.length} heads but the study runs ${over}`);
+  }
+  const conditions = scriptConditions(spec, () => imported);
+  if (spec.compat === 'script' || conditions.some((c) => c.headType === 'none')) return conditions;
+  return [baselineCondition(spec.groups[0]?.mode ?? 'zero'), ...conditions];
 }
 
 /** The pool prompts are sampled from: an imported file, a stored set, or the whole vocabulary. */
@@ -91,7 +149,8 @@ function tokenPool(store: Store, spec: StudySpec, vocab: ModelVocabulary): PoolC
   const src = spec.tokens;
   if (src.source === 'file') {
     const path = resolve(src.path);
-    const imported = importTokenSet(path, vocab);
+    // The script's np.unique keeps special tokens (BOS...).
+    const imported = importTokenSet(path, vocab, { dropSpecial: spec.compat !== 'script' });
     const set = { name: basename(path), sourcePath: path, tokens: imported.tokens, droppedSpecial: imported.dropped.special };
     return { label: path, id: null, set };
   }

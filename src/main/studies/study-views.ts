@@ -13,6 +13,7 @@ import { loadTokenizer } from '../engine/checkpoint';
 import { folderModelName } from '../models/resolve-model';
 import type { Store } from '../store/db';
 import { listConditions, loadTrials, type ConditionRecord } from '../store/conditions-repo';
+import { storedTrialCount, trialOffset } from '../../shared/study/compat/script-conditions';
 import { getModel } from '../store/models-repo';
 import { countStudyResults, loadResults } from '../store/results-repo';
 import { getScoreSet } from '../store/score-sets-repo';
@@ -104,15 +105,20 @@ function plainCondition({ id: _id, studyId: _studyId, idx: _idx, ...condition }:
   return condition;
 }
 
-/** One trial: its prompt with the tokenizer's words, and each condition's probabilities for it. */
+/**
+ * One stored prompt with the tokenizer's words, and the probabilities of each condition that ran it
+ * (every condition when trials are paired; in script mode, where each count has its own block of
+ * prompts, `trial` numbers all stored prompts and only the conditions of its block have results).
+ */
 export function trialView(store: Store, studyId: number, trial: number): TrialView {
   const study = requireStudyRecord(store, studyId);
   const tokens = loadTrials(store, studyId)[trial];
-  if (!tokens) throw new NotFoundError(`study ${studyId}`, `has no trial ${trial} (it has ${study.permutations}, numbered from 0)`);
+  if (!tokens) throw new NotFoundError(`study ${studyId}`, `has no trial ${trial} (it has ${storedTrialCount(study.spec)}, numbered from 0)`);
   const model = getModel(store, study.modelId);
   const words = model ? tokenWords(model.path) : null;
   const probs = listConditions(store, studyId).flatMap((c) => {
-    const row = loadResults(store, c.id).find((r) => r.trialIdx === trial);
+    const own = trial - trialOffset(study.spec, c);
+    const row = own >= 0 && own < study.permutations ? loadResults(store, c.id).find((r) => r.trialIdx === own) : undefined;
     return row ? [{ key: c.key, values: Array.from(row.probs) }] : [];
   });
   return {

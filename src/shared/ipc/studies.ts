@@ -1,12 +1,14 @@
 // Contract, studies domain: validating a draft spec as the user types (field errors, the heads each
 // condition will silence, an estimated run time), creating a study (queued at once; preparation runs
 // in the queue), the history with filters, a study's full summary, and rename / notes / duplicate /
-// delete / export. Specs are validated by the shared studySpecSchema, so new spec fields need no edit here.
+// delete / export. Specs are validated by the shared studySpecSchema, so new spec fields need no edit
+// here; the run mode (spec.compat) and value-bias choice (spec.valueBias) come with their wording for
+// the form (COMPAT_CHOICES, VALUE_BIAS_CHOICES).
 
 import { z } from 'zod';
 import type { DoseSeries } from '../chart/dose-response';
 import type { HeadRef } from '../model-spec';
-import type { Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatistics, StudyStatus } from '../study/types';
+import type { CompatMode, Condition, ConditionMetrics, LagCurve, StudySpec, StudyStatistics, StudyStatus, ValueBias } from '../study/types';
 import { byId, epochMs, idSchema, nothing, request, shared } from './define';
 import { studioErrorSchema } from './errors';
 
@@ -109,6 +111,47 @@ export const trialViewSchema = z.strictObject({
   probs: z.array(z.strictObject({ key: z.string(), values: z.array(z.number()) })),
 });
 export type TrialView = z.infer<typeof trialViewSchema>;
+
+/** A choice the New study form offers, in plain language. */
+export interface SpecChoice<T extends string> {
+  value: T;
+  label: string;
+  description: string;
+}
+
+/** spec.compat: how the study is run (README: Reproducing the seed script). */
+export const COMPAT_CHOICES: readonly SpecChoice<CompatMode>[] = [
+  {
+    value: 'studio',
+    label: 'Ablation Studio (recommended)',
+    description:
+      'Every condition sees the same shuffled prompts, so differences between conditions are measured precisely; ' +
+      'one layer boundary for all head choices; several random draws are all different.',
+  },
+  {
+    value: 'script',
+    label: 'Same as the original script',
+    description:
+      'Does exactly what run_ablations.py does (its token choice, prompts, random heads, layer ranges and ablation), ' +
+      'so a table published with it can be reproduced from the same model, token file, scores and seed.',
+  },
+];
+
+/** spec.valueBias: what zero ablation does to a head's value bias (default: remove, keep in script mode). */
+export const VALUE_BIAS_CHOICES: readonly SpecChoice<ValueBias>[] = [
+  {
+    value: 'remove',
+    label: 'Remove it with the head',
+    description: 'A zeroed head adds nothing to the model: its whole output, value bias included, is gone.',
+  },
+  {
+    value: 'keep',
+    label: 'Keep it (TransformerLens)',
+    description:
+      'A zeroed head still adds the constant its value bias contributes, as TransformerLens does by default. ' +
+      'Only models with attention biases (GPT-2, Pythia, Qwen2.5) are affected; mean ablation never is.',
+  },
+];
 
 export const fieldErrorSchema = z.strictObject({ field: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof fieldErrorSchema>;

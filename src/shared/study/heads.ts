@@ -8,7 +8,7 @@ import { InputError } from '../errors';
 import { headCountLabel, LAYER_RANGE_LABELS, MODE_LABELS } from './labels';
 import { createRng, RNG_DOMAIN, sampleWithoutReplacement } from './prng';
 import { distinctDrawsProblem, distinctRandomDraws } from './random-draws';
-import type { Condition, HeadScore, LayerRange, ModelShape, StudySpec } from './types';
+import type { AblationMode, Condition, HeadScore, LayerRange, ModelShape, StudySpec } from './types';
 
 export type { ModelShape } from './types';
 
@@ -144,6 +144,11 @@ function randomDraws(spec: StudySpec, scores: readonly HeadScore[], shape: Model
   return out;
 }
 
+/** The no-ablation condition; its mode is the first group's (it silences nothing either way). */
+export function baselineCondition(mode: AblationMode): Condition {
+  return { key: 'baseline', label: 'baseline (no heads ablated)', headType: 'none', mode, layerRange: 'full', count: 0, draw: 0, heads: [] };
+}
+
 /**
  * Every condition of a study: one shared baseline (k = 0) first, then per group, per count > 0 (in
  * the spec's order) and, for random groups, per draw. Throws InputError naming the spec field when
@@ -152,18 +157,7 @@ function randomDraws(spec: StudySpec, scores: readonly HeadScore[], shape: Model
 export function resolveConditions(spec: StudySpec, scores: readonly HeadScore[], shape: ModelShape): Condition[] {
   checkScoresFitShape(scores, shape);
   const drawnHeads = randomDraws(spec, scores, shape);
-  const conditions: Condition[] = [
-    {
-      key: 'baseline',
-      label: 'baseline (no heads ablated)',
-      headType: 'none',
-      mode: spec.groups[0]?.mode ?? 'zero',
-      layerRange: 'full',
-      count: 0,
-      draw: 0,
-      heads: [],
-    },
-  ];
+  const conditions: Condition[] = [baselineCondition(spec.groups[0]?.mode ?? 'zero')];
   const keys = new Set(['baseline']);
   spec.groups.forEach((group, g) => {
     const { headType, mode, layerRange } = group;

@@ -8,7 +8,8 @@ import { InputError, quoteValue } from '../errors';
 import { layerRangeLayers } from './heads';
 import { LAYER_RANGE_LABELS } from './labels';
 import { distinctDrawsProblem } from './random-draws';
-import type { ConditionGroup, ModelShape, StudySpec } from './types';
+import { NUMPY_LEGACY_MAX_SEED } from './compat/numpy-random-state';
+import type { ConditionGroup, ModelShape, StudySpec, ValueBias } from './types';
 
 /** The seed script's defaults (run_ablations.py), one to one, plus the app's own settings. */
 export const DEFAULT_COUNTS: readonly number[] = [0, 1, 5, 10, 20, 50];
@@ -167,6 +168,10 @@ export const studySpecSchema = z.strictObject({
   batchSize: int(1, SPEC_LIMITS.batchSize, 'a positive integer').default(STUDY_DEFAULTS.batchSize),
   provider: oneOf(['auto', 'cpu', 'cuda'] as const).default(STUDY_DEFAULTS.provider),
   dtype: oneOf(['float32', 'float16', 'auto'] as const).default(STUDY_DEFAULTS.dtype),
+  compat: oneOf(['studio', 'script'] as const).default('studio'),
+  valueBias: oneOf(['keep', 'remove'] as const).optional(),
+  trialsFile: nonEmptyPath.optional(),
+  headsFile: nonEmptyPath.optional(),
 });
 
 // Compile-time proof that the schema's output is the shared StudySpec type.
@@ -227,12 +232,37 @@ export function parseStudySpec(input: unknown): StudySpec {
       throw new InputError(`spec.groups.${g}`, `repeats group ${twin} (${group.headType}, ${group.mode}, ${group.layerRange}); merge their counts`);
     }
     const over = group.counts.find((c) => c > spec.maxHeadsAbl);
-    if (group.headType === 'induction' && over !== undefined) {
+    // The script silently truncates such a count to its max_heads_abl selected heads.
+    if (group.headType === 'induction' && over !== undefined && spec.compat !== 'script') {
       throw new InputError(`spec.groups.${g}.counts`, `${over} exceeds maxHeadsAbl ${spec.maxHeadsAbl} (the most induction heads considered)`);
     }
   });
   if (spec.name === '') spec.name = defaultStudyName(spec.model, spec.groups);
+  spec.valueBias ??= valueBiasOf(spec);
+  if (spec.compat === 'script') checkScriptSpec(spec);
   return spec;
+}
+
+/** The spec's value-bias choice, or its mode's default: the script's TransformerLens keeps it. */
+export function valueBiasOf(spec: Pick<StudySpec, 'compat' | 'valueBias'>): ValueBias {
+  return spec.valueBias ?? (spec.compat === 'script' ? 'keep' : 'remove');
+}
+
+/**
+ * What script-exact mode cannot express: one draw per random group (the script has one), one list
+ * of counts run in the order given (its trial stream runs through them in order), a seed numpy's
+ * legacy np.random.seed accepts, and a token file to take np.unique of.
+ */
+function checkScriptSpec(spec: StudySpec): void {
+  const counts = spec.groups[0]?.counts ?? [];
+  spec.groups.forEach((group, g) => {
+    if (group.draws !== 1) throw new InputError(`spec.groups.${g}.draws`, `must be 1 in script mode (the script draws random heads once), got ${group.draws}`);
+    if (formatCounts(group.counts) !== formatCounts(counts)) {
+      throw new InputError(`spec.groups.${g}.counts`, `must equal group 0's counts in script mode (${formatCounts(counts)}): the trials follow one list of counts`);
+    }
+  });
+  if (spec.seed > NUMPY_LEGACY_MAX_SEED) throw new InputError('spec.seed', `must be at most ${NUMPY_LEGACY_MAX_SEED} in script mode (np.random.seed refuses larger seeds), got ${spec.seed}`);
+  if (spec.tokens.source === 'vocab') throw new InputError('spec.tokens', 'script mode takes np.unique of a token file (the script\'s --tokens_path): give a file or a stored token set');
 }
 
 export interface ModelLimits extends ModelShape {
@@ -245,7 +275,10 @@ export interface ModelLimits extends ModelShape {
  * draws need `max count` heads outside the top `maxHeadsAbl` of their range.
  */
 export function validateSpecAgainstModel(spec: StudySpec, model: ModelLimits, tokenSetSize: number | null): void {
-  spec.groups.forEach((group, g) => {
+  // Script mode selects heads as the script does (its own checks, when conditions are resolved);
+  // imported heads are checked against the model when read.
+  const ownSelection = spec.compat !== 'script' && !spec.headsFile;
+  (ownSelection ? spec.groups : []).forEach((group, g) => {
     const layers = layerRangeLayers(group.layerRange, model.nLayers).length;
     const label = LAYER_RANGE_LABELS[group.layerRange];
     const rangeHeads = layers * model.nHeads;

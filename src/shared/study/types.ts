@@ -9,6 +9,13 @@ export type AblationMode = 'zero' | 'mean';
 /** Seed names kept for compatibility: `top` = LOWER half (near input), `bottom` = UPPER half. */
 export type LayerRange = 'full' | 'top' | 'bottom';
 export type ProviderChoice = 'auto' | 'cpu' | 'cuda';
+/**
+ * How a study is run: `studio` (paired trials, one layer boundary, distinct draws) or `script`, call
+ * for call what the seed script run_ablations.py does (README: Reproducing the seed script).
+ */
+export type CompatMode = 'studio' | 'script';
+/** What zero ablation does to a head's value bias: removed with its output, or kept (TransformerLens folding). */
+export type ValueBias = 'keep' | 'remove';
 /** Where a stored study stands (the store's status column; shown across the IPC views). */
 export type StudyStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
@@ -56,6 +63,14 @@ export interface StudySpec {
   batchSize: number;
   provider: ProviderChoice;
   dtype: 'float32' | 'float16' | 'auto';
+  /** Absent in specs stored before the mode existed: `studio`. */
+  compat?: CompatMode;
+  /** Filled in by parseStudySpec: `keep` under compat `script`, else `remove`, unless given. */
+  valueBias?: ValueBias;
+  /** Prompts to run instead of generated ones: a JSON list of token-id lists. */
+  trialsFile?: string;
+  /** Heads to silence instead of selected ones: a JSON list of [layer, head] (count k takes the first k). */
+  headsFile?: string;
 }
 
 /** One resolved condition: the exact heads silenced and how. k = 0 is the baseline. */

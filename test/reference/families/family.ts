@@ -21,7 +21,7 @@ export interface RefModel {
   runRow(ids: number[], modes: AblationMode[][]): RowResult;
 }
 
-export type RefFamilyLoader = (config: HfConfig, weights: RefWeights) => RefModel;
+export type RefFamilyLoader = (config: HfConfig, weights: RefWeights, options?: RefLoadOptions) => RefModel;
 
 /** Look a tensor up under the first prefix that has it (checkpoints saved with or without `model.`). */
 export function tensorFinder(weights: RefWeights, prefixes: string[]) {
@@ -36,4 +36,33 @@ export function embed(table: Float64Array, dim: number, ids: number[]): Float64A
   const x = new Float64Array(ids.length * dim);
   ids.forEach((id, s) => x.set(table.subarray(id * dim, (id + 1) * dim), s * dim));
   return x;
+}
+
+export interface RefLoadOptions {
+  /**
+   * TransformerLens's default `fold_value_biases`: every head's value bias b_V is set to 0 and
+   * b_O += sum over heads of b_V,h W_O,h, so a zero-ablated head (z = 0) still adds b_V,h W_O,h.
+   */
+  foldValueBias?: boolean;
+}
+
+/**
+ * The folded output bias b_O + sum_h b_V,h W_O,h, literally as TransformerLens computes it: the value
+ * bias of query head h is `valueBias(h, d)` (its kv head's, with grouped-query attention), and
+ * `outWeight(o, h * Dh + d)` is W_O's entry from z's element to output o.
+ */
+export function foldedOutputBias(
+  shape: { D: number; H: number; Dh: number },
+  outBias: Float64Array | null,
+  valueBias: (h: number, d: number) => number,
+  outWeight: (o: number, i: number) => number,
+): Float64Array {
+  const { D, H, Dh } = shape;
+  const folded = new Float64Array(D);
+  for (let o = 0; o < D; o++) {
+    let acc = outBias ? (outBias[o] ?? 0) : 0;
+    for (let h = 0; h < H; h++) for (let d = 0; d < Dh; d++) acc += valueBias(h, d) * outWeight(o, h * Dh + d);
+    folded[o] = acc;
+  }
+  return folded;
 }

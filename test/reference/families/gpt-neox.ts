@@ -9,10 +9,10 @@ import type { HfConfig } from '../hf-config';
 import { applyRotary, rotaryTables } from '../rotary';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, layerNorm, linear, row } from '../tensor-math';
-import { embed, tensorFinder, type RefModel } from './family';
+import { embed, foldedOutputBias, tensorFinder, type RefLoadOptions, type RefModel } from './family';
 import { at } from '../../../src/shared/checked';
 
-export function loadGptNeox(cfg: HfConfig, weights: RefWeights): RefModel {
+export function loadGptNeox(cfg: HfConfig, weights: RefWeights, options: RefLoadOptions = {}): RefModel {
   // Defaults are GPTNeoXConfig's.
   const D = cfg.num('hidden_size', 6144);
   const L = cfg.num('num_hidden_layers', 44);
@@ -47,6 +47,16 @@ export function loadGptNeox(cfg: HfConfig, weights: RefWeights): RefModel {
       downB: t(p + 'mlp.dense_4h_to_h.bias', [D]),
     };
   });
+  if (options.foldValueBias) {
+    for (const w of layers) {
+      const qkvB = w.qkvB;
+      if (!qkvB) continue;
+      // Fused qkv is laid out (head, q|k|v, Dh): head h's value bias starts at h * 3Dh + 2Dh.
+      w.denseB = foldedOutputBias({ D, H, Dh }, w.denseB, (h, d) => at(qkvB, h * 3 * Dh + 2 * Dh + d), (o, i) => at(w.denseW, o * D + i));
+      w.qkvB = qkvB.slice();
+      for (let h = 0; h < H; h++) w.qkvB.fill(0, h * 3 * Dh + 2 * Dh, (h + 1) * 3 * Dh);
+    }
+  }
   const lnfW = t('final_layer_norm.weight', [D]);
   const lnfB = t('final_layer_norm.bias', [D]);
   const lmHead = cfg.bool('tie_word_embeddings', false) ? embedIn : weights.get('embed_out.weight', [V, D]).data;

@@ -9,10 +9,10 @@ import { attend, type AblationMode } from '../attention';
 import type { HfConfig } from '../hf-config';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, conv1d, layerNorm, linear, row } from '../tensor-math';
-import { embed, tensorFinder, type RefModel } from './family';
+import { embed, foldedOutputBias, tensorFinder, type RefLoadOptions, type RefModel } from './family';
 import { at } from '../../../src/shared/checked';
 
-export function loadGpt2(cfg: HfConfig, weights: RefWeights): RefModel {
+export function loadGpt2(cfg: HfConfig, weights: RefWeights, options: RefLoadOptions = {}): RefModel {
   // Defaults are GPT2Config's.
   const D = cfg.num('n_embd', 768);
   const L = cfg.num('n_layer', 12);
@@ -47,6 +47,15 @@ export function loadGpt2(cfg: HfConfig, weights: RefWeights): RefModel {
       projB: t(p + 'mlp.c_proj.bias', [D]),
     };
   });
+  if (options.foldValueBias) {
+    for (const w of layers) {
+      // c_attn's bias is q | k | v; c_proj is Conv1D, stored [in, out].
+      const bV = w.cAttnB.slice(2 * D, 3 * D);
+      w.cProjB = foldedOutputBias({ D, H, Dh }, w.cProjB, (h, d) => at(bV, h * Dh + d), (o, i) => at(w.cProjW, i * D + o));
+      w.cAttnB = w.cAttnB.slice();
+      w.cAttnB.fill(0, 2 * D, 3 * D);
+    }
+  }
   const lnfW = t('ln_f.weight', [D]);
   const lnfB = t('ln_f.bias', [D]);
   const lmHead = cfg.bool('tie_word_embeddings', true) ? wte : weights.get('lm_head.weight', [V, D]).data;

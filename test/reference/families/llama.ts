@@ -10,10 +10,10 @@ import type { HfConfig } from '../hf-config';
 import { applyRotary, rotaryTables } from '../rotary';
 import type { RefWeights } from '../safetensors';
 import { activate, activationByName, addInPlace, linear, mul, rmsNorm, row } from '../tensor-math';
-import { embed, tensorFinder, type RefModel } from './family';
+import { embed, foldedOutputBias, tensorFinder, type RefLoadOptions, type RefModel } from './family';
 import { at } from '../../../src/shared/checked';
 
-export function loadLlama(cfg: HfConfig, weights: RefWeights): RefModel {
+export function loadLlama(cfg: HfConfig, weights: RefWeights, options: RefLoadOptions = {}): RefModel {
   const type = cfg.modelType;
   const D = cfg.num('hidden_size');
   const L = cfg.num('num_hidden_layers');
@@ -57,6 +57,15 @@ export function loadLlama(cfg: HfConfig, weights: RefWeights): RefModel {
       bDown: opt(mlpBias, 'mlp.down_proj.bias', D),
     };
   });
+  if (options.foldValueBias) {
+    for (const w of layers) {
+      const bv = w.bv;
+      if (!bv) continue;
+      const group = H / K;
+      w.bo = foldedOutputBias({ D, H, Dh }, w.bo, (h, d) => at(bv, Math.floor(h / group) * Dh + d), (o, i) => at(w.wo, o * H * Dh + i));
+      w.bv = new Float64Array(K * Dh);
+    }
+  }
   const finalNorm = t('norm.weight', [D]);
   const lmHead = cfg.bool('tie_word_embeddings', false) ? embedTokens : weights.get('lm_head.weight', [V, D]).data;
 

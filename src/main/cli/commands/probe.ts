@@ -3,14 +3,13 @@
 // behind every study (and the parity tests against a reference implementation).
 
 import fs from 'node:fs';
-import { InputError, quoteValue } from '../../../shared/errors';
-import type { HeadRef, ModelSpec } from '../../../shared/model-spec';
 import { graphCacheDir } from '../../app-paths';
 import type { EngineOptions } from '../../engine/engine-types';
-import { buildHeadControls, validateHeads } from '../../engine/head-controls';
+import { buildHeadControls } from '../../engine/head-controls';
 import { checkFiniteProbs } from '../../engine/finite-outputs';
 import { readModelSpec } from '../../engine/load-engine';
 import { readJsonFile } from '../../json-file';
+import { readHeadsFile, validatePrompts } from '../../studies/import/protocol-files';
 import { prepareOutputFile, prepareOutputFolder } from '../../output-paths';
 import { choiceFlag, intFlag, parseFlags, stringFlag, type FlagTypes, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand } from '../command';
@@ -60,37 +59,6 @@ export function writeOutput(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
-/** Prompts: a non-empty array of equal-length, non-empty arrays of token ids below the vocabulary size. */
-export function validatePrompts(json: unknown, vocabSize: number, file: string, maxPositions = Infinity): number[][] {
-  if (!Array.isArray(json) || json.length === 0) throw new InputError(file, 'must be a non-empty JSON array of prompts (arrays of token ids)');
-  const seqLen = Array.isArray(json[0]) ? json[0].length : 0;
-  if (seqLen > maxPositions) throw new InputError(file, `prompts of ${seqLen} tokens exceed the model's ${maxPositions} positions (max_position_embeddings)`);
-  json.forEach((prompt: unknown, p) => {
-    if (!Array.isArray(prompt)) throw new InputError(file, `prompt ${p} is not an array of token ids`);
-    if (prompt.length === 0) throw new InputError(file, `prompt ${p} is empty`);
-    if (prompt.length !== seqLen) throw new InputError(file, `prompt ${p} has ${prompt.length} tokens, prompt 0 has ${seqLen}: all prompts must have the same length`);
-    prompt.forEach((id: unknown, s) => {
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new InputError(file, `prompt ${p}, position ${s}: ${quoteValue(id)} is not a token id (vocabulary size ${vocabSize})`);
-      }
-    });
-  });
-  return json as number[][];
-}
-
-/** Heads: a JSON array of [layer, head] pairs (or {layer, head} objects), checked against the model. */
-export function readHeadsFile(file: string, spec: ModelSpec): HeadRef[] {
-  const json = readJsonFile(file);
-  if (!Array.isArray(json)) throw new InputError(file, 'must be a JSON array of [layer, head] pairs');
-  const heads = json.map((item: unknown, i): HeadRef => {
-    if (Array.isArray(item) && item.length === 2) return { layer: item[0], head: item[1] };
-    if (item && typeof item === 'object' && 'layer' in item && 'head' in item) return { layer: item.layer as number, head: item.head as number };
-    throw new InputError(file, `entry ${i} is ${quoteValue(item)}, expected a [layer, head] pair`);
-  });
-  validateHeads(spec, heads, file);
-  return heads;
-}
-
 const USAGE = `Usage: npm run cli -- probe --model <dir> --prompts <prompts.json> --out <out.json> [options]
 
 For each prompt, runs the model once and reads the softmax over the vocabulary at the LAST
@@ -106,6 +74,8 @@ Options:
                             e.g. [[0, 3], [5, 1]]
   --mode zero|mean          how those heads are ablated (default zero): zero silences the head's
                             output; mean makes it attend uniformly over its causal prefix
+  --value_bias keep|remove  zero ablation keeps the heads' value bias b_V (TransformerLens's
+                            folding) or removes it with their output (default remove)
   --batch <n>               prompts per forward pass (default 8)
 ${ENGINE_FLAGS_USAGE}
 
@@ -116,13 +86,14 @@ const command: CliCommand = {
   summary: 'P(next token) at the last position for given prompts, optionally with heads ablated',
   usage: USAGE,
   async run(argv) {
-    const args = parseFlags(argv, { ...ENGINE_FLAGS, prompts: { type: 'string' }, heads: { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' } });
+    const args = parseFlags(argv, { ...ENGINE_FLAGS, prompts: { type: 'string' }, heads: { type: 'string' }, mode: { type: 'string' }, value_bias: { type: 'string' }, out: { type: 'string' } });
     const options = engineOptionsFromFlags(args);
     const promptsFile = requireFlag(args, 'prompts');
     const headsFile = stringFlag(args, 'heads');
     const out = prepareOutputFile(requireFlag(args, 'out'), '--out');
     const batchSize = intFlag(args, 'batch', 8, 1);
     const mode = choiceFlag(args, 'mode', ['zero', 'mean'], 'zero');
+    const valueBias = choiceFlag(args, 'value_bias', ['keep', 'remove'], 'remove');
 
     // Validate every input before the (possibly long) compile.
     const spec = readModelSpec(options.modelDir);
@@ -136,7 +107,7 @@ const command: CliCommand = {
       const probs: number[][] = [];
       for (let start = 0; start < prompts.length; start += batchSize) {
         const rows = prompts.slice(start, start + batchSize);
-        const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile);
+        const controls = buildHeadControls(spec, rows.map(() => ({ heads, mode: rowMode })), headsFile, valueBias);
         const result = await engine.probe({ batch: rows.length, seqLen: S, inputIds: rows.flat(), ...controls });
         checkFiniteProbs(result, S, options.modelDir, (b) => `prompt ${start + b}`);
         for (let b = 0; b < rows.length; b++) probs.push(Array.from(result.subarray(b * S, (b + 1) * S)));

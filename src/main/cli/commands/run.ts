@@ -4,7 +4,8 @@
 // loading, progress, reports) is ../study-session.ts, shared with `demo` and `studies resume`.
 
 import { join, resolve } from 'node:path';
-import { parseCounts, SPEC_LIMITS, STUDY_DEFAULTS } from '../../../shared/study/spec';
+import { formatCounts, parseCounts, parseStudySpec, SPEC_LIMITS, STUDY_DEFAULTS } from '../../../shared/study/spec';
+import { scriptDifferences } from '../../../shared/study/compat/script-differences';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { describeSpecialTokens, readModelVocabulary } from '../../engine/checkpoint/special-tokens';
@@ -12,7 +13,7 @@ import { readModelSpec } from '../../engine/load-engine';
 import { resolveModel } from '../../models/resolve-model';
 import { UsageError, type CliCommand } from '../command';
 import { choiceFlag, choiceListFlag, intFlag, parseFlags, stringFlag, type ParsedArgs } from '../args';
-import { defaultTokenSource } from '../../studies/study-plan';
+import { defaultTokenSource, withDefaultTokens } from '../../studies/study-plan';
 import { runPlan, type RunPlan } from '../study-session';
 import { checkStatsFlags, STATS_FLAGS, statsFlags } from '../stats-flags';
 
@@ -31,7 +32,8 @@ Seed flags:
   --permutations <n>        trials: shuffled prompts per condition (default 300)
   --max_heads_abl <n>       random heads are drawn outside the top n induction heads (default 50)
   --head_type induction|random   which heads to ablate (default induction)
-  --to_abl <k-k-...>        head counts, 0 = no-ablation baseline (default 0-1-5-10-20-50)
+  --to_abl <k-k-...>        head counts, 0 = no-ablation baseline (default 0-1-5-10-20-50;
+                            1-5-10-20-50 under --compat script)
   --mode zero|mean          zero: remove the head; mean: it attends uniformly (default zero)
   --layer_abl full|top|bottom    full: all layers; top: LOWER half (near input);
                             bottom: UPPER half (near output) (default full)
@@ -48,9 +50,21 @@ Seed flags:
   --n_devices <n>           accepted for compatibility and ignored: one engine per process
   --show                    accepted and ignored (figures are always saved)
 Our flags:
+  --compat studio|script    studio (default): paired trials, one layer boundary, distinct random
+                            draws; script: exactly what run_ablations.py does (its numpy and
+                            CPython random calls, layer ranges, defaults and TransformerLens's zero
+                            ablation), so its published tables can be reproduced
+  --value_bias keep|remove  zero ablation keeps a head's value bias b_V (TransformerLens folds it
+                            into the output bias) or removes it with the head's output
+                            (default: remove; keep under --compat script)
+  --trials <file.json>      run exactly these prompts (a list of token-id lists); under --compat
+                            script, permutations x counts of them, consumed in the script's order
+  --heads <file.json>       silence exactly these heads ([[layer, head], ...] or a heads JSON with a
+                            "heads" list): count k takes the first k
   --head_types induction,random  several groups sharing the baseline and the trials
   --draws <R>               random-head draws per count (default 1; R > 1 gives a band)
-  --n_tokens <N>            distinct tokens per prompt (default 500; prompt length N + 1)
+  --n_tokens <N>            distinct tokens per prompt (default 500; prompt length N + 1); under
+                            --compat script the script's n_unique: at most N of the file's ids
   --batch_size <n>          prompts per forward pass (default ${STUDY_DEFAULTS.batchSize})
   --provider auto|cpu|cuda  execution provider (default auto)
   --name <text>             study name
@@ -79,6 +93,10 @@ export const RUN_FLAGS = {
   dtype: { type: 'string' },
   n_devices: { type: 'string' },
   show: { type: 'boolean' },
+  compat: { type: 'string' },
+  value_bias: { type: 'string' },
+  trials: { type: 'string' },
+  heads: { type: 'string' },
   head_types: { type: 'string' },
   draws: { type: 'string' },
   n_tokens: { type: 'string' },
@@ -102,7 +120,13 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
     throw new UsageError('give --head_type or --head_types, not both');
   }
   const headTypes = several ?? [single];
-  const counts = parseCounts(stringFlag(args, 'to_abl') ?? '0-1-5-10-20-50', '--to_abl');
+  const compat = choiceFlag(args, 'compat', ['studio', 'script'] as const, 'studio');
+  const toAbl = stringFlag(args, 'to_abl') ?? (compat === 'script' ? SCRIPT_COUNTS : '0-1-5-10-20-50');
+  const counts = parseCounts(toAbl, '--to_abl');
+  // The script's trial stream runs through the counts in the order given; ours are kept ascending.
+  if (compat === 'script' && toAbl.split('-').map((part) => Number(part)).join('-') !== formatCounts(counts)) {
+    throw new UsageError(`--to_abl: under --compat script give the counts in ascending order (the trials follow them), got ${toAbl}`);
+  }
   const mode = choiceFlag(args, 'mode', ['zero', 'mean'] as const, 'zero');
   const layerRange = choiceFlag(args, 'layer_abl', ['full', 'top', 'bottom'] as const, 'full');
   const draws = intFlag(args, 'draws', 1, 1, SPEC_LIMITS.draws);
@@ -124,6 +148,8 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   if (tokens.source === 'vocab') notes.push(`tokens: sampled from the vocabulary; ${describeSpecialTokens(vocab)}`);
   else if (vocab.specialSource !== 'tokenizer.json') notes.push(describeSpecialTokens(vocab));
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
+  const trialsFile = stringFlag(args, 'trials');
+  const headsFile = stringFlag(args, 'heads');
   const tokenCount = intFlag(args, 'n_tokens', STUDY_DEFAULTS.tokenCount, 2, SPEC_LIMITS.tokenCount);
   const stats = statsFlags(args);
   checkStatsFlags(stats, tokenCount + 1);
@@ -143,6 +169,10 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
       batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, SPEC_LIMITS.batchSize),
       provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
       dtype,
+      compat,
+      ...(args.values.value_bias === undefined ? {} : { valueBias: choiceFlag(args, 'value_bias', ['keep', 'remove'] as const, 'remove') }),
+      ...(trialsFile === undefined ? {} : { trialsFile: resolve(trialsFile) }),
+      ...(headsFile === undefined ? {} : { headsFile: resolve(headsFile) }),
     },
     outDir: resolve(stringFlag(args, 'output_dir') ?? join('outputs', 'ablations', model.name)),
     outFlag: '--output_dir',
@@ -152,12 +182,22 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   };
 }
 
+/** The script's default --to_abl: no baseline. */
+const SCRIPT_COUNTS = '1-5-10-20-50';
+
+/** The differences from the seed script this run has, once each (README: Reproducing the seed script). */
+function differenceNotes(plan: RunPlan): string[] {
+  const spec = parseStudySpec(withDefaultTokens(plan.spec));
+  const model = readModelSpec(plan.model.dir);
+  return scriptDifferences(spec, { valueBiases: model.attention.qkvBias }).map((d) => `differs from the script: ${d}`);
+}
+
 const command: CliCommand = {
   summary: 'run an ablation study with the seed script\'s flags and write its outputs',
   usage: USAGE,
   async run(argv) {
     const plan = planRun(parseFlags(argv, RUN_FLAGS));
-    for (const note of plan.notes) console.error(`note: ${note}`);
+    for (const note of [...plan.notes, ...differenceNotes(plan)]) console.error(`note: ${note}`);
     return (await runPlan(plan)).code;
   },
 };

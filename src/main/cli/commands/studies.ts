@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
-import { formatCounts } from '../../../shared/study/spec';
+import { formatCounts, valueBiasOf } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { compareCsv, compareFigure, compareRows, compareTable } from '../../export/compare-studies';
@@ -104,6 +104,9 @@ const SUBCOMMANDS: Record<string, Handler> = {
     console.log(`\nModel: ${s.model.path} (${s.model.spec.family}, ${s.model.spec.nLayers} layers x ${s.model.spec.nHeads} heads)`);
     console.log(`Trials: ${spec.permutations} · tokens per prompt: ${spec.tokenCount} (from ${describeTokens(spec.tokens)}) · seed ${spec.seed} · batch ${s.batchSize}`);
     console.log(`Induction scores: ${spec.scores.source === 'csv' ? spec.scores.path : spec.scores.source === 'compute' ? 'computed by the app' : `stored set ${spec.scores.id}`} · max_heads_abl ${spec.maxHeadsAbl}`);
+    const mode = spec.compat === 'script' ? 'script (--compat script: as run_ablations.py, unpaired trials)' : 'studio (paired trials)';
+    const replay = [spec.trialsFile && `trials from ${spec.trialsFile}`, spec.headsFile && `heads from ${spec.headsFile}`].filter(Boolean).join(' · ');
+    console.log(`Mode: ${mode} · value bias under zero ablation: ${valueBiasOf(spec)}${replay ? ` · ${replay}` : ''}`);
     for (const g of spec.groups) {
       const draws = g.headType === 'random' && g.draws > 1 ? `, ${g.draws} draws` : '';
       console.log(`Group: ${g.headType} heads, counts ${formatCounts(g.counts)}, ${g.mode} ablation, --layer_abl ${g.layerRange} (${LAYER_RANGE_LABELS[g.layerRange]})${draws}`);

@@ -1,5 +1,7 @@
 // Multi-head / grouped-query self-attention with the ablation gates (README: The experiment):
-//   z_h = keep_h * softmax_attention_h(V) + uniform_h * windowed_mean(v_h)
+//   z_h = keep_h * softmax_attention_h(V) + uniform_h * windowed_mean(v_h) [+ bias_h * b_V,h]
+// The last term, only where v_proj has a bias, puts back the value bias of a gated head the way
+// TransformerLens's folding keeps it (b_V moved into b_O, so a zero-ablated head still adds b_V W_O).
 // where windowed_mean is the running mean of v over the keys a query may see, computed from a
 // CumSum (a difference of cumsums on sliding-window layers), never from a score matrix.
 // Grouped-query attention uses a 5-D layout [B, K, G, S, Dh] (query head h = kv * G + g), so
@@ -8,7 +10,7 @@
 import type { GraphContext } from './context';
 import { blockedAttention } from './blocked-attention';
 import { applyRotary } from './rotary';
-import { cast, inFloat32, linear, sliceLast, softcap } from './ops';
+import { cast, inFloat32, linear, sliceLast, softcap, weightInit } from './ops';
 import type { AttentionWeights, LazyTensor, Linear } from './weights';
 
 export interface AttentionOptions {
@@ -72,7 +74,7 @@ export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOp
   if (o.lastQueryOnly) mean = sliceLast(g, mean, 2, `${p}/mean/LastQuery`); // [B, K, 1, Dh]
   const mean5 = g.op1('Unsqueeze', [mean, g.constI64([2])], `${p}/mean/Unsqueeze`); // [B, K, 1, Sq, Dh]
 
-  const z = g.op1(
+  let z = g.op1(
     'Add',
     [
       g.op1('Mul', [zAttn, headGate(ctx, ctx.headKeep, o.layer, `${p}/keep`)], `${p}/keep/Mul`),
@@ -80,6 +82,7 @@ export function attention(ctx: GraphContext, w: AttentionWeights, o: AttentionOp
     ],
     `${p}/z/Add`,
   ); // [B, K, G, Sq, Dh]
+  if (w.v.bias) z = addValueBias(ctx, z, w.v.bias, o.layer, p);
   const zT = g.op1('Transpose', [z], `${p}/z/Transpose`, { attrs: { perm: [0, 3, 1, 2, 4] } }); // [B, Sq, K, G, Dh]
   const zFlat = g.op1('Reshape', [zT, g.constI64([0, 0, H * Dh])], `${p}/z/Reshape`); // [B, Sq, H*Dh]
   return linear(g, zFlat, w.o, `${p}/o_proj`, dt); // [B, Sq, D]
@@ -134,7 +137,18 @@ function scaledQuery(lin: Linear, scale: number): Linear {
   return { weight: fold(lin.weight), bias: lin.bias && fold(lin.bias) };
 }
 
-/** head_keep / head_uniform [B, L, H] -> this layer's gates [B, K, G, 1, 1] in the compute type. */
+/**
+ * z + bias_h * b_V of the head's kv head: the gate [B, K, G, 1, 1] times b_V as [K, 1, 1, Dh]
+ * (the same initializer v_proj adds), broadcast over the query positions.
+ */
+function addValueBias(ctx: GraphContext, z: string, bias: LazyTensor, layer: number, p: string): string {
+  const { g, spec, dt } = ctx;
+  const bV = g.op1('Reshape', [weightInit(g, bias, dt), g.constI64([spec.nKvHeads, 1, 1, spec.headDim])], `${p}/value_bias/bias/Reshape`); // [K, 1, 1, Dh]
+  const gate = headGate(ctx, ctx.headValueBias(), layer, `${p}/value_bias/gate`); // [B, K, G, 1, 1]
+  return g.op1('Add', [z, g.op1('Mul', [gate, bV], `${p}/value_bias/Mul`)], `${p}/value_bias/Add`); // [B, K, G, Sq, Dh]
+}
+
+/** head_keep / head_uniform / head_value_bias [B, L, H] -> this layer's gates [B, K, G, 1, 1] in the compute type. */
 function headGate(ctx: GraphContext, input: string, layer: number, name: string): string {
   const { g, spec, dt } = ctx;
   const row = g.op1('Gather', [input, g.constI64([layer], [])], `${name}/Gather`, { attrs: { axis: 1 } }); // [B, H]

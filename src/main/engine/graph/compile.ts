@@ -10,7 +10,7 @@ import { writeModel, type WrittenModel } from './model-writer';
 import type { ModelWeights } from './weights';
 
 /** Bumped whenever the emitted graph changes meaning or layout (part of the runtime's cache key). */
-export const GRAPH_VERSION = '2';
+export const GRAPH_VERSION = '3';
 
 export interface CompileOptions {
   checkpoint: Checkpoint;

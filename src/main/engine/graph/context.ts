@@ -31,6 +31,11 @@ export interface GraphContext {
   inputIds: string;
   headKeep: string;
   headUniform: string;
+  /**
+   * head_value_bias float32 [B, L, H]: the weight of each head's value bias in its output (README:
+   * Engine). Declared on first use, so only graphs of models with value biases have the input.
+   */
+  headValueBias: () => string;
   /** [1] int64: S. */
   seqLen: string;
   /** [S] int64: 0..S-1. */
@@ -104,7 +109,9 @@ export function buildContext(g: GraphBuilder, spec: ModelSpec, dt: ComputeType, 
       blocks: bounds && queryBlocks(g, bounds, mask, W, groups, q),
     };
   }
-  return { g, spec, dt, inputIds, headKeep, headUniform, seqLen, positions, rotary, causal, local };
+  let headValueBias: string | null = null;
+  const valueBiasInput = () => (headValueBias ??= g.input({ name: 'head_value_bias', elemType: 'float32', dims: ['batch', L, H] }));
+  return { g, spec, dt, inputIds, headKeep, headUniform, headValueBias: valueBiasInput, seqLen, positions, rotary, causal, local };
 }
 
 function additiveMask(g: GraphBuilder, allowed: string, name: string): string {

@@ -16,6 +16,8 @@ export interface GraphFeeds {
   inputIds: BigInt64Array;
   headKeep: Float32Array;
   headUniform: Float32Array;
+  /** Zeros when absent (value biases removed with the head, or none in the model). */
+  headValueBias?: Float32Array;
   batch: number;
   seqLen: number;
   nLayers: number;
@@ -83,6 +85,11 @@ export class GraphSession {
     const headDims = [f.batch, f.nLayers, f.nHeads];
     if (this.inputTypes.has('head_keep')) feeds.head_keep = this.floatTensor('head_keep', f.headKeep, headDims);
     if (this.inputTypes.has('head_uniform')) feeds.head_uniform = this.floatTensor('head_uniform', f.headUniform, headDims);
+    // Only graphs of models with value biases have this input.
+    if (this.inputTypes.has('head_value_bias')) {
+      const weights = f.headValueBias ?? new Float32Array(f.headUniform.length);
+      feeds.head_value_bias = this.floatTensor('head_value_bias', weights, headDims);
+    }
     return feeds;
   }
 
@@ -100,6 +107,7 @@ export class GraphSession {
         inputIds: f.inputIds.subarray(b0 * f.seqLen, (b0 + n) * f.seqLen),
         headKeep: f.headKeep.subarray(b0 * gates, (b0 + n) * gates),
         headUniform: f.headUniform.subarray(b0 * gates, (b0 + n) * gates),
+        headValueBias: f.headValueBias?.subarray(b0 * gates, (b0 + n) * gates),
       };
       out.set(await this.probeRun(part), b0 * f.seqLen);
     }

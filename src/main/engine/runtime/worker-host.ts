@@ -83,12 +83,15 @@ class ChannelEngine implements Engine {
     const { batch: B, seqLen: S } = batch;
     this.checkSeqLen(S);
     const inputIds = toInt64(batch.inputIds, B * S, vocabSize);
-    for (const [name, arr] of [['headKeep', batch.headKeep], ['headUniform', batch.headUniform]] as const) {
+    const valueBias = batch.headValueBias ?? new Float32Array(B * L * H);
+    for (const [name, arr] of [['headKeep', batch.headKeep], ['headUniform', batch.headUniform], ['headValueBias', valueBias]] as const) {
       if (arr.length !== B * L * H) throw new RangeError(`${name} has ${arr.length} values, expected B x L x H = ${B * L * H}`);
     }
     // Head controls are small ([B, L, H]) and usually reused by the caller: copied, not transferred.
-    const body = { op: 'probe' as const, batch: B, seqLen: S, inputIds, headKeep: batch.headKeep.slice(), headUniform: batch.headUniform.slice() };
-    return this.call<Float32Array>(body, [inputIds.buffer as ArrayBuffer, body.headKeep.buffer as ArrayBuffer, body.headUniform.buffer as ArrayBuffer]);
+    const controls = { headKeep: batch.headKeep.slice(), headUniform: batch.headUniform.slice(), headValueBias: valueBias.slice() };
+    const body = { op: 'probe' as const, batch: B, seqLen: S, inputIds, ...controls };
+    const buffers = [inputIds, controls.headKeep, controls.headUniform, controls.headValueBias].map((a) => a.buffer as ArrayBuffer);
+    return this.call<Float32Array>(body, buffers);
   }
 
   async patterns(ids: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]> {

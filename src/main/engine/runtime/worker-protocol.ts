@@ -13,7 +13,7 @@ export interface BatchShape {
 
 export type Request =
   | { id: number; op: 'load'; options: LocalEngineOptions }
-  | ({ id: number; op: 'probe'; inputIds: BigInt64Array; headKeep: Float32Array; headUniform: Float32Array } & BatchShape)
+  | ({ id: number; op: 'probe'; inputIds: BigInt64Array; headKeep: Float32Array; headUniform: Float32Array; headValueBias: Float32Array } & BatchShape)
   | ({ id: number; op: 'patterns'; inputIds: BigInt64Array } & BatchShape)
   | { id: number; op: 'close' };
 
