@@ -47,6 +47,25 @@ describeE2e('Models screen', () => {
     await world.screenshot('models');
   });
 
+  it('shows, in New study, the heads each condition silences on the heatmap of these scores', async () => {
+    const { page } = world;
+    const modelRoute = new URL(page.url()).hash.slice(1);
+    await world.open('/new?preset=demo');
+    const preview = page.locator('.preview');
+    await preview.locator('.heatmap').waitFor();
+    // The first ablated condition (1 induction head) is outlined; choosing 4 heads outlines 4.
+    await expect.poll(() => preview.locator('.cell.lit').count()).toBe(1);
+    const fourHeads = preview.locator('tr').filter({ hasText: '4 induction heads' });
+    expect(await fourHeads.locator('.heads').textContent()).toMatch(/^L\d+H\d+(, L\d+H\d+){3}$/);
+    await fourHeads.getByRole('radio').check();
+    await expect.poll(() => preview.locator('.cell.lit').count()).toBe(4);
+    const listed = ((await fourHeads.locator('.heads').textContent()) ?? '').split(', ').sort();
+    const lit = await preview.locator('.cell.lit').evaluateAll((cells) => cells.map((c) => `L${c.getAttribute('data-layer')}H${c.getAttribute('data-head')}`));
+    expect(lit.sort()).toEqual(listed);
+    await world.screenshot('new-study-heads');
+    await world.open(modelRoute);
+  });
+
   it('says what is wrong with a bad folder and a bad CSV, in place', async () => {
     const { page } = world;
     await page.getByLabel('Add a checkpoint folder').fill(join(world.dir, 'no-such-model'));

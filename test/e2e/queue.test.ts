@@ -4,19 +4,8 @@
 // behind it), and is cancelled after a confirmation.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runDemoStudy } from './flows';
 import { describeE2e, openWorld, type World } from './harness';
-
-/** Fills the demo preset with fewer trials and counts, and runs it; resolves on the Queue screen. */
-async function runDemoStudy(world: World, name: string, permutations: number, counts: string): Promise<void> {
-  const { page } = world;
-  await world.open('/new?preset=demo');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Trials (permutations)').fill(String(permutations));
-  await page.locator('#f-groups-0-counts').fill(counts);
-  await page.locator('#f-groups-1-counts').fill(counts);
-  await page.getByRole('button', { name: 'Run' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
-}
 
 async function rowsDone(page: Page, studyId: string): Promise<number> {
   const value = await page.locator(`article.running[data-study="${studyId}"] [role="progressbar"]`).first().getAttribute('aria-valuenow');
@@ -46,7 +35,7 @@ describeE2e('Queue screen', () => {
 
   it('runs a short study to 100% and links its results', async () => {
     const { page } = world;
-    await runDemoStudy(world, 'short demo', 8, '0-1-2');
+    await runDemoStudy(world, { name: 'short demo', permutations: 8, counts: '0-1-2' });
     const finished = page.locator('.finished-entry').filter({ hasText: 'short demo' });
     await finished.waitFor({ timeout: 240_000 });
     expect(await finished.locator('[role="progressbar"]').getAttribute('aria-valuenow')).toBe('100');
@@ -59,8 +48,8 @@ describeE2e('Queue screen', () => {
 
   it('pauses, resumes, keeps the queue over a server restart, and cancels after asking', async () => {
     const { page } = world;
-    await runDemoStudy(world, 'long demo', 300, '0-1-2-4-8');
-    await runDemoStudy(world, 'waiting demo', 8, '0-1');
+    await runDemoStudy(world, { name: 'long demo', permutations: 300, counts: '0-1-2-4-8' });
+    await runDemoStudy(world, { name: 'waiting demo', permutations: 8, counts: '0-1' });
     const running = page.locator('article.running');
     await running.waitFor({ timeout: 240_000 });
     const longId = (await running.getAttribute('data-study')) ?? '';
@@ -97,7 +86,7 @@ describeE2e('Queue screen', () => {
     const cancelled = page.locator(`.finished-entry[data-study="${longId}"]`);
     await cancelled.waitFor({ timeout: 120_000 });
     expect(await cancelled.locator('.status').textContent()).toBe('cancelled');
-    expect(await page.locator('article.running').count()).toBe(0);
+    await expect.poll(() => page.locator('article.running').count(), { timeout: 60_000 }).toBe(0);
     await world.screenshot('queue');
     expect(world.pageErrors).toEqual([]);
   });

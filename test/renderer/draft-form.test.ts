@@ -18,6 +18,15 @@ it('sends what was typed, and a spec survives the round trip through the form', 
 
   const spec = paperPreset('/models/m');
   expect(parseStudySpec(specFromForm(formFromSpec(spec)))).toEqual(spec);
+  // The protocol and its files travel too; a value bias that is the protocol's default follows it.
+  const { valueBias: _studioDefault, ...plain } = spec;
+  const script = parseStudySpec({ ...plain, compat: 'script', groups: [spec.groups[0]], tokens: { source: 'file', path: '/t.pkl' }, headsFile: '/h.json' });
+  const form2 = formFromSpec(script);
+  expect(form2.valueBias).toBe('auto');
+  expect(parseStudySpec(specFromForm(form2))).toEqual(script);
+  form2.compat = 'studio';
+  expect(parseStudySpec(specFromForm(form2)).valueBias).toBe('remove');
+  expect(formFromSpec({ ...spec, valueBias: 'keep' }).valueBias).toBe('keep');
 });
 
 it("scales the paper's setting to a 4 × 8 model and says what changed", () => {

@@ -3,8 +3,8 @@
 // studies.validate can be wrong and get field messages back; nothing here second-guesses the contract.
 
 import { layerRangeLayers } from '../../../shared/study/heads';
-import { STUDY_DEFAULTS, DEFAULT_COUNTS, formatCounts } from '../../../shared/study/spec';
-import type { AblationMode, HeadType, LayerRange, ProviderChoice, StudySpec } from '../../../shared/study/types';
+import { STUDY_DEFAULTS, DEFAULT_COUNTS, formatCounts, valueBiasOf } from '../../../shared/study/spec';
+import type { AblationMode, CompatMode, HeadType, LayerRange, ProviderChoice, StudySpec, ValueBias } from '../../../shared/study/types';
 
 /** A number input's value: v-model.number leaves '' when the box is empty. */
 export type NumberField = number | '';
@@ -31,6 +31,12 @@ export interface DraftForm {
   batchSize: NumberField;
   provider: ProviderChoice;
   dtype: StudySpec['dtype'];
+  compat: CompatMode;
+  /** 'auto': the protocol's own choice (removed in studio mode, kept in script mode). */
+  valueBias: 'auto' | ValueBias;
+  /** Optional files of prompts / heads to use instead of generated ones ('' = none). */
+  trialsFile: string;
+  headsFile: string;
 }
 
 export function defaultGroup(headType: HeadType = 'induction'): GroupForm {
@@ -52,6 +58,10 @@ export function defaultDraft(model = ''): DraftForm {
     batchSize: STUDY_DEFAULTS.batchSize,
     provider: STUDY_DEFAULTS.provider,
     dtype: STUDY_DEFAULTS.dtype,
+    compat: 'studio',
+    valueBias: 'auto',
+    trialsFile: '',
+    headsFile: '',
   };
 }
 
@@ -71,6 +81,11 @@ export function formFromSpec(spec: Partial<StudySpec>): DraftForm {
     batchSize: spec.batchSize ?? base.batchSize,
     provider: spec.provider ?? base.provider,
     dtype: spec.dtype ?? base.dtype,
+    compat: spec.compat ?? base.compat,
+    // A value bias that is its protocol's default stays 'auto', so switching protocol moves it along.
+    valueBias: spec.valueBias && spec.valueBias !== valueBiasOf({ compat: spec.compat }) ? spec.valueBias : 'auto',
+    trialsFile: spec.trialsFile ?? '',
+    headsFile: spec.headsFile ?? '',
   };
 }
 
@@ -96,6 +111,10 @@ export function specFromForm(form: DraftForm): Record<string, unknown> {
     batchSize: form.batchSize,
     provider: form.provider,
     dtype: form.dtype,
+    compat: form.compat,
+    ...(form.valueBias === 'auto' ? {} : { valueBias: form.valueBias }),
+    ...(form.trialsFile.trim() ? { trialsFile: form.trialsFile } : {}),
+    ...(form.headsFile.trim() ? { headsFile: form.headsFile } : {}),
   };
 }
 

@@ -44,6 +44,10 @@ const FIELD_LABELS: Record<string, string> = {
   batchSize: 'Batch size',
   provider: 'Device',
   dtype: 'Precision',
+  compat: 'Protocol',
+  valueBias: 'Value bias under zero ablation',
+  trialsFile: 'Prompts file',
+  headsFile: 'Heads file',
 };
 const GROUP_FIELD_LABELS: Record<string, string> = { headType: 'heads', counts: 'head counts', mode: 'ablation', layerRange: 'layers', draws: 'random draws' };
 

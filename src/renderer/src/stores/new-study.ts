@@ -67,14 +67,6 @@ export const useNewStudyStore = defineStore('new-study', () => {
     presetNote.value = fitted.changes.length > 0 ? `Scaled to this model's ${shape.nLayers * shape.nHeads} heads: ${fitted.changes.join('; ')}.` : 'The head counts already fit this model.';
   }
 
-  function reset(model = ''): void {
-    draft.value = defaultDraft(model);
-    notes.value = '';
-    presetId.value = null;
-    presetNote.value = '';
-    validation.value = null;
-  }
-
   /** Validates after a pause in typing; earlier pending checks are dropped. */
   function scheduleValidate(delayMs = VALIDATE_DELAY_MS): void {
     if (timer) clearTimeout(timer);
@@ -120,5 +112,5 @@ export const useNewStudyStore = defineStore('new-study', () => {
     }
   }
 
-  return { draft, notes, validation, validating, requestError, creating, presetId, presetNote, errors, canRun, loadDraft, applyPreset, fitDraftToModel, reset, scheduleValidate, validate, create };
+  return { draft, notes, validation, validating, requestError, creating, presetId, presetNote, errors, canRun, loadDraft, applyPreset, fitDraftToModel, scheduleValidate, validate, create };
 });

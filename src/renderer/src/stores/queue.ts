@@ -21,7 +21,7 @@ export const useQueueStore = defineStore('queue', () => {
   const actionError = ref<{ studyId: number; error: StudioError } | null>(null);
   const busy = ref(false);
   /** Studies that ended while this window was open (newest first), so their end stays visible. */
-  const finished = ref<{ studyId: number; name: string; status: 'done' | 'paused' | 'cancelled' | 'failed'; total: number }[]>([]);
+  const finished = ref<{ studyId: number; name: string; status: 'done' | 'cancelled'; total: number }[]>([]);
   let unsubscribe: (() => void)[] = [];
 
   const waitingIds = computed(() => state.value?.waiting.map((e) => e.studyId) ?? []);
@@ -53,8 +53,10 @@ export const useQueueStore = defineStore('queue', () => {
       unsubscribe = [
         onEvent('queue.changed', setState),
         onEvent('study.progress', (event) => (progress.value = { ...progress.value, [event.studyId]: event })),
-        onEvent('study.finished', ({ studyId, status }) => noteFinished(studyId, status)),
-        onEvent('study.failed', ({ studyId }) => noteFinished(studyId, 'failed')),
+        // Paused and failed studies stay in the queue's stopped list; these leave the queue.
+        onEvent('study.finished', ({ studyId, status }) => {
+          if (status !== 'paused') noteFinished(studyId, status);
+        }),
       ];
     }
     void refresh();
