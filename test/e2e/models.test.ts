@@ -44,6 +44,8 @@ describeE2e('Models screen', () => {
     await page.getByRole('button', { name: /^Score/ }).click();
     const ascending = await scores();
     expect(ascending).toEqual([...byRank].sort((a, b) => a - b));
+    // Computing scores compiled the patterns graph: the shown details say so without a reload.
+    await expect.poll(() => page.locator('.graph').filter({ hasText: /^patterns float32/ }).textContent()).not.toContain('not cached');
     await world.screenshot('models');
   });
 

@@ -44,7 +44,8 @@ export const useModelsStore = defineStore('models', () => {
     if (!subscribed) {
       subscribed = true;
       onEvent('model.progress', (event) => (progress.value = { ...progress.value, [taskKey(event.modelId, event.path, event.task)]: event }));
-      onEvent('models.changed', () => void refresh());
+      // A compile, a study or a score computation may have cached graphs: shown details follow.
+      onEvent('models.changed', () => void refresh().then(reloadShownDetails));
     }
     return refresh();
   }
@@ -72,6 +73,10 @@ export const useModelsStore = defineStore('models', () => {
     if (!result.ok) taskErrors.value = { ...taskErrors.value, [taskKey(id, '', 'details')]: result.error };
     await refresh();
     return result.ok;
+  }
+
+  async function reloadShownDetails(): Promise<void> {
+    await Promise.all(Object.keys(details.value).map((id) => loadDetails(Number(id))));
   }
 
   async function loadDetails(id: number): Promise<ModelDetails | null> {
@@ -108,7 +113,8 @@ export const useModelsStore = defineStore('models', () => {
   async function keepScoreSet(modelId: number, detail: ScoreSetDetail | null): Promise<ScoreSetDetail | null> {
     if (!detail) return null;
     scoreDetails.value = { ...scoreDetails.value, [detail.set.id]: detail };
-    await loadScoreSets(modelId);
+    // Computing scores compiles the patterns graph: the details' graph list changes too.
+    await Promise.all([loadScoreSets(modelId), details.value[modelId] ? loadDetails(modelId) : null]);
     return detail;
   }
 
