@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFi
 import { join } from 'node:path';
 import { mulberry32, tinyVocabWords, wordLevelTokenizer } from '../fixtures/hf-checkpoint';
 import { safetensorsBytes } from '../fixtures/hf-checkpoint';
+import { BIAS_STD, COMMON, LOGITS, MLP, NORM_NOISE, QK, VO } from '../fixtures/tiny-models';
 
 export type BenchShapeName = 'gpt2-small' | 'llama-gqa' | 'llama-3.2-1b';
 
@@ -26,13 +27,8 @@ export interface BenchShape {
   tensors: TensorPlan[];
 }
 
-const QK = 1.4;
-const VO = 1.0;
-const MLP = 1.0;
-const LOGITS = 2.0;
-const BIAS = 0.2;
-const NORM_NOISE = 0.1;
-const COMMON = { bos_token_id: 1, eos_token_id: 2, initializer_range: 0.02, torch_dtype: 'float32', transformers_version: '4.46.0', use_cache: true };
+// Random weights with the same gains as the test suite's tiny checkpoints.
+const BIAS = BIAS_STD;
 
 const t = (name: string, shape: number[], std: number, offset = 0): TensorPlan => ({ name, shape, std, offset });
 
