@@ -58,7 +58,7 @@ describeE2e('Queue screen', () => {
     expect(await running.locator('.phase').textContent()).toBe('Running trials');
     expect(await running.locator('.rate').textContent()).toMatch(/rows\/s/);
     // The sidebar's bar follows the rows done too, not only the queue state of when the study started.
-    await expect.poll(() => page.locator('.sidebar-progress progress').evaluate((el) => (el as HTMLProgressElement).value)).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.sidebar-progress progress').evaluate((el) => (el as unknown as { value: number }).value)).toBeGreaterThan(0);
     await world.screenshot('queue-running');
 
     await running.getByRole('button', { name: 'Pause' }).click();
