@@ -143,7 +143,6 @@ export function progressLine(stream: NodeJS.WriteStream) {
   };
 }
 
-export { formatDuration };
 
 export function reportStopped(studyId: number, status: StudyStatus, outDir: string, dbPath: string): number {
   const db = dbPath === defaultDbPath() ? '' : ` --db ${dbPath}`;

@@ -76,7 +76,7 @@ export function scriptTableCsv(lags: readonly number[], probs: readonly Float32A
 }
 
 /** Column means in float32 arithmetic (each sum and the division rounded to float32, as numpy's). */
-export function float32Mean(rows: readonly Float32Array[], width: number): Float32Array {
+function float32Mean(rows: readonly Float32Array[], width: number): Float32Array {
   const acc = new Float32Array(width);
   for (const row of rows) for (let i = 0; i < width; i++) acc[i] = at(acc, i) + at(row, i); // stored: rounded to float32
   const n = Math.fround(rows.length);

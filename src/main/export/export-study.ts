@@ -66,7 +66,7 @@ export async function exportStudy(store: Store, studyId: number, outDir: string,
       tokenText: tokenTexts(detail.model.path),
       // A partial export lists the trials it holds, not the ones still to run.
       // (In script mode every condition has its own block: all stored trials are listed.)
-      loadTrials: () => (detail.spec.compat === 'script' ? loadTrials(store, studyId) : loadTrials(store, studyId).slice(0, partialTrials)),
+      loadTrials: () => loadTrials(store, studyId).slice(0, detail.spec.compat === 'script' ? undefined : partialTrials),
       // The same trials the summary used: 0..n-1 (results are stored trial-major, so a paused
       // study's conditions each hold such a prefix), so probs[t] is always trial t.
       loadProbs: (key) => {

@@ -5,7 +5,7 @@
 // never contain the token itself.
 
 import { InputError } from '../../shared/errors';
-import { repoPageUrl, tokenSettingsUrl } from './hub-repo';
+import { repoPageUrl, tokenSettingsUrl } from '../../shared/hub-urls';
 
 export const INVALID_CREDENTIALS = 'Invalid credentials in Authorization header';
 

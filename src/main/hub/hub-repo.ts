@@ -64,5 +64,3 @@ export function resolveUrl(endpoint: string, repoId: string, revision: string, p
   const file = path.split('/').map(encodeURIComponent).join('/');
   return `${endpoint}/${repoId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
-
-export { repoPageUrl, tokenSettingsUrl } from '../../shared/hub-urls';

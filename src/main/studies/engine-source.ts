@@ -40,6 +40,12 @@ export function studyLayerReuse(spec: Pick<StudySpec, 'groups' | 'headsFile'>): 
 
 export const defaultOpenEngine: OpenEngine = (request) => engineOpener(graphCacheDir())(request);
 
-export function openStudyEngine(model: { path: string }, spec: StudySpec, open: OpenEngine = defaultOpenEngine): Promise<Engine> {
-  return open({ modelDir: model.path, provider: spec.provider, reuse: studyLayerReuse(spec) });
+/** The engine a study runs on: its model, its provider (unless the caller overrides it) and its reuse choice. */
+export function openStudyEngine(
+  model: { path: string },
+  spec: StudySpec,
+  open: OpenEngine = defaultOpenEngine,
+  extra: Partial<Pick<EngineRequest, 'provider' | 'signal' | 'onProgress'>> = {},
+): Promise<Engine> {
+  return open({ modelDir: model.path, provider: extra.provider ?? spec.provider, signal: extra.signal, onProgress: extra.onProgress, reuse: studyLayerReuse(spec) });
 }

@@ -147,6 +147,8 @@ async function runChunks(
   const S = study.seqLen;
   const C = conditions.length;
   const spec = engine.info.spec;
+  // Script mode: each condition runs its own block of trials, as the script does (0 when paired).
+  const trialOffsets = conditions.map((condition) => trialOffset(study.spec, condition));
   let computed = 0;
   const started = performance.now();
   const progress = (status: StudyStatus): StudyProgress => {
@@ -165,8 +167,7 @@ async function runChunks(
     }
     const B = chunk.rows.length;
     const inputIds = new Int32Array(B * S); // [B, S]
-    // Script mode: each condition runs its own block of trials (trialOffset), as the script does.
-    chunk.rows.forEach((w, b) => inputIds.set(at(trials, trialOffset(study.spec, at(conditions, w.conditionIdx)) + w.trialIdx), b * S));
+    chunk.rows.forEach((w, b) => inputIds.set(at(trials, at(trialOffsets, w.conditionIdx) + w.trialIdx), b * S));
     const controls = buildHeadControls(
       spec,
       chunk.rows.map((w) => {

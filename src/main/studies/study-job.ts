@@ -14,7 +14,7 @@ import { getModel } from '../store/models-repo';
 import { getStudyRecord, getStudyStatus, transitionStudy, type StudyStatus } from '../store/studies-repo';
 import { insertThroughput } from '../store/throughput-repo';
 import { isPrepared, prepareStudy } from './create-study';
-import { defaultOpenEngine, studyLayerReuse, type OpenEngine } from './engine-source';
+import { openStudyEngine, type OpenEngine } from './engine-source';
 import { runStudy, type StudyProgress } from './runner';
 
 export interface JobProgress {
@@ -70,11 +70,9 @@ export async function runStudyJob(store: Store, studyId: number, opts: StudyJobO
   let loaded = false;
   try {
     emit({ phase: 'preparing', done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction: null, message: `Opening ${model.path}` });
-    engine ??= await (opts.openEngine ?? defaultOpenEngine)({
-      modelDir: model.path,
-      provider: opts.provider ?? study.spec.provider,
+    engine ??= await openStudyEngine(model, study.spec, opts.openEngine, {
+      provider: opts.provider,
       signal: opts.signal,
-      reuse: studyLayerReuse(study.spec),
       onProgress: (e) => emit(engineProgress(e, loaded ? 'scoring' : null)),
     });
     loaded = true;

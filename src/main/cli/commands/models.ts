@@ -12,7 +12,7 @@ import { clearHubToken, findHubToken, hfCliTokenPath, hubTokenStatus, saveHubTok
 import { downloadCacheDir } from '../../hub/cache-layout';
 import { parseFlags, printUsage, stringFlag, wantsHelp } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import { formatDuration } from '../study-session';
+import { formatDuration } from '../../../shared/format-duration';
 
 const USAGE = `Usage: npm run cli -- models <subcommand>
 

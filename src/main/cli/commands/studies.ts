@@ -23,7 +23,8 @@ import { hasLiveRunner, studyBusyError } from '../../studies/active-runs';
 import { UsageError, type CliCommand } from '../command';
 import { boolFlag, choiceFlag, parseFlags, stringFlag, studyIdArg, type ParsedArgs } from '../args';
 import { withStore } from '../with-store';
-import { formatDuration, reportDone, reportStopped, runWithProgress } from '../study-session';
+import { formatDuration } from '../../../shared/format-duration';
+import { reportDone, reportStopped, runWithProgress } from '../study-session';
 import { namingStatsFlags, STATS_FLAGS, STATS_USAGE, statsFlags } from '../stats-flags';
 
 const USAGE = `Usage: npm run cli -- studies <subcommand> [args] [--db <file>]

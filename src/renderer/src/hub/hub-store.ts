@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { StudioError } from '../../../shared/ipc/errors';
 import type { DownloadJobView, HubTokenStatus } from '../../../shared/ipc/hub';
-import { studioApi } from './studio-api';
+import { studioApi } from '../api';
 
 export const useHubStore = defineStore('hub', () => {
   const jobs = ref<DownloadJobView[]>([]);

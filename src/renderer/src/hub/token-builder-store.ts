@@ -7,7 +7,7 @@ import { computed, ref } from 'vue';
 import type { StudioError } from '../../../shared/ipc/errors';
 import type { ModelView } from '../../../shared/ipc/models';
 import type { TokenBuildResult, WordSourceInput } from '../../../shared/ipc/tokens';
-import { studioApi } from './studio-api';
+import { studioApi } from '../api';
 
 export type SourceKind = WordSourceInput['kind'];
 export type BundledList = 'english' | 'english-short';

@@ -14,11 +14,6 @@ export function withoutFieldPrefix(error: FieldError): string {
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
-/** Errors no field of the form shows (whole-spec problems): they go in the summary only. */
-export function unplacedErrors(errors: readonly FieldError[], placed: readonly string[]): FieldError[] {
-  return errors.filter((e) => !placed.some((f) => e.field === f || e.field.startsWith(`${f}.`)));
-}
-
 /** The form control's element id for a spec field (`spec.groups.1.counts` → `f-groups-1-counts`). */
 export function fieldId(field: string): string {
   return `f-${field.replace(/^spec\.?/, '').replace(/\./g, '-') || 'spec'}`;

@@ -12,6 +12,11 @@ import type { StudioApi } from '../../../shared/ipc/contract';
 
 type QueueAction = 'pause' | 'resume' | 'cancel' | 'enqueue';
 
+/** Rows done of a running study: the queue state says where it was when the queue last changed, progress events where it is now. */
+export function rowsDoneOf(entry: QueueEntry, progress: StudyProgressEvent | null | undefined): number {
+  return Math.max(entry.done, progress?.done ?? 0);
+}
+
 export const useQueueStore = defineStore('queue', () => {
   const state = ref<QueueState | null>(null);
   /** The newest progress event of each study (phase, rows/s, ETA, the phase's own fraction). */

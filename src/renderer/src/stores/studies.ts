@@ -133,20 +133,12 @@ export const useStudiesStore = defineStore('studies', () => {
     });
   }
 
-  /** Keeps the list and open summaries current while the app changes them (runs, renames elsewhere). */
+  /** Keeps the list and open summaries current while the app changes them (runs, renames elsewhere; the queue sends studies.changed when a study ends too). */
   function watchChanges(): () => void {
     const stops = [
       onEvent('studies.changed', ({ studyId, change }) => {
         void refresh();
         if (change !== 'deleted' && summaries.value[studyId]) void loadSummary(studyId);
-      }),
-      onEvent('study.finished', ({ studyId }) => {
-        void refresh();
-        if (summaries.value[studyId]) void loadSummary(studyId);
-      }),
-      onEvent('study.failed', ({ studyId }) => {
-        void refresh();
-        if (summaries.value[studyId]) void loadSummary(studyId);
       }),
     ];
     return () => stops.forEach((stop) => stop());
