@@ -128,12 +128,14 @@ describe('run --compat script', () => {
         const float32Mean = Array.from({ length: S }, (_, s) =>
           Math.fround(trialsRun.reduce((a, row) => Math.fround(a + at(row, s)), 0) / trialsRun.length),
         );
+        expect(trialsRun).toHaveLength(prompts.length);
         expect(rows[0]).toBe('Lag,Mean Probability');
         expect(rows).toHaveLength(S + 1);
         rows.slice(1).forEach((line, s) => {
           const [lag, value] = line.split(',').map(Number);
           expect(lag).toBe(s - Math.floor(S / 2));
           const want = at(mean, s);
+          expect(Number.isFinite(value)).toBe(true);
           expect(Math.fround(value ?? NaN)).toBe(at(float32Mean, s));
           if (want > 1e-6) {
             maxRel = Math.max(maxRel, Math.abs((value ?? NaN) - want) / want);

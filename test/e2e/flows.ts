@@ -1,5 +1,6 @@
 // Steps the end-to-end tests share: a study from the demo preset, sized down, run from the form.
 
+import type { Page } from 'playwright-core';
 import type { World } from './harness';
 
 export interface DemoStudyOptions {
@@ -25,4 +26,10 @@ export async function runDemoStudy(world: World, options: DemoStudyOptions): Pro
   }
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
+}
+
+/** Rows done of the running study on the Queue screen, as its progress bar says. */
+export async function rowsDone(page: Page, studyId: string): Promise<number> {
+  const value = await page.locator(`article.running[data-study="${studyId}"] [role="progressbar"]`).first().getAttribute('aria-valuenow');
+  return Number(value ?? 0);
 }

@@ -5,15 +5,15 @@
 // restart the server on the same data, and write a screenshot of a screen to
 // test-output/screenshots/.
 //
-// Use: `const world = await openWorld('name')` in beforeAll, `await world.close()` in afterAll,
-// and `describeE2e(...)` instead of describe (it skips, saying why, where Chromium is absent).
+// Use: `const world = suiteWorld('name')` inside `describeE2e(...)` (instead of describe: it skips,
+// saying why, where Chromium is absent, and fails under CI, which installs it), then `world()` in tests.
 
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { startBridge, type Bridge, type BridgeOptions } from '../../src/main/bridge/bridge-server';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +42,8 @@ export function describeE2e(name: string, body: () => void): void {
     describe(name, body);
     return;
   }
+  // CI installs Chromium (.ci/run): there a missing browser is a failure, not a reason to skip.
+  if (process.env.CI) throw new Error(`no Chromium at ${CHROMIUM} for the end-to-end tests "${name}" (apt-get install chromium)`);
   console.warn(`skipping the end-to-end tests "${name}": no Chromium at ${CHROMIUM} (apt-get install chromium)`);
   describe.skip(name, body);
 }
@@ -67,6 +69,21 @@ export interface World {
 export interface WorldOptions {
   /** Bridge options (e.g. induction parameters); data folder, port and renderer are the harness's. */
   bridge?: Partial<BridgeOptions>;
+}
+
+/** A world for the enclosing describe block: opened before its tests, closed after them. */
+export function suiteWorld(prefix: string, options: WorldOptions = {}): () => World {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await openWorld(prefix, options);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  return () => {
+    if (!world) throw new Error(`the "${prefix}" world is not open (used outside a test?)`);
+    return world;
+  };
 }
 
 export async function openWorld(prefix: string, options: WorldOptions = {}): Promise<World> {

@@ -4,21 +4,16 @@
 // its message in place.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeE2e, openWorld, type World } from './harness';
+import { expect, it } from 'vitest';
+import { TEST_INDUCTION } from '../app/app-fixtures';
+import { describeE2e, suiteWorld } from './harness';
 
 describeE2e('Models screen', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await openWorld('models', { bridge: { induction: { seqLen: 8, count: 4 } } });
-  });
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = suiteWorld('models', { bridge: { induction: TEST_INDUCTION } });
 
   it('adds the demo model and shows its shape and checksum', async () => {
-    const { page } = world;
-    await world.open('/models');
+    const { page } = world();
+    await world().open('/models');
     const row = page.locator('tr[data-model="demo-induction"]');
     await expect.poll(() => row.textContent()).toContain('not added');
     expect(await row.textContent()).toContain('4 × 8');
@@ -30,7 +25,7 @@ describeE2e('Models screen', () => {
   });
 
   it('computes induction scores and draws them as a heatmap and a sortable table', async () => {
-    const { page } = world;
+    const { page } = world();
     await page.getByRole('button', { name: 'Compute scores' }).click();
     await page.locator('.heatmap .cell').first().waitFor();
     expect(await page.locator('.heatmap .cell').count()).toBe(32);
@@ -46,13 +41,13 @@ describeE2e('Models screen', () => {
     expect(ascending).toEqual([...byRank].sort((a, b) => a - b));
     // Computing scores compiled the patterns graph: the shown details say so without a reload.
     await expect.poll(() => page.locator('.graph').filter({ hasText: /^patterns float32/ }).textContent()).not.toContain('not cached');
-    await world.screenshot('models');
+    await world().screenshot('models');
   });
 
   it('shows, in New study, the heads each condition silences on the heatmap of these scores', async () => {
-    const { page } = world;
+    const { page } = world();
     const modelRoute = new URL(page.url()).hash.slice(1);
-    await world.open('/new?preset=demo');
+    await world().open('/new?preset=demo');
     const preview = page.locator('.preview');
     await preview.locator('.heatmap').waitFor();
     // The first ablated condition (1 induction head) is outlined; choosing 4 heads outlines 4.
@@ -64,25 +59,25 @@ describeE2e('Models screen', () => {
     const listed = ((await fourHeads.locator('.heads').textContent()) ?? '').split(', ').sort();
     const lit = await preview.locator('.cell.lit').evaluateAll((cells) => cells.map((c) => `L${c.getAttribute('data-layer')}H${c.getAttribute('data-head')}`));
     expect(lit.sort()).toEqual(listed);
-    await world.screenshot('new-study-heads');
-    await world.open(modelRoute);
+    await world().screenshot('new-study-heads');
+    await world().open(modelRoute);
   });
 
   it('says what is wrong with a bad folder and a bad CSV, in place', async () => {
-    const { page } = world;
-    await page.getByLabel('Add a checkpoint folder').fill(join(world.dir, 'no-such-model'));
+    const { page } = world();
+    await page.getByLabel('Add a checkpoint folder').fill(join(world().dir, 'no-such-model'));
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const addError = page.locator('.add-model .error-message');
     await addError.waitFor();
     expect(await addError.textContent()).toContain('no-such-model');
-    const csv = join(world.dir, 'bad-scores.csv');
+    const csv = join(world().dir, 'bad-scores.csv');
     writeFileSync(csv, 'layer,head\n0,1\n');
     await page.getByLabel('or import a CSV').fill(csv);
     await page.getByRole('button', { name: 'Import scores' }).click();
     const csvError = page.locator('section[aria-labelledby="scores-heading"] .error-message');
     await csvError.waitFor();
     expect(await csvError.textContent()).toContain('bad-scores.csv');
-    await world.screenshot('models-errors');
-    expect(world.pageErrors).toEqual([]);
+    await world().screenshot('models-errors');
+    expect(world().pageErrors).toEqual([]);
   });
 });

@@ -2,21 +2,16 @@
 // fields and in the summary (from the main process's validation, as the user types); the paper's
 // preset is scaled to the demo model and says how; the demo preset shows the heads each condition
 // silences on the heatmap and an estimated time, and Run puts the study in the queue.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeE2e, openWorld, type World } from './harness';
+import { expect, it } from 'vitest';
+import { TEST_INDUCTION } from '../app/app-fixtures';
+import { describeE2e, suiteWorld } from './harness';
 
 describeE2e('New study screen', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await openWorld('new-study', { bridge: { induction: { seqLen: 8, count: 4 } } });
-  });
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = suiteWorld('new-study', { bridge: { induction: TEST_INDUCTION } });
 
   it('shows field messages for invalid input, and refuses to run it', async () => {
-    const { page } = world;
-    await world.open('/new');
+    const { page } = world();
+    await world().open('/new');
     await page.getByLabel('Model').selectOption({ label: 'demo-induction (4 × 8 heads)' });
     await page.getByLabel('Trials (permutations)').fill('-3');
     await page.getByLabel('Head counts').fill('0-1-x');
@@ -29,12 +24,12 @@ describeE2e('New study screen', () => {
     const summary = page.locator('.error-summary');
     await summary.waitFor();
     expect(await summary.textContent()).toContain('Trials (permutations): must be a positive integer, got -3');
-    await world.screenshot('new-study-invalid');
+    await world().screenshot('new-study-invalid');
     expect(page.url()).toContain('#/new');
   });
 
   it('scales the paper preset to the demo model and says so', async () => {
-    const { page } = world;
+    const { page } = world();
     await page.getByRole('button', { name: 'Reproduce the paper' }).click();
     const note = page.locator('.note[role="status"]');
     await note.waitFor();
@@ -45,13 +40,13 @@ describeE2e('New study screen', () => {
   });
 
   it('previews the demo preset: conditions, heads on the heatmap, run time; Run queues it', async () => {
-    const { page } = world;
+    const { page } = world();
     await page.getByRole('button', { name: 'Quick demo' }).click();
     await page.getByLabel('Trials (permutations)').fill('4');
     await expect.poll(() => page.locator('.preview .estimate').textContent()).toMatch(/25 conditions × 4 trials = 100 rows/);
-    await world.screenshot('new-study');
+    await world().screenshot('new-study');
     await page.getByRole('button', { name: 'Run' }).click();
     await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
-    expect(world.pageErrors).toEqual([]);
+    expect(world().pageErrors).toEqual([]);
   });
 });

@@ -1,18 +1,14 @@
-// The exact messages the app must show for the test hub's refusals, built by the hub service's own
-// message function from what the test hub answers (test/helpers/hub-server.ts).
+// The exact message the app must show when the test hub (test/helpers/hub-server.ts) refuses a
+// gated repo asked for without a token, written out in full so that a change of wording fails.
 
-import { hubRefusalError } from '../../src/main/hub/hub-errors';
 import { GATED_REPO } from './hub-names';
 
-/** A gated repo asked for without a token: the hub's 401 GatedRepo, as the service words it. */
+/** A gated repo asked for without a token: the hub's 401 GatedRepo, as the user must read it. */
 export function gatedWithoutTokenMessage(endpoint: string): string {
-  return hubRefusalError(
-    {
-      status: 401,
-      errorCode: 'GatedRepo',
-      errorMessage: `Access to model ${GATED_REPO} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
-      url: '',
-    },
-    { endpoint, repoId: GATED_REPO, revision: 'main', tokenSource: null },
-  ).message;
+  return (
+    `${GATED_REPO}: this model is gated: its files are only for signed-in users who accepted its licence. ` +
+    `1) Open ${endpoint}/${GATED_REPO}, sign in and accept the licence; ` +
+    `2) create a token with "read" access at ${endpoint}/settings/tokens and enter it on the Models screen (Hugging Face token) or set HF_TOKEN; ` +
+    `3) download again. The hub says: "Access to model ${GATED_REPO} is restricted. You must have access to it and be authenticated to access it. Please log in."`
+  );
 }
