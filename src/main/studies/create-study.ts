@@ -23,12 +23,12 @@ import { getModel, upsertModel } from '../store/models-repo';
 import { findScoreSet, getScoreSet, insertScoreSet, type NewScoreSet } from '../store/score-sets-repo';
 import { getStudyRecord, insertStudy, setStudyScoreSet } from '../store/studies-repo';
 import { findTokenSet, getTokenSet, insertTokenSet } from '../store/token-sets-repo';
-import type { Condition, StudySpec } from '../../shared/study/types';
+import type { StudySpec } from '../../shared/study/types';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { importScoreCsv } from './import/score-csv';
 import { importTokenSet } from './import/token-set';
 import { readHeadsFile, readTrialsFile } from './import/protocol-files';
-import { conditionsOf, planStudy, type StudyPlan } from './study-plan';
+import { conditionsOf, planStudy, readImportedFiles, type StudyParts, type StudyPlan } from './study-plan';
 
 export { INDUCTION_DEFAULTS, type InductionParams };
 
@@ -61,7 +61,7 @@ export async function createStudy(store: Store, rawSpec: unknown, deps: CreateSt
     const plan = planStudy(store, rawSpec, engine.info.checkpointHash);
     checkDtype(plan, engine);
     const scores = plan.scores ?? { id: null, ...(await computeScoreSet(engine, plan.spec.model, { ...deps.induction, seed: plan.spec.seed })) };
-    const parts = conditionsOf(plan, scores.scores);
+    const parts = plan.parts ?? conditionsOf(plan, scores.scores);
     return writeStudy(store, plan, engine.info.checkpointHash, deps, { ...scores, ...parts });
   } finally {
     if (!deps.engine) await engine.close();
@@ -95,7 +95,7 @@ export async function registerStudy(store: Store, rawSpec: unknown, deps: Create
   const memoDir = deps.hashMemoDir ?? join(graphCacheDir(), 'hash-memo');
   const checksum = await checkpointChecksum(resolve(parseStudySpec(rawSpec).model), memoDir, deps.onHashProgress);
   const plan = planStudy(store, rawSpec, checksum);
-  const parts = plan.scores ? { ...plan.scores, ...conditionsOf(plan, plan.scores.scores) } : null;
+  const parts = plan.scores && plan.parts ? { ...plan.scores, ...plan.parts } : null;
   return writeStudy(store, plan, checksum, deps, parts);
 }
 
@@ -120,7 +120,8 @@ export async function prepareStudy(store: Store, studyId: number, engine: Engine
   const scores = stored
     ? { id: stored.id, scores: stored.scores }
     : { id: null, ...(await computeScoreSet(engine, model.path, { ...deps.induction, seed: study.spec.seed }, deps.onScoring)) };
-  const parts = conditionsOf({ spec: study.spec, model: model.spec, sample: Array.from(study.promptTokens) }, scores.scores);
+  const imported = readImportedFiles(study.spec, model.spec);
+  const parts = conditionsOf({ spec: study.spec, model: model.spec, sample: Array.from(study.promptTokens), imported }, scores.scores);
   inTransaction(store, () => {
     // Another runner (the CLI on the same database) may have prepared it meanwhile.
     if (!getStudyRecord(store, studyId) || isPrepared(store, studyId)) return;
@@ -137,11 +138,9 @@ function checkDtype(holder: { spec: StudySpec }, engine: Engine): void {
   }
 }
 
-interface Parts {
+interface Parts extends StudyParts {
   id: number | null;
   set: Omit<NewScoreSet, 'modelId'>;
-  conditions: Condition[];
-  trials: number[][];
 }
 
 function writeStudy(store: Store, plan: StudyPlan, checksum: string, deps: CreateStudyDeps, parts: Parts | null): number {

@@ -64,7 +64,8 @@ function computedScores(store: Store, model: ModelRecord | undefined, plan: Stud
 function previewConditions(plan: StudyPlan, scores: HeadScore[] | null): ConditionPreview[] {
   // Without scores, keys and labels come from a stand-in ranking; the heads themselves are unknown.
   const standIn = Array.from({ length: plan.model.nLayers * plan.model.nHeads }, (_, i) => ({ layer: Math.floor(i / plan.model.nHeads), head: i % plan.model.nHeads, score: 0 }));
-  return conditionsOf(plan, scores ?? standIn).conditions.map((c) => ({
+  const parts = plan.parts ?? conditionsOf(plan, scores ?? standIn);
+  return parts.conditions.map((c) => ({
     key: c.key,
     label: c.label,
     headType: c.headType,

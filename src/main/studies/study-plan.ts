@@ -1,7 +1,8 @@
 // Planning a study, without writing anything: validate the spec (the model folder's token set by
 // default, as the seed's bundled pickle is), read the model's shape and vocabulary, pick the token
 // pool and sample the prompt tokens, and resolve head scores that need no engine (a CSV, a stored
-// set). Computed scores, the conditions and the trials come later (conditionsOf), once scores exist.
+// set). Imported trials and heads files are read here, once per plan. The conditions and the
+// trials are resolved here when the scores are known, else later (conditionsOf) once they exist.
 
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -56,15 +57,30 @@ export interface ScoreChoice {
   scores: HeadScore[];
 }
 
+/** What the spec's `trialsFile` and `headsFile` hold, each read once (null where it names none). */
+export interface ImportedFiles {
+  trials: { file: string; prompts: number[][] } | null;
+  heads: { file: string; heads: HeadRef[] } | null;
+}
+
+/** The study's conditions (baseline first) and its trials' token orders. */
+export interface StudyParts {
+  conditions: Condition[];
+  trials: number[][];
+}
+
 export interface StudyPlan {
   spec: StudySpec;
   model: ModelSpec;
   vocab: ModelVocabulary;
   pool: PoolChoice;
+  imported: ImportedFiles;
   /** The N prompt tokens, ascending. */
   sample: number[];
   /** Null when the scores are to be computed by the engine. */
   scores: ScoreChoice | null;
+  /** The conditions and trials from `scores`; null exactly when `scores` is. */
+  parts: StudyParts | null;
 }
 
 /** Validates everything that needs no engine; throws InputError naming the field or file. */
@@ -77,11 +93,21 @@ export function planStudy(store: Store, rawSpec: unknown, checksum: string): Stu
   validateSpecAgainstModel(spec, model, null);
   const vocab = readModelVocabulary(spec.model, model.vocabSize);
   const pool = tokenPool(store, spec, vocab);
-  const sample = promptTokens(spec, model, vocab, pool);
-  const plan: StudyPlan = { spec, model, vocab, pool, sample, scores: knownScores(store, spec, model, checksum) };
+  const imported = readImportedFiles(spec, model);
+  const sample = promptTokens(spec, vocab, pool, imported);
+  const scores = knownScores(store, spec, model, checksum);
   // With scores in hand, resolving the conditions now reports a count the scored heads cannot supply.
-  if (plan.scores) conditionsOf(plan, plan.scores.scores);
-  return plan;
+  const parts = scores ? conditionsOf({ spec, model, sample, imported }, scores.scores) : null;
+  return { spec, model, vocab, pool, imported, sample, scores, parts };
+}
+
+/** Reads and checks the spec's imported trials and heads files (paths already resolved). */
+export function readImportedFiles(spec: StudySpec, model: ModelSpec): ImportedFiles {
+  const { trialsFile, headsFile } = spec;
+  return {
+    trials: trialsFile ? { file: trialsFile, prompts: readTrialsFile(trialsFile, model.vocabSize, model.maxPositions) } : null,
+    heads: headsFile ? { file: headsFile, heads: readHeadsFile(headsFile, model) } : null,
+  };
 }
 
 /**
@@ -89,32 +115,27 @@ export function planStudy(store: Store, rawSpec: unknown, checksum: string): Stu
  * token; in script mode the script's own selection (np.unique, then numpy's choice when more than
  * N); else a seeded sample of N (too small a pool is reported by selectTokenSet, naming its source).
  */
-function promptTokens(spec: StudySpec, model: ModelSpec, vocab: ModelVocabulary, pool: PoolChoice): number[] {
-  if (spec.trialsFile) return at(importedTrials(spec, model), 0).slice(0, -1);
+function promptTokens(spec: StudySpec, vocab: ModelVocabulary, pool: PoolChoice, imported: ImportedFiles): number[] {
+  if (imported.trials) return at(imported.trials.prompts, 0).slice(0, -1);
   if (spec.compat === 'script') return scriptTokens(pool.set.tokens, spec.seed, spec.tokenCount);
   return selectTokenSet(pool.label, pool.set.tokens, vocab, { n: spec.tokenCount, seed: spec.seed }).tokens;
 }
 
 /** The study's conditions (baseline first) and its trials' token orders, once scores are known. */
-export function conditionsOf(plan: Pick<StudyPlan, 'spec' | 'model' | 'sample'>, scores: readonly HeadScore[]): { conditions: Condition[]; trials: number[][] } {
-  const { spec, model, sample } = plan;
-  const conditions = studyConditions(spec, model, scores);
+export function conditionsOf(plan: Pick<StudyPlan, 'spec' | 'model' | 'sample' | 'imported'>, scores: readonly HeadScore[]): StudyParts {
+  const { spec, model, sample, imported } = plan;
+  const conditions = studyConditions(spec, model, scores, imported.heads);
   const count = storedTrialCount(spec);
-  if (spec.trialsFile) {
-    const trials = importedTrials(spec, model);
-    if (trials.length !== count) {
+  if (imported.trials) {
+    const { file, prompts } = imported.trials;
+    if (prompts.length !== count) {
       const need = spec.compat === 'script' ? `${count} (${spec.permutations} per count, counts in order, as the script's stream)` : `spec.permutations = ${count}`;
-      throw new InputError(spec.trialsFile, `holds ${trials.length} prompts, expected ${need}`);
+      throw new InputError(file, `holds ${prompts.length} prompts, expected ${need}`);
     }
-    return { conditions, trials };
+    return { conditions, trials: prompts };
   }
   if (spec.compat === 'script') return { conditions, trials: scriptTrials(sample, spec.seed, count / spec.permutations, spec.permutations) };
   return { conditions, trials: Array.from({ length: count }, (_, i) => trialPrompt(spec.seed, i, sample)) };
-}
-
-function importedTrials(spec: StudySpec, model: ModelSpec): number[][] {
-  if (!spec.trialsFile) throw new Error('importedTrials: the spec names no trials file');
-  return readTrialsFile(spec.trialsFile, model.vocabSize, model.maxPositions);
 }
 
 /** Script mode: per group, every head the script selects (or the imported list), for its heads file. */
@@ -128,16 +149,15 @@ export function selectedGroupHeads(spec: StudySpec, model: ModelSpec, scores: re
  * Conditions: the script's (script mode), or nested prefixes of an imported heads list (with a
  * baseline in studio mode), or our own selection.
  */
-function studyConditions(spec: StudySpec, model: ModelSpec, scores: readonly HeadScore[]): Condition[] {
-  const headsFile = spec.headsFile;
-  if (!headsFile) {
+function studyConditions(spec: StudySpec, model: ModelSpec, scores: readonly HeadScore[], importedHeads: ImportedFiles['heads']): Condition[] {
+  if (!importedHeads) {
     if (spec.compat === 'script') return scriptConditions(spec, (group, g) => scriptGroupHeads(spec, group, g, scores, model));
     return resolveConditions(spec, scores, model);
   }
-  const imported = readHeadsFile(headsFile, model);
+  const { file, heads: imported } = importedHeads;
   if (spec.compat !== 'script') {
     const over = spec.groups.flatMap((g) => g.counts).find((k) => k > imported.length);
-    if (over !== undefined) throw new InputError(headsFile, `lists ${imported.length} heads but the study runs ${over}`);
+    if (over !== undefined) throw new InputError(file, `lists ${imported.length} heads but the study runs ${over}`);
   }
   const conditions = scriptConditions(spec, () => imported);
   if (spec.compat === 'script' || conditions.some((c) => c.headType === 'none')) return conditions;
