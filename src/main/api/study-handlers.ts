@@ -6,15 +6,14 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ConflictError, InputError } from '../../shared/errors';
 import { APP_VERSION } from '../studies/app-version';
-import { compareCsv, compareRows, compareSeries, compareTableCells } from '../export/compare-studies';
+import { compareCsv, compareRows, compareSeries, compareTableCells, loadComparedStudy } from '../export/compare-studies';
 import { exportStudy } from '../export/export-study';
 import { listFolder } from '../app/folder-listing';
 import { findModelByPath } from '../store/models-repo';
 import { registerStudy } from '../studies/create-study';
 import { validateDraft } from '../studies/draft-validation';
 import { queueStateView } from '../studies/queue-view';
-import { annotateStudy, deleteStudy, getStudy, renameStudy, studySummary } from '../studies/study-service';
-import { folderModelName } from '../models/resolve-model';
+import { annotateStudy, deleteStudy, renameStudy } from '../studies/study-service';
 import { requireStudyRecord } from '../store/studies-repo';
 import { duplicateDraft, listStudyViews, studyListView, studySummaryView, trialView } from '../studies/study-views';
 import type { ApiDeps } from './api-deps';
@@ -50,7 +49,7 @@ export function studyHandlers(deps: ApiDeps): Domain<'studies'> {
       return updated(id);
     },
     'studies.compare': ({ ids }) => {
-      const studies = ids.map((id) => ({ summary: studySummary(store, id), model: folderModelName(getStudy(store, id).model.path) }));
+      const studies = ids.map((id) => loadComparedStudy(store, id));
       const rows = compareRows(studies);
       const { header, align, cells } = compareTableCells(rows);
       return {

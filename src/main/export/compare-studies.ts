@@ -7,7 +7,10 @@
 import { compareChartSpec, paletteColor, type DoseSeries, type LineChartSpec } from '../../shared/chart';
 import { countOf } from '../../shared/study/labels';
 import type { AblationMode, Estimate, InductionVsRandom, LayerRange } from '../../shared/study/types';
-import type { StudySummary } from '../studies/study-service';
+import { folderModelName } from '../models/resolve-model';
+import type { Store } from '../store/db';
+import { getStudy, studySummary, type StudySummary } from '../studies/study-service';
+import type { SummaryOptions } from '../studies/study-results';
 import { estimate, float, tableCsv, type Column } from './stats-csv';
 import { formatInterval, formatPercentInterval, formatPHolm, formatRatioInterval, formatTable } from '../../shared/study/text-format';
 
@@ -15,6 +18,11 @@ export interface ComparedStudy {
   summary: StudySummary;
   /** Model name for labels (the folder's name). */
   model: string;
+}
+
+/** A stored study as compared: its summary (with `options`' statistics settings) and its model's name. */
+export function loadComparedStudy(store: Store, studyId: number, options: SummaryOptions = {}): ComparedStudy {
+  return { summary: studySummary(store, studyId, options), model: folderModelName(getStudy(store, studyId).model.path) };
 }
 
 /** One head type at one count of one study: P(+1) and its change from the study's baseline. */

@@ -9,7 +9,7 @@ import { LAYER_RANGE_LABELS } from '../../../shared/study/labels';
 import { formatCounts, valueBiasOf } from '../../../shared/study/spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
-import { compareCsv, compareFigure, compareRows, compareTable } from '../../export/compare-studies';
+import { compareCsv, compareFigure, compareRows, compareTable, loadComparedStudy } from '../../export/compare-studies';
 import { writeFileAtomic } from '../../export/output-files';
 import { writeChartPng } from '../../export/png';
 import { summaryTable } from '../../export/summary-table';
@@ -137,10 +137,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
     if (!out) throw new UsageError('compare needs --out <dir>');
     if (ids.length === 0) throw new UsageError('compare needs at least one study id');
     const stats = statsFlags(args);
-    const studies = ids.map((id) => {
-      const studyId = studyIdArg(id);
-      return { summary: studySummary(store, studyId, { stats }), model: folderModelName(getStudy(store, studyId).model.path) };
-    });
+    const studies = ids.map((id) => loadComparedStudy(store, studyIdArg(id), { stats }));
     const rows = compareRows(studies);
     const dir = prepareOutputFolder(out, '--out');
     await writeFileAtomic(join(dir, 'compare.csv'), compareCsv(rows));
