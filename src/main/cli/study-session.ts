@@ -24,7 +24,7 @@ export interface RunPlan {
   /** The flag that named outDir, for messages (`--output_dir`, `--out`). */
   outFlag: string;
   dbPath: string;
-  /** Things the user should know (ignored flags, dtype mapping, token source). */
+  /** Things the user should know (ignored flags, dtype mapping, token source, differences from the script). */
   notes: string[];
   /** Statistics settings other than the defaults (--contiguity_lags). */
   stats?: Partial<StatsOptions>;

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { formatCounts, parseCounts, parseStudySpec, SPEC_LIMITS, STUDY_DEFAULTS } from '../../../shared/study/spec';
 import { scriptDifferences } from '../../../shared/study/compat/script-differences';
+import type { ModelSpec } from '../../../shared/model-spec';
 import type { StudySpec } from '../../../shared/study/types';
 import { defaultDbPath } from '../../app-paths';
 import { describeSpecialTokens, readModelVocabulary } from '../../engine/checkpoint/special-tokens';
@@ -144,7 +145,8 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   const tokens: StudySpec['tokens'] = tokensPath ? { source: 'file', path: resolve(tokensPath) } : defaultTokenSource(model.dir);
   if (!tokensPath && tokens.source === 'file') notes.push(`tokens: the model's token set ${tokens.path}`);
   // Read now: a broken checkpoint is reported before any folder is made or engine loaded.
-  const vocab = readModelVocabulary(model.dir, readModelSpec(model.dir).vocabSize);
+  const modelSpec = readModelSpec(model.dir);
+  const vocab = readModelVocabulary(model.dir, modelSpec.vocabSize);
   if (tokens.source === 'vocab') notes.push(`tokens: sampled from the vocabulary; ${describeSpecialTokens(vocab)}`);
   else if (vocab.specialSource !== 'tokenizer.json') notes.push(describeSpecialTokens(vocab));
   const scoresCsv = stringFlag(args, 'induction_scores_csv');
@@ -154,30 +156,31 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
   const stats = statsFlags(args);
   checkStatsFlags(stats, tokenCount + 1);
 
+  const spec: RunPlan['spec'] = {
+    name: stringFlag(args, 'name'),
+    model: model.dir,
+    permutations: intFlag(args, 'permutations', STUDY_DEFAULTS.permutations, 1, SPEC_LIMITS.permutations),
+    maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1, SPEC_LIMITS.maxHeadsAbl),
+    groups: headTypes.map((headType) => ({ headType, counts, mode, layerRange, draws: headType === 'random' ? draws : 1 })),
+    tokens,
+    tokenCount,
+    scores: scoresCsv ? { source: 'csv', path: resolve(scoresCsv) } : { source: 'compute' },
+    seed: intFlag(args, 'seed', STUDY_DEFAULTS.seed, 0),
+    batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, SPEC_LIMITS.batchSize),
+    provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
+    dtype,
+    compat,
+    ...(args.values.value_bias === undefined ? {} : { valueBias: choiceFlag(args, 'value_bias', ['keep', 'remove'] as const, 'remove') }),
+    ...(trialsFile === undefined ? {} : { trialsFile: resolve(trialsFile) }),
+    ...(headsFile === undefined ? {} : { headsFile: resolve(headsFile) }),
+  };
   return {
     model,
-    spec: {
-      name: stringFlag(args, 'name'),
-      model: model.dir,
-      permutations: intFlag(args, 'permutations', STUDY_DEFAULTS.permutations, 1, SPEC_LIMITS.permutations),
-      maxHeadsAbl: intFlag(args, 'max_heads_abl', STUDY_DEFAULTS.maxHeadsAbl, 1, SPEC_LIMITS.maxHeadsAbl),
-      groups: headTypes.map((headType) => ({ headType, counts, mode, layerRange, draws: headType === 'random' ? draws : 1 })),
-      tokens,
-      tokenCount,
-      scores: scoresCsv ? { source: 'csv', path: resolve(scoresCsv) } : { source: 'compute' },
-      seed: intFlag(args, 'seed', STUDY_DEFAULTS.seed, 0),
-      batchSize: intFlag(args, 'batch_size', STUDY_DEFAULTS.batchSize, 1, SPEC_LIMITS.batchSize),
-      provider: choiceFlag(args, 'provider', ['auto', 'cpu', 'cuda'] as const, 'auto'),
-      dtype,
-      compat,
-      ...(args.values.value_bias === undefined ? {} : { valueBias: choiceFlag(args, 'value_bias', ['keep', 'remove'] as const, 'remove') }),
-      ...(trialsFile === undefined ? {} : { trialsFile: resolve(trialsFile) }),
-      ...(headsFile === undefined ? {} : { headsFile: resolve(headsFile) }),
-    },
+    spec,
     outDir: resolve(stringFlag(args, 'output_dir') ?? join('outputs', 'ablations', model.name)),
     outFlag: '--output_dir',
     dbPath: resolve(stringFlag(args, 'db') ?? defaultDbPath()),
-    notes,
+    notes: [...notes, ...differenceNotes(spec, modelSpec)],
     stats,
   };
 }
@@ -186,9 +189,8 @@ export function planRun(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env):
 const SCRIPT_COUNTS = '1-5-10-20-50';
 
 /** The differences from the seed script this run has, once each (README: Reproducing the seed script). */
-function differenceNotes(plan: RunPlan): string[] {
-  const spec = parseStudySpec(withDefaultTokens(plan.spec));
-  const model = readModelSpec(plan.model.dir);
+function differenceNotes(rawSpec: RunPlan['spec'], model: ModelSpec): string[] {
+  const spec = parseStudySpec(withDefaultTokens(rawSpec));
   return scriptDifferences(spec, { valueBiases: model.attention.qkvBias }).map((d) => `differs from the script: ${d}`);
 }
 
@@ -197,7 +199,7 @@ const command: CliCommand = {
   usage: USAGE,
   async run(argv) {
     const plan = planRun(parseFlags(argv, RUN_FLAGS));
-    for (const note of [...plan.notes, ...differenceNotes(plan)]) console.error(`note: ${note}`);
+    for (const note of plan.notes) console.error(`note: ${note}`);
     return (await runPlan(plan)).code;
   },
 };
