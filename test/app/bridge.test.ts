@@ -14,9 +14,12 @@ import { startBridge, type Bridge } from '../../src/main/bridge/bridge-server';
 import { createBridgeApi } from '../../src/shared/ipc/bridge-client';
 import { connectStudioApi } from '../../src/shared/ipc/connect';
 import type { EventName } from '../../src/shared/ipc/events';
+import { waitUntil } from '../helpers/wait-for';
 import { recordingSpawner, smallSpec, TEST_INDUCTION } from './app-fixtures';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Events over the stream: the old loop's 1200 probes 50 ms apart. */
+const EVENT_WAIT = { timeoutMs: 60_000, intervalMs: 50 };
 let dir = '';
 let bridge: Bridge;
 
@@ -133,17 +136,13 @@ describe('requests and events through the bridge client', () => {
     const seen: { name: EventName; payload: unknown }[] = [];
     const names: EventName[] = ['queue.changed', 'study.progress', 'study.finished', 'studies.changed'];
     const offs = names.map((name) => api.on(name, (payload) => seen.push({ name, payload })));
-    const waitFor = async (test: () => boolean, what: string) => {
-      for (let i = 0; i < 1200 && !test(); i++) await new Promise((r) => setTimeout(r, 50));
-      if (!test()) throw new Error(`timed out waiting for ${what}`);
-    };
     // Every new stream starts with the queue's state.
-    await waitFor(() => seen.some((e) => e.name === 'queue.changed'), 'the first queue state');
+    await waitUntil(() => seen.some((e) => e.name === 'queue.changed'), 'the first queue state', EVENT_WAIT);
 
     const created = await api.studies.create({ spec: smallSpec() });
     if (!created.ok) throw new Error(created.error.message);
     const id = created.value.id;
-    await waitFor(() => seen.some((e) => e.name === 'study.finished' && (e.payload as { studyId: number }).studyId === id), 'study.finished');
+    await waitUntil(() => seen.some((e) => e.name === 'study.finished' && (e.payload as { studyId: number }).studyId === id), 'study.finished', EVENT_WAIT);
     const progress = seen.filter((e) => e.name === 'study.progress').map((e) => e.payload as { phase: string; done: number });
     expect(progress.map((p) => p.phase)).toContain('running');
     expect(progress.filter((p) => p.phase === 'running').at(-1)?.done).toBe(24);
@@ -155,7 +154,7 @@ describe('requests and events through the bridge client', () => {
     await bridge.close();
     const before = seen.length;
     bridge = await startBridge({ dataDir: join(dir, 'data'), port, token, rendererDir: null, spawner: recordingSpawner([]), induction: TEST_INDUCTION, log: () => undefined });
-    await waitFor(() => seen.slice(before).some((e) => e.name === 'queue.changed'), 'the queue state after reconnecting');
+    await waitUntil(() => seen.slice(before).some((e) => e.name === 'queue.changed'), 'the queue state after reconnecting', EVENT_WAIT);
     expect((await api.queue.state()).ok).toBe(true);
     for (const off of offs) off();
     (api as ReturnType<typeof createBridgeApi>).close();

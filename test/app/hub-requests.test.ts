@@ -18,6 +18,7 @@ import { createBridgeApi, type BridgeApi } from '../../src/shared/ipc/bridge-cli
 import type { DownloadJobView } from '../../src/shared/ipc/hub';
 import type { ApiResult } from '../../src/shared/ipc/errors';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { waitFor } from '../helpers/wait-for';
 import { gatedWithoutTokenMessage } from '../hub/hub-messages';
 import { DEMO_REPO, GATED_REPO, MAMBA_REPO, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS } from '../hub/hub-fixtures';
 import { demoModel, recordingSpawner, smallSpec, TEST_INDUCTION } from './app-fixtures';
@@ -59,14 +60,6 @@ async function value<T>(result: Promise<ApiResult<T>>): Promise<T> {
   const r = await call(result);
   if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
   return r.value;
-}
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
-    const found = await probe();
-    if (found !== undefined) return found;
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Starts a download and waits (over the event stream) for its end. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, startHubServer, type HubServer } from '../helpers/hub-server';
 import { spawnCli } from '../helpers/spawn-cli';
+import { waitUntil } from '../helpers/wait-for';
 import { DEMO_REPO, demoFile, GATED_REPO, testRepos, TOKEN_WITH_ACCESS, USERS } from '../hub/hub-fixtures';
 
 let hub: HubServer;
@@ -31,11 +32,7 @@ function newUser(): { env: NodeJS.ProcessEnv; cache: string; home: string } {
 /** Resolves once the partial weights file holds `bytes` bytes (the child wrote all it was sent). */
 async function partialReaches(cache: string, bytes: number): Promise<void> {
   const file = join(cache, 'models--studio-tests--demo-induction', 'blobs', `${sha}.incomplete`);
-  for (let waited = 0; waited < 20_000; waited += 20) {
-    if (existsSync(file) && statSync(file).size >= bytes) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${file} never reached ${bytes} bytes`);
+  await waitUntil(() => existsSync(file) && statSync(file).size >= bytes, `${file} to reach ${bytes} bytes`, { timeoutMs: 20_000, intervalMs: 20 });
 }
 
 describe('models download from the command line', () => {

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createBridgeApi, type BridgeApi } from '../../src/shared/ipc/bridge-client';
 import { smallSpec, TEST_INDUCTION } from '../app/app-fixtures';
+import { waitUntil } from '../helpers/wait-for';
 import { describeE2e, openWorld, type World } from './harness';
 
 /** The parts of a page's canvas read here (this file is type-checked without the DOM library). */
@@ -53,14 +54,17 @@ async function download(page: Page, click: () => Promise<void>, dir: string): Pr
 }
 
 async function waitForStatus(api: BridgeApi, id: number, statuses: string[]): Promise<void> {
-  for (;;) {
-    const list = await api.studies.list({});
-    if (!list.ok) throw new Error(list.error.message);
-    const study = list.value.find((s) => s.id === id);
-    if (study && statuses.includes(study.status)) return;
-    if (study?.status === 'failed') throw new Error(`study ${id} failed: ${study.error?.message ?? ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitUntil(
+    async () => {
+      const list = await api.studies.list({});
+      if (!list.ok) throw new Error(list.error.message);
+      const study = list.value.find((s) => s.id === id);
+      if (study?.status === 'failed') throw new Error(`study ${id} failed: ${study.error?.message ?? ''}`);
+      return study !== undefined && statuses.includes(study.status);
+    },
+    `study ${id} to be ${statuses.join(' or ')}`,
+    { timeoutMs: 240_000, intervalMs: 250 },
+  );
 }
 
 describeE2e('results, history and compare', () => {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitUntil } from './wait-for';
 
 // __dirname (vitest defines it), not import.meta.url: a happy-dom test's URL class is the page's.
 const REPO = path.resolve(__dirname, '../..');
@@ -45,7 +46,7 @@ export function spawnBridgeWithHub(): Promise<SpawnedBridge> {
           const line = `${JSON.stringify({ stalled: path })}\n`;
           const before = out.split(line).length;
           child.stdin?.write(`${JSON.stringify({ stall: { path, afterBytes } })}\n`);
-          return { stalled: waitUntil(() => out.split(line).length > before) };
+          return { stalled: waitUntil(() => out.split(line).length > before, `the hub to stall ${path} after ${afterBytes} bytes`) };
         },
         stop: async () => {
           child.stdin?.end();
@@ -55,8 +56,4 @@ export function spawnBridgeWithHub(): Promise<SpawnedBridge> {
       });
     });
   });
-}
-
-async function waitUntil(test: () => boolean): Promise<void> {
-  while (!test()) await new Promise((resolve) => setTimeout(resolve, 20));
 }

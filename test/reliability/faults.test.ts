@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../tools/fixtures/hf-checkpoint';
+import { waitUntil } from '../helpers/wait-for';
 import {
   BATCH,
   BATCHES,
@@ -126,7 +127,7 @@ describe('two processes resume one study', () => {
     const release = join(world.dir, 'release');
     let winnerPid = 0;
     const winner = cli(world, ['studies', 'resume', '1', '--out', out, '--db', db], `batch-stored@1=hold:${release}`, (pid) => (winnerPid = pid));
-    while (!existsSync(`${release}.held`)) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => existsSync(`${release}.held`), `the first runner to hold at ${release}.held`);
 
     const loser = await cli(world, ['studies', 'resume', '1', '--db', db]);
     const deletion = await cli(world, ['studies', 'delete', '1', '--db', db]);
