@@ -147,7 +147,14 @@ describe('token sets', () => {
 });
 
 describe('studies', () => {
-  let studyId = 0;
+  /** A study created through the contract and run to its end by the queue. */
+  async function finishedStudy(name: string): Promise<{ id: number; modelId: number }> {
+    const { id, modelId } = await w.value('studies.create', { spec: smallSpec({ name }) });
+    const isIt = (e: { studyId: number }) => e.studyId === id;
+    // Checked and awaited in the same tick, so a finish already recorded is not missed.
+    if (!w.events.some((e) => e.name === 'study.finished' && isIt(e.payload as { studyId: number }))) await w.next('study.finished', isIt);
+    return { id, modelId };
+  }
 
   it('validates drafts: every field error at once, files mapped to their field, heads and an estimate', async () => {
     const bad = await w.value('studies.validate', { spec: smallSpec({ permutations: -1, batchSize: 'big', extra: 1 }) });
@@ -184,7 +191,7 @@ describe('studies', () => {
   it('creates (queued at once, prepared and run by the queue), lists with filters, summarises, shows a trial', async () => {
     const created = await w.value('studies.create', { spec: smallSpec(), notes: 'first' });
     expect(created).toMatchObject({ status: 'queued', prepared: false, conditionCount: 4, total: 24, notes: 'first', modelId });
-    studyId = created.id;
+    const studyId = created.id;
     expect(await w.error('studies.create', { spec: smallSpec({ seed: -1 }) })).toMatchObject({ kind: 'input', field: 'spec.seed' });
     await w.next('study.finished', (e) => e.studyId === studyId);
 
@@ -211,6 +218,7 @@ describe('studies', () => {
   });
 
   it('renames, annotates, duplicates as a draft, exports the same files as `studies export`', async () => {
+    const { id: studyId } = await finishedStudy('to be renamed');
     expect(await w.value('studies.rename', { id: studyId, name: 'renamed' })).toMatchObject({ name: 'renamed' });
     expect(await w.value('studies.annotate', { id: studyId, notes: 'a note' })).toMatchObject({ notes: 'a note' });
     const draft = await w.value('studies.duplicate', { id: studyId });
@@ -235,8 +243,9 @@ describe('studies', () => {
   });
 
   it('compares studies with the same table, CSV and figure series as `studies compare`', async () => {
+    const { id: studyId } = await finishedStudy('compared');
     const compared = await w.value('studies.compare', { ids: [studyId] });
-    expect(compared.studies).toEqual([{ id: studyId, name: 'renamed', model: 'demo-induction' }]);
+    expect(compared.studies).toEqual([{ id: studyId, name: 'compared', model: 'demo-induction' }]);
     // induction k1, k2 and random k1: one row per head count (1, 2)
     expect(compared.table.rows.map((r) => r.cells[4])).toEqual(['1', '2']);
     expect(compared.table.rows.every((r) => r.cells.length === compared.table.header.length)).toBe(true);
@@ -256,6 +265,7 @@ describe('studies', () => {
   });
 
   it('queue requests answer with the state; wrong states are conflicts; delete removes a study', async () => {
+    const { id: studyId, modelId: studyModelId } = await finishedStudy('deleted');
     expect(await w.value('queue.state')).toMatchObject({ running: null, waiting: [] });
     expect(await w.error('queue.enqueue', { id: studyId })).toMatchObject({ kind: 'conflict' });
     expect(await w.error('queue.resume', { id: studyId })).toMatchObject({ kind: 'conflict' });
@@ -265,7 +275,9 @@ describe('studies', () => {
     expect(await w.error('queue.pause', { id: 999 })).toMatchObject({ kind: 'not-found' });
     expect(await w.value('studies.delete', { id: studyId })).toBeNull();
     expect(await w.error('studies.summary', { id: studyId })).toMatchObject({ kind: 'not-found' });
-    expect(await w.value('models.remove', { id: modelId })).toBeNull();
+    // A model leaves the list once no study uses it: the other tests' studies go first.
+    for (const other of await w.value('studies.list', { modelId: studyModelId })) await w.value('studies.delete', { id: other.id });
+    expect(await w.value('models.remove', { id: studyModelId })).toBeNull();
     expect((await w.value('models.list')).find((m) => m.source === 'bundled')?.id).toBeNull();
   });
 });

@@ -12,13 +12,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/db';
 import { listConditions, loadTrials } from '../../src/main/store/conditions-repo';
-import { requireStudyRecord } from '../../src/main/store/studies-repo';
+import { listStudyRecords, requireStudyRecord } from '../../src/main/store/studies-repo';
 import { trialView } from '../../src/main/studies/study-views';
 import { loadResultBlobs } from '../../src/main/store/results-repo';
 import { blobFloat32 } from '../../src/main/store/blobs';
 import { at } from '../../src/shared/checked';
 import { tinyGpt2, writeTinyModel } from '../../tools/fixtures/tiny-models';
-import { runCli } from '../helpers/run-cli';
+import { runCli, type CliResult } from '../helpers/run-cli';
 import { loadReferenceModel, runReference } from '../reference/forward';
 
 interface ScriptRun {
@@ -58,19 +58,53 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+/** The id of the study named `name` in the test database; fails when there is none. */
+function studyNamed(name: string): number {
+  const store = openStore(db());
+  try {
+    const study = listStudyRecords(store).find((s) => s.name === name);
+    if (!study) throw new Error(`no study named "${name}" in ${db()}`);
+    return study.id;
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The script-mode run of one fixture run, made once per file by whichever test needs it first
+ * (its study, tables and heads files are read by several tests, in any order).
+ */
+const scriptModeRuns = new Map<number, { result: CliResult; name: string }>();
+function scriptModeRun(run: ScriptRun): { result: CliResult; name: string } {
+  const done = scriptModeRuns.get(run.n_unique);
+  if (done) return done;
+  const { seed, max_heads_abl, to_abl, layer_abl } = expected.flags;
+  const name = `script mode, n_unique ${run.n_unique}`;
+  const result = cli(
+    'run', '--compat', 'script', '--model_name', model(), '--permutations', String(P), '--max_heads_abl', String(max_heads_abl),
+    '--head_types', 'induction,random', '--to_abl', to_abl, '--mode', 'zero', '--layer_abl', layer_abl,
+    '--tokens_path', path.join(FIXTURES, 'tokens.pkl'), '--induction_scores_csv', path.join(FIXTURES, 'scores.csv'),
+    '--seed', String(seed), '--n_tokens', String(run.n_unique), '--provider', 'cpu', '--db', db(), '--output_dir', out(run), '--name', name,
+  );
+  if (result.code !== 0) console.log(result.stdout, result.stderr);
+  scriptModeRuns.set(run.n_unique, { result, name });
+  return { result, name };
+}
+
+/** The study of a fixture's script-mode run (made if no test has made it yet). */
+function scriptModeStudy(run: ScriptRun): number {
+  const { result, name } = scriptModeRun(run);
+  expect(result.code, result.stderr).toBe(0);
+  return studyNamed(name);
+}
+
 const pairs = (heads: { layer: number; head: number }[]) => heads.map((h) => [h.layer, h.head]);
 
 describe('run --compat script', () => {
-  it.each(expected.runs.map((run, i) => ({ run, studyId: i + 1, n: run.n_unique })))('n_unique $n: selects the tokens, trials and heads the script selects, and says how it still differs', ({ run, studyId }) => {
-    const { seed, max_heads_abl, to_abl, layer_abl } = expected.flags;
-    const r = cli(
-      'run', '--compat', 'script', '--model_name', model(), '--permutations', String(P), '--max_heads_abl', String(max_heads_abl),
-      '--head_types', 'induction,random', '--to_abl', to_abl, '--mode', 'zero', '--layer_abl', layer_abl,
-      '--tokens_path', path.join(FIXTURES, 'tokens.pkl'), '--induction_scores_csv', path.join(FIXTURES, 'scores.csv'),
-      '--seed', String(seed), '--n_tokens', String(run.n_unique), '--provider', 'cpu', '--db', db(), '--output_dir', out(run),
-    );
-    if (r.code !== 0) console.log(r.stdout, r.stderr);
-    expect(r.code).toBe(0);
+  it.each(expected.runs.map((run) => ({ run, n: run.n_unique })))('n_unique $n: selects the tokens, trials and heads the script selects, and says how it still differs', ({ run }) => {
+    const { layer_abl } = expected.flags;
+    const r = scriptModeRun(run).result;
+    const studyId = scriptModeStudy(run);
     expect(r.stderr).toContain('differs from the script: engine precision');
     expect(r.stderr).toContain('value bias kept under zero ablation');
     expect(r.stderr).not.toContain('trials are paired');
@@ -107,8 +141,9 @@ describe('run --compat script', () => {
     // The same forward with the value bias removed must NOT match: the check sees the choice.
     const plainRef = loadReferenceModel(model());
     let plainMaxRel = 0;
+    const studyId = scriptModeStudy(shortRun);
     const store = openStore(db());
-    const stored = new Map(listConditions(store, 2).map((c) => [c.key, loadResultBlobs(store, c.id).map((b) => blobFloat32(b.probs))]));
+    const stored = new Map(listConditions(store, studyId).map((c) => [c.key, loadResultBlobs(store, c.id).map((b) => blobFloat32(b.probs))]));
     store.close();
     let maxRel = 0;
     let checked = 0;
@@ -160,19 +195,23 @@ describe('run --trials / --heads', () => {
     const trialsFile = path.join(root, 'trials.json');
     const prompts = at(fullRun.trials, 1);
     fs.writeFileSync(trialsFile, JSON.stringify(prompts));
+    // The heads file the script-mode run wrote for its random heads.
+    scriptModeStudy(fullRun);
     const headsFile = path.join(out(fullRun), 'heads', `tiny-gpt2_random_${expected.flags.layer_abl}_zero.json`);
+    const name = 'replayed trials and heads';
     const r = cli(
       'run', '--model_name', model(), '--permutations', String(prompts.length), '--to_abl', '0-1-3', '--trials', trialsFile,
       '--heads', headsFile, '--tokens_path', path.join(FIXTURES, 'tokens.pkl'), '--induction_scores_csv', path.join(FIXTURES, 'scores.csv'),
-      '--provider', 'cpu', '--db', db(), '--output_dir', path.join(root, 'out-import'),
+      '--provider', 'cpu', '--db', db(), '--output_dir', path.join(root, 'out-import'), '--name', name,
     );
     if (r.code !== 0) console.log(r.stdout, r.stderr);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`differs from the script: trials: the prompts of ${trialsFile}`);
+    const studyId = studyNamed(name);
     const store = openStore(db());
     try {
-      expect(loadTrials(store, 3).map((t) => Array.from(t))).toEqual(prompts);
-      const conditions = listConditions(store, 3);
+      expect(loadTrials(store, studyId).map((t) => Array.from(t))).toEqual(prompts);
+      const conditions = listConditions(store, studyId);
       expect(conditions.map((c) => [c.key, pairs(c.heads)])).toEqual([
         ['baseline', []],
         ['induction-zero-full-k1', fullRun.heads.random.slice(0, 1)],
