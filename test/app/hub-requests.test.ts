@@ -7,8 +7,7 @@
 // and token sets built from words on the demo model, exported as the seed's pickle and read back by
 // the app's own importer.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge-server';
@@ -22,6 +21,7 @@ import { waitFor } from '../helpers/wait-for';
 import { gatedWithoutTokenMessage } from '../hub/hub-messages';
 import { DEMO_REPO, GATED_REPO, MAMBA_REPO, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS } from '../hub/hub-fixtures';
 import { demoModel, recordingSpawner, smallSpec, TEST_INDUCTION } from './app-fixtures';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
 const TOKENS = [TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN];
 let dir = '';
@@ -33,7 +33,7 @@ const wire: string[] = [];
 const jobs = new Map<number, DownloadJobView>();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'app-hub-'));
+  dir = tempDir('app-hub-');
   hub = await startHubServer(testRepos().repos, USERS);
   // No token from the machine's environment or HF CLI file: HF_HOME is the test's own folder.
   const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: join(dir, 'hf-cache'), HF_HOME: join(dir, 'hf-home') };
@@ -46,7 +46,7 @@ afterAll(async () => {
   api?.close();
   await bridge?.close();
   await hub?.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 /** A request's result, recorded for the token grep. */

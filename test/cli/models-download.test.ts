@@ -3,14 +3,14 @@
 // and resumed by byte range, Ctrl-C, a gated model without a token, and a token saved for the app
 // (a 0600 file here, where there is no keychain) that then opens the gated model.
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, startHubServer, type HubServer } from '../helpers/hub-server';
 import { spawnCli } from '../helpers/spawn-cli';
 import { waitUntil } from '../helpers/wait-for';
 import { DEMO_REPO, demoFile, GATED_REPO, testRepos, TOKEN_WITH_ACCESS, USERS } from '../hub/hub-fixtures';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
 let hub: HubServer;
 const sha = sha256Hex(demoFile('model.safetensors'));
@@ -19,10 +19,11 @@ beforeAll(async () => {
   hub = await startHubServer(testRepos().repos, USERS);
 });
 afterAll(() => hub?.close());
+afterAll(removeTempDirs);
 
 /** A user with no token anywhere: own app data folder, Hugging Face home and cache. */
 function newUser(): { env: NodeJS.ProcessEnv; cache: string; home: string } {
-  const root = mkdtempSync(join(tmpdir(), 'cli-models-'));
+  const root = tempDir('cli-models-');
   const cache = join(root, 'hf-cache');
   const home = join(root, 'app');
   const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: cache, HF_HOME: join(root, 'hf-home'), ABLATION_STUDIO_HOME: home, HF_TOKEN: '', HUGGING_FACE_HUB_TOKEN: '', HUGGINGFACE_HUB_TOKEN: '', HF_TOKEN_PATH: '' };

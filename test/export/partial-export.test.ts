@@ -3,8 +3,6 @@
 // to those of a finished study cut to the same trials (its first n trials are the same trials).
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportStudy } from '../../src/main/export/export-study';
@@ -12,6 +10,7 @@ import { openStore, type Store } from '../../src/main/store/db';
 import { createStudy, pauseStudy, runStudy } from '../../src/main/studies/study-service';
 import { listFiles } from '../reliability/fault-schedule';
 import { TEST_INDUCTION, setupWorld, tinySpec, type StudyWorld } from '../studies/study-fixtures';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
 let world: StudyWorld;
 let store: Store;
@@ -30,17 +29,18 @@ beforeAll(async () => {
 afterAll(async () => {
   store.close();
   await world.cleanup();
+  removeTempDirs();
 });
 
 describe('partial export', () => {
   it('is refused unless asked for', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'partial-refused-'));
+    const out = tempDir('partial-refused-');
     await expect(exportStudy(store, paused, out, { figures: false })).rejects.toThrow(/^study \d+: is not finished \(paused, 12 of 50 results\)/);
     expect(readdirSync(out)).toEqual([]);
   });
 
   it('names and marks every file, and holds the complete trials only', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'partial-'));
+    const out = tempDir('partial-');
     const result = await exportStudy(store, paused, out, { partial: true });
     expect(result.partial).toEqual({ trials: n, permutations: 10, status: 'paused' });
     const files = listFiles(out);
@@ -62,7 +62,7 @@ describe('partial export', () => {
   });
 
   it('after the study finishes, a partial table equals the finished one cut to the same trials', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'partial-then-'));
+    const out = tempDir('partial-then-');
     const partial = await exportStudy(store, paused, out, { partial: true, figures: false });
     expect(await runStudy(store, paused, { engine: world.engine })).toBe('done');
     const full = await exportStudy(store, paused, join(out, 'full'), { figures: false });

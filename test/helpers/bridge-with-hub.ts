@@ -13,6 +13,7 @@ import { startBridge } from '../../src/main/bridge/bridge-server';
 import { defaultDemoModelDir } from '../../src/main/app/studio-app';
 import { testRepos, USERS } from '../hub/hub-fixtures';
 import { startHubServer } from './hub-server';
+import { removeTempDirs } from './temp-files';
 
 async function main(dir: string): Promise<void> {
   const hub = await startHubServer(testRepos().repos, USERS);
@@ -32,7 +33,13 @@ async function main(dir: string): Promise<void> {
     }
   });
   process.stdin.on('end', () => {
-    void bridge.close().then(() => hub.close()).then(() => process.exit(0));
+    void bridge
+      .close()
+      .then(() => hub.close())
+      .then(() => {
+        removeTempDirs();
+        process.exit(0);
+      });
   });
 }
 

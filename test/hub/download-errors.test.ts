@@ -2,9 +2,8 @@
 // with X-Error-Code and X-Error-Message as huggingface.co does): each gets one message that says
 // what to do, nothing of the model is downloaded, and the token never appears in a message.
 
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/shared/errors';
@@ -24,19 +23,21 @@ import {
   USERS,
   YARN_REPO,
 } from './hub-fixtures';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
 let hub: HubServer;
 beforeAll(async () => {
   hub = await startHubServer(testRepos().repos, USERS);
 });
 afterAll(() => hub?.close());
+afterAll(removeTempDirs);
 
 const token = (value: string): FoundToken => ({ token: value, kind: 'env', source: 'the HF_TOKEN environment variable' });
 const SUPPORTED = 'llama, mistral, qwen2, gemma2, gpt2, gpt_neox';
 
 /** The InputError a download fails with, after checking that no weights reached the cache. */
 async function failure(repoId: string, opts: { token?: FoundToken | null; revision?: string; endpoint?: string } = {}): Promise<InputError> {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'hub-errors-'));
+  const cacheDir = tempDir('hub-errors-');
   const env = { HF_ENDPOINT: opts.endpoint ?? hub.endpoint, HF_HUB_CACHE: cacheDir };
   const err = await downloadModel({ repoId, revision: opts.revision, token: opts.token ?? null, env, retryDelayMs: 5 }).then(
     () => new Error('the download succeeded'),
@@ -69,7 +70,7 @@ describe('download refusals, each with what to do', () => {
   });
 
   it('a gated model with an accepted licence downloads', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'hub-gated-ok-'));
+    const cacheDir = tempDir('hub-gated-ok-');
     const model = await downloadModel({ repoId: GATED_REPO, token: token(TOKEN_WITH_ACCESS), env: { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: cacheDir } });
     expect(model.files.map((f) => f.path)).toContain('model-00002-of-00002.safetensors');
   });
@@ -135,7 +136,7 @@ describe('download refusals, each with what to do', () => {
   });
 
   it('a cache folder that is a file, before anything is downloaded', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'hub-errors-')), 'cache');
+    const file = join(tempDir('hub-errors-'), 'cache');
     writeFileSync(file, 'not a folder');
     const err = await downloadModel({ repoId: SHARDED_REPO, token: null, cacheDir: file, env: { HF_ENDPOINT: hub.endpoint } }).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`${file}: is a file, not a folder (the Hugging Face cache needs a folder)`);

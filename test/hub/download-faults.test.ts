@@ -3,8 +3,7 @@
 // corrupted bytes (detected by sha256 and fetched again; twice is an error), a damaged partial file
 // left on disk, and a cancel (partial kept, lock released).
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/shared/errors';
@@ -14,6 +13,7 @@ import { downloadModel } from '../../src/main/hub/download-model';
 import type { DownloadProgress } from '../../src/main/hub/download-progress';
 import { sha256Hex, startHubServer, type HubServer } from '../helpers/hub-server';
 import { DEMO_REPO, demoFile, testRepos, USERS } from './hub-fixtures';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
 let hub: HubServer;
 const weights = demoFile('model.safetensors');
@@ -24,9 +24,10 @@ beforeAll(async () => {
   hub = await startHubServer(testRepos().repos, USERS);
 });
 afterAll(() => hub?.close());
+afterAll(removeTempDirs);
 
 function freshCache(): { cacheDir: string; env: NodeJS.ProcessEnv } {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'hub-faults-'));
+  const cacheDir = tempDir('hub-faults-');
   return { cacheDir, env: { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: cacheDir } };
 }
 

@@ -3,8 +3,7 @@
 // engine needs, progress, reuse of what is cached, tokens never sent to the CDN, and the downloaded
 // folder loading and running a probe exactly like the folder it came from.
 
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, readFileSync, readlinkSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
@@ -14,6 +13,7 @@ import type { DownloadProgress } from '../../src/main/hub/download-progress';
 import { resolveModel } from '../../src/main/models/resolve-model';
 import { gitBlobId, sha256Hex, startHubServer, type HubServer } from '../helpers/hub-server';
 import { DEMO_REPO, demoFile, NO_TOKENIZER_REPO, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, USERS } from './hub-fixtures';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
 let hub: HubServer;
 let shardedDir = '';
@@ -25,9 +25,10 @@ beforeAll(async () => {
   hub = await startHubServer(fixtures.repos, USERS);
 });
 afterAll(() => hub?.close());
+afterAll(removeTempDirs);
 
 function freshCache(): { cacheDir: string; env: NodeJS.ProcessEnv } {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'hub-cache-'));
+  const cacheDir = tempDir('hub-cache-');
   return { cacheDir, env: { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: cacheDir } };
 }
 
@@ -125,7 +126,7 @@ describe('downloading a model from a hub', () => {
     ]);
     // Each folder compiles its own graph (separate graph caches), from its own files.
     const probe = async (dir: string): Promise<Float32Array> => {
-      const graphs = mkdtempSync(join(tmpdir(), 'hub-graphs-'));
+      const graphs = tempDir('hub-graphs-');
       const engine = await loadEngine({ modelDir: dir, cacheDir: graphs, provider: 'cpu' });
       try {
         const ids = [5, 9, 17, 33, 2, 40, 9, 17];

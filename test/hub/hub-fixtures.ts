@@ -2,12 +2,12 @@
 // real repo carries, which must not be downloaded), a tiny sharded Llama, a gated copy, and repos the
 // engine must refuse (unsupported architecture, no safetensors, unsupported rope scaling, too big).
 
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import type { HubRepoFixture } from '../helpers/hub-server';
+import { tempDir } from '../helpers/temp-files';
 import { BIN_ONLY_REPO, DEMO_REPO, GATED_REPO, HUGE_REPO, MAMBA_REPO, NO_TOKENIZER_REPO, SHARDED_REPO, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS, YARN_REPO } from './hub-names';
 
 // import.meta.url, not __dirname: a bridge process for component tests loads this file outside vitest.
@@ -35,12 +35,12 @@ const EXTRAS = {
 
 export interface TestRepos {
   repos: HubRepoFixture[];
-  /** The tiny sharded Llama's source folder (to compare probes with). */
+  /** The tiny sharded Llama's source folder (to compare probes with); a tempDir, for removeTempDirs. */
   shardedDir: string;
 }
 
 export function testRepos(): TestRepos {
-  const shardedDir = mkdtempSync(join(tmpdir(), 'hub-sharded-'));
+  const shardedDir = tempDir('hub-sharded-');
   writeTinyModel(shardedDir, tinyLlama3({ vocab: 64 }), { shards: 2 });
   const demo = folderFiles(DEMO_DIR);
   const llamaConfig = JSON.parse(readFileSync(join(shardedDir, 'config.json'), 'utf8')) as Record<string, unknown>;

@@ -5,18 +5,20 @@
 // plain Node); on Linux's 'basic_text' backend the app must fall back to the 0600 file.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { clearHubToken, findHubToken, hfCliTokenPath, hubTokenStatus, saveHubToken, type SecretCodec, type TokenPlaces } from '../../src/main/hub/hub-token';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
+
+afterAll(removeTempDirs);
 
 const TOKEN_A = 'hf_AppSavedTokenAAAA';
 const TOKEN_B = 'hf_EnvironmentTokenBBBB';
 const TOKEN_C = 'hf_CliFileTokenCCCC';
 
 function places(extra: Partial<TokenPlaces> = {}): TokenPlaces & { root: string; home: string } {
-  const root = mkdtempSync(join(tmpdir(), 'hub-token-'));
+  const root = tempDir('hub-token-');
   return { dataDir: join(root, 'app'), env: {}, ...extra, root, home: join(root, 'home') };
 }
 

@@ -3,13 +3,14 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importScoreCsv, readScoreCsv, writeScoreCsv } from '../../src/main/studies/import/score-csv';
 import type { HeadScore } from '../../src/shared/study/types';
 import { inputError } from '../helpers/input-error';
-import { tempFiles } from '../helpers/temp-files';
+import { removeTempDirs, tempFiles } from '../helpers/temp-files';
 
 const { dir, file } = tempFiles('score-csv-');
+afterAll(removeTempDirs);
 const shape = { nLayers: 2, nHeads: 3 };
 
 const FULL = 'layer,head,scores\n1,2,0.9\n0,1,0.5\n1,0,0.25\n0,0,0.125\n0,2,0.0625\n1,1,-0.01\n';

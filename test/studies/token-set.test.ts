@@ -5,13 +5,14 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importTokenSet, selectTokenSet } from '../../src/main/studies/import/token-set';
 import { inputError } from '../helpers/input-error';
-import { tempFiles } from '../helpers/temp-files';
+import { removeTempDirs, tempFiles } from '../helpers/temp-files';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const { dir, file } = tempFiles('token-set-');
+afterAll(removeTempDirs);
 const gpt2 = { vocabSize: 50257, specialTokenIds: [50256] };
 
 // Pickle opcodes (Lib/pickle.py).

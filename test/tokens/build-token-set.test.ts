@@ -3,10 +3,9 @@
 // written here (bare and space-prefixed forms, multi-token words, special tokens), with the seeded
 // sample checked against importing the same ids from a file, and saving to a real SQLite store.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/shared/errors';
 import { loadTokenizer } from '../../src/main/engine/checkpoint/tokenizer';
 import { getTokenSet, openStore } from '../../src/main/store';
@@ -15,8 +14,10 @@ import { buildTokenSet, saveTokenSet, tokenSetName } from '../../src/main/tokens
 import { bundledWordListPath, wordsFromText } from '../../src/main/tokens/word-sources';
 import { singleTokenWords } from '../../src/main/tokens/words-to-tokens';
 import { byteLevelBpeTokenizer } from './bpe-tokenizer';
+import { removeTempDirs, tempDir } from '../helpers/temp-files';
 
-const dir = mkdtempSync(join(tmpdir(), 'token-words-'));
+const dir = tempDir('token-words-');
+afterAll(removeTempDirs);
 
 function bpeModel(): string {
   const model = join(dir, 'bpe-model');
