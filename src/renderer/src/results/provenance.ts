@@ -2,6 +2,7 @@
 // label / value pairs ("—" where the study has not recorded it yet).
 import { formatDuration } from '../../../shared/format-duration';
 import type { StudySummaryView } from '../../../shared/ipc/studies';
+import { formatDate } from '../format';
 
 export interface ProvenanceItem {
   label: string;
@@ -9,7 +10,6 @@ export interface ProvenanceItem {
 }
 
 const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString());
 
 export function provenanceItems(s: StudySummaryView): ProvenanceItem[] {
   const p = s.provenance;
@@ -30,9 +30,9 @@ export function provenanceItems(s: StudySummaryView): ProvenanceItem[] {
     { label: 'Induction scores', value: score ? `#${score.id} ${score.source}${method ? ` (${method})` : ''}` : '—' },
     { label: 'Batch size', value: String(s.batchSize) },
     { label: 'Statistics', value: `${Math.round(stats.level * 100)}% intervals · contiguity lags ${stats.contiguityLags} · ${stats.bootstrapResamples} bootstrap resamples (seed ${stats.bootstrapSeed})` },
-    { label: 'Created', value: when(s.study.createdAt) },
-    { label: 'Started', value: when(s.study.startedAt) },
-    { label: 'Finished', value: when(s.study.finishedAt) },
+    { label: 'Created', value: formatDate(s.study.createdAt) },
+    { label: 'Started', value: formatDate(s.study.startedAt) },
+    { label: 'Finished', value: formatDate(s.study.finishedAt) },
     { label: 'Compile time', value: p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000) },
     { label: 'Engine time', value: formatDuration(p.runMs / 1000) },
   ];

@@ -117,11 +117,6 @@ export const useStudiesStore = defineStore('studies', () => {
     return attempt((api) => api.studies.compare({ ids }));
   }
 
-  /** Where the app keeps its data and whether it has native dialogs (Electron) or not (browser). */
-  function appInfo() {
-    return attempt((api) => api.app.info());
-  }
-
   function pickFolder(title: string) {
     return attempt((api) => api.app.pickPath({ kind: 'folder', title }));
   }
@@ -161,7 +156,6 @@ export const useStudiesStore = defineStore('studies', () => {
     duplicate,
     exportFolder,
     compare,
-    appInfo,
     pickFolder,
     onProgress,
     watchChanges,
