@@ -1,13 +1,15 @@
-// Pinia store of the token-set builder: the models whose tokenizer it can use, the form (model, word
-// source, N, seed, forms), the built set with its preview, and exports. Errors are kept by the field
-// they name (words.text, words.path, n, path...) so the form shows each next to its input.
+// Pinia store of the token-set builder: the models whose tokenizer it can use (from the models
+// store), the form (model, word source, N, seed, forms), the built set with its preview, and
+// exports. Errors are kept by the field they name (words.text, words.path, n, path...) so the form
+// shows each next to its input.
 
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { StudioError } from '../../../shared/ipc/errors';
 import type { ModelView } from '../../../shared/ipc/models';
 import type { TokenBuildResult, WordSourceInput } from '../../../shared/ipc/tokens';
 import { studioApi } from '../api';
+import { useModelsStore } from '../stores/models';
 
 export type SourceKind = WordSourceInput['kind'];
 export type BundledList = 'english' | 'english-short';
@@ -19,7 +21,10 @@ export function modelKey(m: Pick<ModelView, 'id' | 'path'>): string {
 }
 
 export const useTokenBuilderStore = defineStore('token-builder', () => {
-  const models = ref<ModelView[]>([]);
+  const modelsStore = useModelsStore();
+  const models = computed(() => modelsStore.models);
+  /** The model list's error, shown at the model field. */
+  const listError = computed(() => modelsStore.listError);
   const form = ref({
     model: '',
     source: 'bundled' as SourceKind,
@@ -38,25 +43,17 @@ export const useTokenBuilderStore = defineStore('token-builder', () => {
   /** Models that have a tokenizer.json and can be run. */
   const usable = computed(() => models.value.filter((m) => m.tokenizer && m.problem === null));
 
-  let unsubscribe: (() => void) | null = null;
-
-  /** Lists the models now and again whenever the list changes (a download finished, a model added). */
-  async function connect(): Promise<void> {
-    unsubscribe ??= studioApi().on('models.changed', () => void loadModels());
-    await loadModels();
-  }
-
-  function disconnect(): void {
-    unsubscribe?.();
-    unsubscribe = null;
-  }
-
-  async function loadModels(): Promise<void> {
-    const result = await studioApi().models.list();
-    if (!result.ok) return void (errors.value = { model: result.error });
-    models.value = result.value;
+  /** Keeps a usable model chosen as the list changes (a download finished, a model added or removed). */
+  function chooseUsable(): void {
     const first = usable.value[0];
     if (!usable.value.some((m) => modelKey(m) === form.value.model) && first) form.value.model = modelKey(first);
+  }
+  watch(usable, chooseUsable);
+
+  /** Loads the model list (the models store follows its changes). */
+  async function connect(): Promise<void> {
+    await modelsStore.connect();
+    chooseUsable();
   }
 
   function wordSource(): WordSourceInput {
@@ -106,5 +103,5 @@ export const useTokenBuilderStore = defineStore('token-builder', () => {
     else errors.value = { ...errors.value, [result.error.field ?? 'path']: result.error };
   }
 
-  return { models, usable, form, built, exported, errors, busy, connect, disconnect, build, exportSet };
+  return { models, usable, listError, form, built, exported, errors, busy, connect, build, exportSet };
 });

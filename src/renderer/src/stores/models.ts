@@ -1,6 +1,7 @@
 // Pinia store of the models domain: the checkpoints the app knows (stored, bundled demo, Hugging
 // Face cache), a model's details and compiled graphs, its induction-score sets, and the progress
 // of the long tasks on them (add = hashing, compile, compute scores) from model.progress events.
+// The list and the shown details follow models.changed, which every change of a model announces.
 
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -64,14 +65,14 @@ export const useModelsStore = defineStore('models', () => {
 
   async function add(path: string): Promise<ModelView | null> {
     const view = await task(taskKey(null, path, 'add'), () => request((api) => api.models.add({ path })));
-    if (view) await refresh();
+    // Listed at once (the screen opens it next); models.changed then brings the whole list.
+    if (view) models.value = [...models.value.filter((m) => m.path !== view.path), view];
     return view;
   }
 
   async function remove(id: number): Promise<boolean> {
     const result = await request((api) => api.models.remove({ id }));
     if (!result.ok) taskErrors.value = { ...taskErrors.value, [taskKey(id, '', 'details')]: result.error };
-    await refresh();
     return result.ok;
   }
 
@@ -113,8 +114,8 @@ export const useModelsStore = defineStore('models', () => {
   async function keepScoreSet(modelId: number, detail: ScoreSetDetail | null): Promise<ScoreSetDetail | null> {
     if (!detail) return null;
     scoreDetails.value = { ...scoreDetails.value, [detail.set.id]: detail };
-    // Computing scores compiles the patterns graph: the details' graph list changes too.
-    await Promise.all([loadScoreSets(modelId), details.value[modelId] ? loadDetails(modelId) : null]);
+    // The details' graph list (computing scores compiles the patterns graph) follows models.changed.
+    await loadScoreSets(modelId);
     return detail;
   }
 

@@ -1,5 +1,6 @@
 // Pinia store of the token sets (the pools prompts are drawn from): the list, imports from the
-// seed's pickle / JSON / CSV / TXT files, and previews of their words.
+// seed's pickle / JSON / CSV / TXT files, and previews of their words. The list follows
+// tokens.changed, which every import, build and deletion announces.
 
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -42,7 +43,6 @@ export const useTokenSetsStore = defineStore('token-sets', () => {
         return null;
       }
       importError.value = null;
-      await refresh();
       return result.value;
     } finally {
       importing.value = false;
