@@ -77,12 +77,13 @@ describe('timings and ratios', () => {
       matmul: { shape: { seqLen: 501, hidden: 768, intermediate: 3072, pairs: 2 }, gflopsWhole: { ...d, median: 200 }, gflopsReuse: d },
       engine: { whole: timing, reuseFull: timing, reuseBottom: timing },
       torch: { status: 'skipped', reason: '--no-torch' },
-      memory: { wholePeakMB: 800, reusePeakMB: 900, wholeOverWeights: 1.69, reuseOverWeights: 1.9 },
+      scoringSeconds: 4.2,
+      memory: { wholePeakMB: 800, reuseBottomPeakMB: 850, reuseFullPeakMB: 900, wholeOverWeights: 1.69, reuseBottomOverWeights: 1.79, reuseFullOverWeights: 1.9 },
       ratios: { vsTorchWhole: null, vsTorchReuseFull: null, vsTorchReuseBottom: null, reuseSpeedupFull: 1, reuseSpeedupBottom: 1, gflopsOverMatmul: 0.9 },
       loadavg: { start: [1, 1, 1], end: [1, 1, 1] },
     };
     const report: SuiteReport = {
-      schema: 2, date: '2026-01-01T00:00:00Z', command: [], machine: { cpus: 2, model: 'x', totalmem: 1, node: 'v20', ortVersion: '1.30.0' },
+      schema: 3, date: '2026-01-01T00:00:00Z', command: [], machine: { cpus: 2, model: 'x', totalmem: 1, node: 'v20', ortVersion: '1.30.0' },
       options: { models: ['gpt2-small'], seqLen: 501, trials: 3, threads: 0 }, models: [model], durationSeconds: 1,
     };
     expect(() => suiteReportSchema.parse(report)).not.toThrow();
@@ -91,6 +92,6 @@ describe('timings and ratios', () => {
     expect(table).toHaveLength(3);
     expect(table[2]).toContain('| gpt2-small | 475 MiB | skipped | 0.500 |');
     expect(table[2]).toContain('180 (90% of 200)');
-    expect(table[2]).toContain('1.69×, 1.90×');
+    expect(table[2]).toContain('1.69×; 1.79×, 1.90×');
   });
 });

@@ -1,6 +1,7 @@
 // The engine in its own OS process (child_process.fork of the same entry the worker thread runs):
 // the same probabilities as in a thread, bit for bit, and when the process is killed every pending
 // and later call fails with a readable reason while this process carries on.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,14 @@ describe('engine process', () => {
       await thread.close();
       await child.close();
     }
+  });
+
+  it('close() keeps a plain Node caller alive until the engine process has exited', () => {
+    const fixture = join(__dirname, 'fixtures', 'close-process-engine.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, modelDir, join(dir, 'graphs')], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) console.log(r.stdout, r.stderr);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('closed');
   });
 
   it('a killed engine process fails pending and later calls with the reason; this process carries on', async () => {

@@ -109,6 +109,7 @@ describe('stopping between batches', () => {
       info: world.engine.info,
       probe: (b) => (++calls === 3 ? Promise.reject(new Error('device lost')) : world.engine.probe(b)),
       patterns: (...a) => world.engine.patterns(...a),
+      setLayerReuse: (on) => world.engine.setLayerReuse(on),
       close: async () => {},
     };
     const events: StudyProgress[] = [];

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { InputError, isInputError } from '../../src/shared/errors';
 import { openCheckpoint } from '../../src/main/engine/checkpoint';
 import { buildHeadControls } from '../../src/main/engine/head-controls';
+import { computeInductionScores } from '../../src/main/engine/induction';
 import { loadEngine, type Engine } from '../../src/main/engine/load-engine';
 import { processSpawner } from '../../src/main/engine/runtime/engine-channel';
 import type { ModelSpec } from '../../src/shared/model-spec';
@@ -198,34 +199,38 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
     }
   };
 
-  let reusePhase: Phase | null = null;
-  const closeReuse = async () => {
-    const open = reusePhase;
-    reusePhase = null;
+  // Layer reuse runs in two more engine processes, one per study (the app picks reuse per study, so
+  // each process's peak is what that study needs).
+  const reusePhases: Record<LayerRange, Phase | null> = { full: null, bottom: null };
+  const closeReuse = async (range: LayerRange) => {
+    const open = reusePhases[range];
+    reusePhases[range] = null;
     await open?.engine.close();
   };
   try {
     const wholeCompileMs = phase.engine.info.compileMs;
     const wholeColdWallMs = phase.coldWallMs;
     const wholeSec: number[] = [];
-    const fullSec: number[] = [];
-    const bottomSec: number[] = [];
+    const reuseSec: Record<LayerRange, number[]> = { full: [], bottom: [] };
     const mmWhole: number[] = [];
     const mmReuse: number[] = [];
-    // With layer reuse: per round, the full-range and the upper-half study.
-    const reuseRound = async (engine: Engine, t: number) => {
-      fullSec.push((await studyTrial(engine, w, 'full', t)).seconds);
-      bottomSec.push((await studyTrial(engine, w, 'bottom', t)).seconds);
-    };
-    // Both engines at once where two copies fit easily: whole and reuse then share every round.
+    // Both reuse engines beside the whole one where three copies fit easily: all share every round.
     const together = weightsMB <= TOGETHER_MAX_MB;
-    const openReuse = async () => {
-      log(`${name}: compiling the per-layer segment graphs (engine process)`);
-      reusePhase = await openEngine(dir, cacheDir, o.threads, true);
-      await studyTrial(reusePhase.engine, w, 'full', o.trials, 2); // warm-up: a baseline row and one that branches off
-      return reusePhase;
+    const openReuse = async (range: LayerRange) => {
+      log(`${name}: opening the per-layer segment graphs for the ${range} study (engine process)`);
+      const opened = await openEngine(dir, cacheDir, o.threads, true);
+      reusePhases[range] = opened;
+      await studyTrial(opened.engine, w, range, o.trials, 2); // warm-up: a baseline row and one that branches off
+      return opened;
     };
-    const reuseOpened = together ? await openReuse() : null;
+    const reuseRound = async (range: LayerRange, t: number) => {
+      const open = reusePhases[range];
+      if (open) reuseSec[range].push((await studyTrial(open.engine, w, range, t)).seconds);
+    };
+    if (together) {
+      await openReuse('bottom');
+      await openReuse('full');
+    }
 
     // One-row warm-ups (trial index o.trials is used only here), then the rounds.
     await studyTrial(phase.engine, w, 'full', o.trials, 1);
@@ -238,38 +243,53 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
       await torchRow(t, r.probs);
       const rate = await matmulGflops();
       mmWhole.push(rate);
-      if (reuseOpened) {
-        await reuseRound(reuseOpened.engine, t);
+      if (together) {
+        await reuseRound('bottom', t);
+        await reuseRound('full', t);
         mmReuse.push(rate);
       }
     }
+    // A study that computes its induction scores first (the app's default): the patterns graph runs,
+    // then the probe again; the engine holds one of them at a time, and this process's peak shows it.
+    log(`${name}: induction scores (patterns graph), then a trial again`);
+    const wholeEngine = phase.engine;
+    const scoring = await timed(() => computeInductionScores(wholeEngine, { seqLen: Math.min(50, Math.floor(S / 2)), count: 20, seed: 1 }));
+    await studyTrial(phase.engine, w, 'full', 0);
     const wholePeak = peakRssMB(phase.engine.processId ?? NaN);
     await closePhase();
     const cached = await openEngine(dir, cacheDir, o.threads, false);
     const wholeCachedWallMs = cached.coldWallMs;
     await cached.engine.close();
 
-    // Otherwise the reuse engine after the whole one (segments compiled into the same cache).
-    const reuse = reuseOpened ?? (await openReuse());
-    if (!reuseOpened) {
-      for (let t = 0; t < o.trials; t++) {
-        log(`${name}: round ${t + 1}/${o.trials} with reuse`);
-        await reuseRound(reuse.engine, t);
-        await torchRow(t + 1, null);
-        mmReuse.push(await matmulGflops());
+    // Otherwise each reuse engine after the whole one (segments compiled into the same cache).
+    const reusePeak: Record<LayerRange, number> = { full: NaN, bottom: NaN };
+    let segmentsCompileMs = 0;
+    let segmentsColdWallMs = 0;
+    for (const range of ['bottom', 'full'] as const) {
+      const open = reusePhases[range] ?? (await openReuse(range));
+      if (!together) {
+        for (let t = 0; t < o.trials; t++) {
+          log(`${name}: round ${t + 1}/${o.trials} with reuse (${range} study)`);
+          await reuseRound(range, t);
+          await torchRow(t + 1, null);
+          mmReuse.push(await matmulGflops());
+        }
       }
+      if (range === 'bottom') {
+        // The first reuse engine compiled the segments; the second found them cached.
+        segmentsCompileMs = open.engine.info.compileMs;
+        segmentsColdWallMs = open.coldWallMs;
+      }
+      reusePeak[range] = peakRssMB(open.engine.processId ?? NaN);
+      await closeReuse(range);
     }
-    const segmentsCompileMs = reuse.engine.info.compileMs;
-    const segmentsColdWallMs = reuse.coldWallMs;
-    const reusePeak = peakRssMB(reuse.engine.processId ?? NaN);
-    await closeReuse();
 
     const torchMem = torch ? await torch.memory() : null;
     const partial = {
       engine: {
         whole: studyTimingOf(w.studies.full.length, wholeSec, gflopPerRow),
-        reuseFull: studyTimingOf(w.studies.full.length, fullSec, gflopPerRow),
-        reuseBottom: studyTimingOf(w.studies.bottom.length, bottomSec, gflopPerRow),
+        reuseFull: studyTimingOf(w.studies.full.length, reuseSec.full, gflopPerRow),
+        reuseBottom: studyTimingOf(w.studies.bottom.length, reuseSec.bottom, gflopPerRow),
       },
       torch:
         torch && torchLoad && torchMem
@@ -288,7 +308,11 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
         segmentsColdWallMs: round(segmentsColdWallMs, 0), segmentsCompileMs: round(segmentsCompileMs, 0),
       },
       ...partial,
-      memory: { wholePeakMB: wholePeak, reusePeakMB: reusePeak, wholeOverWeights: round(wholePeak / weightsMB, 2), reuseOverWeights: round(reusePeak / weightsMB, 2) },
+      scoringSeconds: round(scoring.seconds, 1),
+      memory: {
+        wholePeakMB: wholePeak, reuseBottomPeakMB: reusePeak.bottom, reuseFullPeakMB: reusePeak.full,
+        wholeOverWeights: round(wholePeak / weightsMB, 2), reuseBottomOverWeights: round(reusePeak.bottom / weightsMB, 2), reuseFullOverWeights: round(reusePeak.full / weightsMB, 2),
+      },
       ratios: ratiosOf(partial),
       loadavg: { start: loadStart, end: os.loadavg().map((x) => round(x, 2)) },
     };
@@ -296,7 +320,8 @@ async function measureModel(name: ModelName, o: Options, torchReason: string | n
     torch?.close();
     await chain.close();
     await closePhase();
-    await closeReuse();
+    await closeReuse('full');
+    await closeReuse('bottom');
     rmSync(cacheDir, { recursive: true, force: true });
   }
 }
@@ -319,7 +344,7 @@ async function main(): Promise<void> {
   }
   const cpus = os.cpus();
   const report: SuiteReport = {
-    schema: 2,
+    schema: 3,
     date: new Date().toISOString(),
     command: process.argv.slice(2),
     machine: { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', totalmem: os.totalmem(), node: process.version, ortVersion: (await import('onnxruntime-node')).env.versions.node ?? 'unknown' },

@@ -51,7 +51,13 @@ export const modelReportSchema = z.object({
   matmul: z.object({ shape: z.object({ seqLen: z.number(), hidden: z.number(), intermediate: z.number(), pairs: z.number() }), gflopsWhole: dist, gflopsReuse: dist }),
   engine: z.object({ whole: studyTiming, reuseFull: studyTiming, reuseBottom: studyTiming }),
   torch: torchSection,
-  memory: z.object({ wholePeakMB: z.number(), reusePeakMB: z.number(), wholeOverWeights: z.number(), reuseOverWeights: z.number() }),
+  /** computeInductionScores (20 sequences) on the whole engine after its rounds: the patterns graph replaces the probe's sessions, then a trial reopens them. */
+  scoringSeconds: z.number(),
+  /** Peak resident memory of each engine process: the whole graph (rounds, induction scores, a trial again), and layer reuse per study. */
+  memory: z.object({
+    wholePeakMB: z.number(), reuseBottomPeakMB: z.number(), reuseFullPeakMB: z.number(),
+    wholeOverWeights: z.number(), reuseBottomOverWeights: z.number(), reuseFullOverWeights: z.number(),
+  }),
   ratios: z.object({
     /** PyTorch s/trial over the engine's, per study. */
     vsTorchWhole: nullable, vsTorchReuseFull: nullable, vsTorchReuseBottom: nullable,
@@ -65,7 +71,7 @@ export const modelReportSchema = z.object({
 export type ModelReport = z.infer<typeof modelReportSchema>;
 
 export const suiteReportSchema = z.object({
-  schema: z.literal(2),
+  schema: z.literal(3),
   date: z.string(),
   command: z.array(z.string()),
   machine: z.object({ cpus: z.number().int(), model: z.string(), totalmem: z.number(), node: z.string(), ortVersion: z.string() }),
@@ -130,7 +136,7 @@ const f = (x: number | null | undefined, digits = 2) => (x === null || x === und
 /** The README's table: one row per model. */
 export function markdownTable(r: SuiteReport): string {
   const head = [
-    '| model | fp32 weights | PyTorch s/trial | ours s/trial (no reuse) | ×PyTorch | reuse: full / bottom s/trial | ×PyTorch full / bottom | reuse speed-up bottom | GFLOP/s (share of matmul rate) | peak memory / fp32 weights (no reuse, reuse) | compile s |',
+    '| model | fp32 weights | PyTorch s/trial | ours s/trial (no reuse) | ×PyTorch | reuse: full / bottom s/trial | ×PyTorch full / bottom | reuse speed-up bottom | GFLOP/s (share of matmul rate) | peak memory / fp32 weights (no reuse with scoring; reuse bottom, full) | compile s |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const rows = r.models.map((m) => {
@@ -145,7 +151,7 @@ export function markdownTable(r: SuiteReport): string {
       `${f(m.ratios.vsTorchReuseFull)} / ${f(m.ratios.vsTorchReuseBottom)}`,
       f(m.ratios.reuseSpeedupBottom),
       `${f(m.engine.whole.gflops, 0)} (${f((m.ratios.gflopsOverMatmul ?? NaN) * 100, 0)}% of ${f(m.matmul.gflopsWhole.median, 0)})`,
-      `${f(m.memory.wholeOverWeights)}×, ${f(m.memory.reuseOverWeights)}×`,
+      `${f(m.memory.wholeOverWeights)}×; ${f(m.memory.reuseBottomOverWeights)}×, ${f(m.memory.reuseFullOverWeights)}×`,
       `${f(m.compile.wholeColdWallMs / 1000, 1)}`,
     ].join(' | ');
   });

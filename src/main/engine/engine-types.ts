@@ -75,6 +75,12 @@ export interface Engine {
   probe(batch: ProbeBatch): Promise<Float32Array>;
   /** Attention probabilities per layer, each [B*H*S*S]; the patterns graph is compiled on first use. */
   patterns(inputIds: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]>;
+  /**
+   * Switches layer reuse on or off for the probes that follow (a study decides once its conditions
+   * are known); the other probe sessions open on the next probe. Resolves with the mode now in
+   * effect: reuse stays off on CUDA.
+   */
+  setLayerReuse(on: boolean): Promise<boolean>;
   close(): Promise<void>;
   /** The OS process running the engine, when it runs in its own process. */
   readonly processId?: number | null;

@@ -27,14 +27,14 @@ export function engineOpener(cacheDir: string, spawner?: EngineSpawner): OpenEng
 }
 
 /**
- * Whether a study runs with layer reuse (within each batch, a trial's conditions share the layers
- * below their lowest ablated layer; identical conditions run once; equal to the whole graph within
- * 1e-6). Only when every group silences heads of the upper half (`bottom`): there the shared lower
- * half made GPT-2-small-shaped studies about 2× faster, while on all-layer studies it saved under 5%
- * and costs per-layer sessions (more memory; slower on the small demo model). See README, Performance.
+ * Whether a study's engine opens with layer reuse (within each batch, a trial's conditions share the
+ * layers below their lowest ablated layer; identical conditions run once; equal to the whole graph
+ * within 1e-6). A guess from the spec alone, as the heads may not be chosen yet: every group silences
+ * heads of the upper half (`bottom`) and a batch holds several conditions of one prompt. Once the
+ * conditions are known the runner decides (study-reuse.ts) and switches the engine if the guess was wrong.
  */
-export function studyLayerReuse(spec: Pick<StudySpec, 'groups' | 'headsFile'>): boolean {
-  if (spec.headsFile !== undefined) return false;
+export function studyLayerReuse(spec: Pick<StudySpec, 'groups' | 'headsFile' | 'compat' | 'batchSize'>): boolean {
+  if (spec.headsFile !== undefined || spec.compat === 'script' || spec.batchSize < 2) return false;
   return spec.groups.length > 0 && spec.groups.every((group) => group.layerRange === 'bottom');
 }
 

@@ -33,6 +33,7 @@ import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
 import { at, required } from '../../shared/checked';
 import { storedTrialCount, trialOffset } from '../../shared/study/compat/script-conditions';
+import { wantsLayerReuse } from './study-reuse';
 import { valueBiasOf } from '../../shared/study/spec';
 
 export interface StudyProgress {
@@ -90,6 +91,10 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     const model = requireModel(store, study.modelId);
     engine ??= await openStudyEngine(model, study.spec, opts.openEngine);
     checkEngine(engine, study, model, present.size > 0);
+    // Script mode: each condition runs its own block of trials, as the script does (0 when paired).
+    const trialOffsets = conditions.map((condition) => trialOffset(study.spec, condition));
+    const reuse = wantsLayerReuse({ spec: engine.info.spec, conditions, trialOffsets, batchSize, valueBias: valueBiasOf(study.spec) });
+    if (reuse !== engine.info.layerReuse) await engine.setLayerReuse(reuse);
     if (!recordStudyStart(store, studyId, study.status, provenanceOf(engine), process.pid)) {
       // Paused, cancelled or deleted while the engine was loading: do not start.
       const status = requireStudyRecord(store, studyId).status;
@@ -97,7 +102,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
       return status;
     }
     const chunks = pendingChunks(permutations, conditions.length, batchSize, (r) => present.has(r));
-    return await runChunks(store, study, engine, conditions, trials, chunks, tally, opts);
+    return await runChunks(store, study, engine, { conditions, trialOffsets }, trials, chunks, tally, opts);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The error is kept with the study (shown in the UI); its results so far stay, and it can resume.
@@ -138,7 +143,7 @@ async function runChunks(
   store: Store,
   study: StudyRecord,
   engine: Engine,
-  conditions: ConditionRecord[],
+  { conditions, trialOffsets }: { conditions: ConditionRecord[]; trialOffsets: number[] },
   trials: Int32Array[],
   chunks: WorkChunk[],
   tally: Tally,
@@ -147,8 +152,6 @@ async function runChunks(
   const S = study.seqLen;
   const C = conditions.length;
   const spec = engine.info.spec;
-  // Script mode: each condition runs its own block of trials, as the script does (0 when paired).
-  const trialOffsets = conditions.map((condition) => trialOffset(study.spec, condition));
   let computed = 0;
   const started = performance.now();
   const progress = (status: StudyStatus): StudyProgress => {

@@ -86,6 +86,8 @@ export const processSpawner: EngineSpawner = (entry) => {
     terminate: () =>
       new Promise<void>((resolve) => {
         if (gone || child.exitCode !== null || child.signalCode !== null) return resolve();
+        // Referenced while it winds down: a caller awaiting the exit must not see its event loop end first.
+        child.ref();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

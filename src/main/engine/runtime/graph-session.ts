@@ -120,13 +120,17 @@ export class GraphSession {
   }
 
   /**
-   * One run of a segment graph (segmented-probe.ts): `hidden` is its hidden_in [B, S, size] (none for
-   * the first segment); returns `output` (hidden_out [B, S, D] or token_probs [B, S]) as float32.
+   * One run of a float32 segment graph (segmented-probe.ts): `hidden` is its hidden_in [B, S, size]
+   * (none for the first segment); returns `output` (hidden_out [B, S, D] or token_probs [B, S]).
+   * With `into` (exactly the output's size), onnxruntime writes the output there instead of
+   * allocating it: a study's per-layer runs then make no garbage for the collector to catch up with.
    */
-  async runSegment(f: GraphFeeds, hidden: { data: Float32Array; size: number } | null, output: string): Promise<Float32Array> {
+  async runSegment(f: GraphFeeds, hidden: { data: Float32Array; size: number } | null, output: string, into?: { data: Float32Array; dims: number[] }): Promise<Float32Array> {
     const feeds = this.feeds(f);
     if (hidden) feeds[HIDDEN_IN] = this.floatTensor(HIDDEN_IN, hidden.data, [f.batch, f.seqLen, hidden.size]);
-    return outputFloat32(await this.session.run(feeds, [output]), output);
+    if (!into) return outputFloat32(await this.session.run(feeds, [output]), output);
+    await this.session.run(feeds, { [output]: new ort.Tensor('float32', into.data, into.dims) });
+    return into.data;
   }
 
   /** Attention probabilities per layer, each [B*H*S*S]. */

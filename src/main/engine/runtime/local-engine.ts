@@ -56,13 +56,13 @@ interface Opened {
   session: GraphSession;
 }
 
-async function openWhole(ctx: VariantContext, provider: ExecutionProvider, dtype: GraphDtype): Promise<{ graph: CachedGraph; prober: Prober }> {
-  const opened = await openVariant(ctx, 'probe', provider, dtype);
-  return { graph: opened.graph, prober: opened.session };
-}
-
-/** One segment graph per layer behind a SegmentedProbe; fromCache and compileMs sum up the segments. */
-async function openSegments(ctx: VariantContext, provider: ExecutionProvider, dtype: GraphDtype): Promise<{ graph: CachedGraph; prober: Prober }> {
+/** The whole probe graph, or (layer reuse) one segment graph per layer behind a SegmentedProbe. */
+async function openProber(ctx: VariantContext, provider: ExecutionProvider, dtype: GraphDtype, reuse: boolean): Promise<{ graph: CachedGraph; prober: Prober }> {
+  if (!reuse) {
+    const opened = await openVariant(ctx, 'probe', provider, dtype);
+    return { graph: opened.graph, prober: opened.session };
+  }
+  // fromCache and compileMs sum up the segments.
   const sessions: GraphSession[] = [];
   let compileMs = 0;
   let fromCache = true;
@@ -84,9 +84,10 @@ export class LocalEngine {
   private patternsSession: GraphSession | null = null;
 
   private constructor(
-    readonly info: EngineInfo,
+    public info: EngineInfo,
     private readonly ctx: VariantContext,
-    private readonly probeSession: Prober,
+    /** Null while the patterns graph holds the weights (see patterns()). */
+    private prober: Prober | null,
   ) {}
 
   static async open(options: LocalEngineOptions, sink: ProgressSink): Promise<LocalEngine> {
@@ -111,7 +112,7 @@ export class LocalEngine {
         try {
           // Layer reuse runs float32 segments on the CPU; CUDA keeps the whole (float16) graph.
           const reuse = options.reuse === true && provider === 'cpu';
-          const opened = reuse ? await openSegments(ctx, provider, dtype) : await openWhole(ctx, provider, dtype);
+          const opened = await openProber(ctx, provider, dtype, reuse);
           const info: EngineInfo = {
             spec,
             provider,
@@ -144,19 +145,53 @@ export class LocalEngine {
     return this.info.spec;
   }
 
+  // The probe and the patterns graph each hold a copy of the model's weights (mapped and prepacked),
+  // so only one of them is open at a time: a study that computes its induction scores first would
+  // otherwise hold both (a Llama-3.2-1B shape: 12.4 GB, 2.5x its fp32 weights, against 6.3 GB).
+  // Switching reopens from the graph cache; a study switches once.
+
   async probe(feeds: GraphFeeds): Promise<Float32Array> {
-    return this.probeSession.probe(feeds);
+    await this.releasePatterns();
+    this.prober ??= (await openProber(this.ctx, this.info.provider, this.info.dtype, this.info.layerReuse)).prober;
+    return this.prober.probe(feeds);
   }
 
   async patterns(feeds: GraphFeeds): Promise<Float32Array[]> {
+    await this.releaseProber();
     this.patternsSession ??= (await openVariant(this.ctx, 'patterns', this.info.provider, this.info.dtype)).session;
     return this.patternsSession.patterns(feeds);
   }
 
-  async close(): Promise<void> {
-    await this.probeSession.release();
-    await this.patternsSession?.release();
+  /** Layer reuse for the probes from now on (CPU only); the probe reopens in that mode when next used. */
+  async setLayerReuse(on: boolean): Promise<boolean> {
+    const reuse = on && this.info.provider === 'cpu';
+    if (reuse !== this.info.layerReuse) {
+      await this.releaseProber();
+      this.info = { ...this.info, layerReuse: reuse };
+    }
+    return reuse;
+  }
+
+  /** Which graphs hold sessions now (tests of the one-at-a-time rule). */
+  get openGraphs(): { probe: boolean; patterns: boolean } {
+    return { probe: this.prober !== null, patterns: this.patternsSession !== null };
+  }
+
+  private async releaseProber(): Promise<void> {
+    const prober = this.prober;
+    this.prober = null;
+    await prober?.release();
+  }
+
+  private async releasePatterns(): Promise<void> {
+    const session = this.patternsSession;
     this.patternsSession = null;
+    await session?.release();
+  }
+
+  async close(): Promise<void> {
+    await this.releaseProber();
+    await this.releasePatterns();
     this.ctx.checkpoint.close();
   }
 }

@@ -10,6 +10,14 @@ import { cpuSubBatchRows, type GraphFeeds, type GraphSession } from './graph-ses
 import { reusePlan } from './reuse-plan';
 
 export class SegmentedProbe {
+  /**
+   * Two [rows, S, D] buffers kept between batches (grown when a batch needs more): a layer's input
+   * rows are gathered into one while the other holds the layer below's output, and onnxruntime writes
+   * the layer's output over that one. Per-layer arrays, allocated fresh, left the process holding
+   * hundreds of MB of dead hidden states between garbage collections.
+   */
+  private buffers: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
+
   /** `segments[l]` runs layer l (the first also embeds, the last also reads out token_probs). */
   constructor(
     private readonly segments: readonly GraphSession[],
@@ -22,40 +30,64 @@ export class SegmentedProbe {
     const plan = reusePlan(f, true);
     const S = f.seqLen;
     const width = S * this.hiddenSize;
-    let below: Float32Array | null = null; // [groups of the layer below, S, D]
+    const [below, gathered] = this.ensureBuffers(f.batch * width);
+    let groupsBelow = 0; // rows of `below` holding the layer below's output
+    let probs: Float32Array | null = null;
     for (const [l, { reps, parent }] of plan.layers.entries()) {
-      const last = l === plan.layers.length - 1;
-      const hidden: Float32Array | null = below && gatherRows(below, parent, width);
-      below = await this.runRows(at(this.segments, l), pickRows(f, reps), hidden, last ? 'token_probs' : HIDDEN_OUT, last ? S : width);
+      const segment = at(this.segments, l);
+      const feeds = pickRows(f, reps);
+      const hidden = groupsBelow > 0 ? gatherRows(below, parent, width, gathered) : null;
+      if (l === plan.layers.length - 1) {
+        probs = await this.runRows(segment, feeds, hidden, 'token_probs', S, null);
+      } else {
+        await this.runRows(segment, feeds, hidden, HIDDEN_OUT, width, below);
+        groupsBelow = reps.length;
+      }
     }
-    if (!below) throw new Error('the segmented probe has no layers');
-    return gatherRows(below, plan.rowGroup, S);
+    if (!probs) throw new Error('the segmented probe has no layers');
+    return gatherRows(probs, plan.rowGroup, S, new Float32Array(f.batch * S));
   }
 
-  /** One segment over `f`'s rows, in CPU sub-batches as GraphSession.probe runs them. */
-  private async runRows(session: GraphSession, f: GraphFeeds, hidden: Float32Array | null, output: string, outWidth: number): Promise<Float32Array> {
+  private ensureBuffers(size: number): [Float32Array, Float32Array] {
+    if (this.buffers[0].length < size) this.buffers = [new Float32Array(size), new Float32Array(size)];
+    return this.buffers;
+  }
+
+  /**
+   * One segment over `f`'s rows, in CPU sub-batches as GraphSession.probe runs them; the output goes
+   * to `into` (rows of `outWidth`) when given, else to a new array.
+   */
+  private async runRows(
+    session: GraphSession,
+    f: GraphFeeds,
+    hidden: Float32Array | null,
+    output: string,
+    outWidth: number,
+    into: Float32Array | null,
+  ): Promise<Float32Array> {
     const rows = this.provider === 'cpu' ? cpuSubBatchRows(f.seqLen, f.nHeads) : f.batch;
-    if (rows >= f.batch) return session.runSegment(f, hidden && { data: hidden, size: this.hiddenSize }, output);
-    const out = new Float32Array(f.batch * outWidth);
+    const out = into ?? new Float32Array(f.batch * outWidth);
     const inWidth = f.seqLen * this.hiddenSize;
     for (let b0 = 0; b0 < f.batch; b0 += rows) {
-      const part = Array.from({ length: Math.min(rows, f.batch - b0) }, (_, i) => b0 + i);
-      const partHidden = hidden && { data: hidden.subarray(b0 * inWidth, (b0 + part.length) * inWidth), size: this.hiddenSize };
-      out.set(await session.runSegment(pickRows(f, part), partHidden, output), b0 * outWidth);
+      const n = Math.min(rows, f.batch - b0);
+      const part = rows >= f.batch ? f : pickRows(f, Array.from({ length: n }, (_, i) => b0 + i));
+      const partHidden = hidden && { data: hidden.subarray(b0 * inWidth, (b0 + n) * inWidth), size: this.hiddenSize };
+      const dims = output === HIDDEN_OUT ? [n, f.seqLen, this.hiddenSize] : [n, f.seqLen];
+      await session.runSegment(part, partHidden, output, { data: out.subarray(b0 * outWidth, (b0 + n) * outWidth), dims });
     }
     return out;
   }
 
   async release(): Promise<void> {
     for (const s of this.segments) await s.release();
+    this.buffers = [new Float32Array(0), new Float32Array(0)];
   }
 }
 
-/** Rows `rows` of a [n, width] array, in that order. */
-function gatherRows(src: Float32Array, rows: readonly number[], width: number): Float32Array {
-  const out = new Float32Array(rows.length * width);
+/** Rows `rows` of a [n, width] array, in that order, written to the start of `out`; returns that part. */
+function gatherRows(src: Float32Array, rows: readonly number[], width: number, out: Float32Array): Float32Array {
   rows.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
-  return out;
+  return out.subarray(0, rows.length * width);
 }
 
 /** The feeds of batch rows `rows` only. */

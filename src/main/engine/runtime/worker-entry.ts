@@ -75,6 +75,10 @@ async function handle(req: Request): Promise<void> {
       post({ kind: 'result', id: req.id, value: arrays }, buffers);
       return;
     }
+    case 'reuse': {
+      post({ kind: 'result', id: req.id, value: await requireEngine().setLayerReuse(req.on) });
+      return;
+    }
     case 'close': {
       await engine?.close();
       engine = null;

@@ -108,6 +108,12 @@ class ChannelEngine implements Engine {
     }
   }
 
+  async setLayerReuse(on: boolean): Promise<boolean> {
+    const now = await this.call<boolean>({ op: 'reuse', on });
+    this.info = { ...this.info, layerReuse: now };
+    return now;
+  }
+
   async close(): Promise<void> {
     if (this.exited) return;
     this.closing = true;

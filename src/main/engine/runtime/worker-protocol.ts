@@ -15,10 +15,11 @@ export type Request =
   | { id: number; op: 'load'; options: LocalEngineOptions }
   | ({ id: number; op: 'probe'; inputIds: BigInt64Array; headKeep: Float32Array; headUniform: Float32Array; headValueBias: Float32Array } & BatchShape)
   | ({ id: number; op: 'patterns'; inputIds: BigInt64Array } & BatchShape)
+  | { id: number; op: 'reuse'; on: boolean }
   | { id: number; op: 'close' };
 
 export type Reply =
-  | { kind: 'result'; id: number; value: EngineInfo | Float32Array | Float32Array[] | null }
+  | { kind: 'result'; id: number; value: EngineInfo | Float32Array | Float32Array[] | boolean | null }
   | { kind: 'error'; id: number; error: SerializedError }
   | { kind: 'progress'; event: EngineProgress };
 
