@@ -55,8 +55,10 @@ describe('one graph open at a time', () => {
         expect(patterns).toHaveLength(engine.spec.nLayers);
         expect(engine.openGraphs).toEqual({ probe: false, patterns: true });
 
-        const after = await engine.probe(feeds(engine));
+        // A study opens the probe again before its first batch.
+        expect(await engine.prepareProbe(reuse)).toBe(reuse);
         expect(engine.openGraphs).toEqual({ probe: true, patterns: false });
+        const after = await engine.probe(feeds(engine));
         const maxDiff = Math.max(...before.map((v, i) => Math.abs(v - (after[i] ?? NaN))));
         console.log(`probe before vs after the patterns graph (reuse ${reuse}): max |diff| = ${maxDiff}`);
         expect(sameBits(before, after)).toBe(true);

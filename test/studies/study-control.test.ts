@@ -109,7 +109,7 @@ describe('stopping between batches', () => {
       info: world.engine.info,
       probe: (b) => (++calls === 3 ? Promise.reject(new Error('device lost')) : world.engine.probe(b)),
       patterns: (...a) => world.engine.patterns(...a),
-      setLayerReuse: (on) => world.engine.setLayerReuse(on),
+      prepareProbe: (reuse) => world.engine.prepareProbe(reuse),
       close: async () => {},
     };
     const events: StudyProgress[] = [];
@@ -126,7 +126,7 @@ describe('stopping between batches', () => {
     const status = await runStudy(store, id, {
       openEngine: async () => {
         pauseStudy(store, id);
-        return { ...world.engine, info: world.engine.info, probe: (b) => world.engine.probe(b), close: async () => {} };
+        return { ...world.engine, info: world.engine.info, probe: (b) => world.engine.probe(b), prepareProbe: (r) => world.engine.prepareProbe(r), close: async () => {} };
       },
     });
     expect(status).toBe('paused');

@@ -76,11 +76,11 @@ export interface Engine {
   /** Attention probabilities per layer, each [B*H*S*S]; the patterns graph is compiled on first use. */
   patterns(inputIds: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]>;
   /**
-   * Switches layer reuse on or off for the probes that follow (a study decides once its conditions
-   * are known); the other probe sessions open on the next probe. Resolves with the mode now in
-   * effect: reuse stays off on CUDA.
+   * Opens the probe's sessions now, with layer reuse on or off (a study decides once its conditions
+   * are known, and its scoring may have replaced them with the patterns graph's), so that the
+   * probes that follow start at once. Resolves with the mode in effect: reuse stays off on CUDA.
    */
-  setLayerReuse(on: boolean): Promise<boolean>;
+  prepareProbe(layerReuse: boolean): Promise<boolean>;
   close(): Promise<void>;
   /** The OS process running the engine, when it runs in its own process. */
   readonly processId?: number | null;

@@ -93,14 +93,14 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     checkEngine(engine, study, model, present.size > 0);
     // Script mode: each condition runs its own block of trials, as the script does (0 when paired).
     const trialOffsets = conditions.map((condition) => trialOffset(study.spec, condition));
-    const reuse = wantsLayerReuse({ spec: engine.info.spec, conditions, trialOffsets, batchSize, valueBias: valueBiasOf(study.spec) });
-    if (reuse !== engine.info.layerReuse) await engine.setLayerReuse(reuse);
     if (!recordStudyStart(store, studyId, study.status, provenanceOf(engine), process.pid)) {
       // Paused, cancelled or deleted while the engine was loading: do not start.
       const status = requireStudyRecord(store, studyId).status;
       emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status });
       return status;
     }
+    // Opened before the first batch (and its 'running' report): scoring may have closed the probe.
+    await engine.prepareProbe(wantsLayerReuse({ spec: engine.info.spec, conditions, trialOffsets, batchSize, valueBias: valueBiasOf(study.spec) }));
     const chunks = pendingChunks(permutations, conditions.length, batchSize, (r) => present.has(r));
     return await runChunks(store, study, engine, { conditions, trialOffsets }, trials, chunks, tally, opts);
   } catch (err) {

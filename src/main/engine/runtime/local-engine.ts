@@ -151,9 +151,13 @@ export class LocalEngine {
   // Switching reopens from the graph cache; a study switches once.
 
   async probe(feeds: GraphFeeds): Promise<Float32Array> {
+    return (await this.openedProber()).probe(feeds);
+  }
+
+  private async openedProber(): Promise<Prober> {
     await this.releasePatterns();
     this.prober ??= (await openProber(this.ctx, this.info.provider, this.info.dtype, this.info.layerReuse)).prober;
-    return this.prober.probe(feeds);
+    return this.prober;
   }
 
   async patterns(feeds: GraphFeeds): Promise<Float32Array[]> {
@@ -162,13 +166,14 @@ export class LocalEngine {
     return this.patternsSession.patterns(feeds);
   }
 
-  /** Layer reuse for the probes from now on (CPU only); the probe reopens in that mode when next used. */
-  async setLayerReuse(on: boolean): Promise<boolean> {
-    const reuse = on && this.info.provider === 'cpu';
+  /** The probe's sessions open now, in the given mode (layer reuse on the CPU only). */
+  async prepareProbe(layerReuse: boolean): Promise<boolean> {
+    const reuse = layerReuse && this.info.provider === 'cpu';
     if (reuse !== this.info.layerReuse) {
       await this.releaseProber();
       this.info = { ...this.info, layerReuse: reuse };
     }
+    await this.openedProber();
     return reuse;
   }
 

@@ -75,8 +75,8 @@ async function handle(req: Request): Promise<void> {
       post({ kind: 'result', id: req.id, value: arrays }, buffers);
       return;
     }
-    case 'reuse': {
-      post({ kind: 'result', id: req.id, value: await requireEngine().setLayerReuse(req.on) });
+    case 'prepare-probe': {
+      post({ kind: 'result', id: req.id, value: await requireEngine().prepareProbe(req.layerReuse) });
       return;
     }
     case 'close': {

@@ -108,8 +108,8 @@ class ChannelEngine implements Engine {
     }
   }
 
-  async setLayerReuse(on: boolean): Promise<boolean> {
-    const now = await this.call<boolean>({ op: 'reuse', on });
+  async prepareProbe(layerReuse: boolean): Promise<boolean> {
+    const now = await this.call<boolean>({ op: 'prepare-probe', layerReuse });
     this.info = { ...this.info, layerReuse: now };
     return now;
   }

@@ -15,7 +15,7 @@ export type Request =
   | { id: number; op: 'load'; options: LocalEngineOptions }
   | ({ id: number; op: 'probe'; inputIds: BigInt64Array; headKeep: Float32Array; headUniform: Float32Array; headValueBias: Float32Array } & BatchShape)
   | ({ id: number; op: 'patterns'; inputIds: BigInt64Array } & BatchShape)
-  | { id: number; op: 'reuse'; on: boolean }
+  | { id: number; op: 'prepare-probe'; layerReuse: boolean }
   | { id: number; op: 'close' };
 
 export type Reply =
