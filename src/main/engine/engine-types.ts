@@ -73,7 +73,8 @@ export interface Engine {
   readonly info: EngineInfo;
   /** token_probs [B*S]: softmax(last-position logits)[input_ids[b, s]]. */
   probe(batch: ProbeBatch): Promise<Float32Array>;
-  /** Attention probabilities per layer, each [B*H*S*S]; the patterns graph is compiled on first use. */
+  /** Attention probabilities per layer, each [B*H*S*S]; the patterns graph is compiled on first use and
+   * replaces the probe's sessions until the next probe (one graph's weights in memory at a time). */
   patterns(inputIds: ArrayLike<number>, batch: number, seqLen: number): Promise<Float32Array[]>;
   /**
    * Opens the probe's sessions now, with layer reuse on or off (a study decides once its conditions
