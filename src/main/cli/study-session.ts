@@ -95,7 +95,8 @@ export async function runWithProgress(
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase === 'running') progress.update(p);
-        else if (p.phase !== 'scoring' || p.fraction === 0 || p.fraction === 1) engine(p);
+        // Scoring: its start and end, and steps without a fraction (the probe graph loading again after it), not every sequence.
+        else if (p.phase !== 'scoring' || p.fraction === null || p.fraction === 0 || p.fraction === 1) engine(p);
       },
     });
   } finally {
