@@ -141,7 +141,9 @@ describeE2e('results, history and compare', () => {
     // The legend hides a condition: fewer pixels in its colour, a different picture.
     await page.getByTestId('lag-legend').getByRole('checkbox').first().uncheck();
     const fewer = await drawnPixels(page, 'lag-chart');
+    console.log(`lag plot, one condition hidden: ${fewer.inked} inked pixels (all shown: ${zoomed.inked})`);
     expect(fewer.fingerprint).not.toBe(zoomed.fingerprint);
+    expect(fewer.inked).toBeLessThan(zoomed.inked);
 
     // Hovering draws the tooltip (chart.js draws it on the canvas) near lag 0.
     const box = await page.getByTestId('lag-chart').locator('canvas').boundingBox();
