@@ -2,7 +2,7 @@
 // the same probabilities as in a thread, bit for bit, and when the process is killed every pending
 // and later call fails with a readable reason while this process carries on.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,22 @@ describe('engine process', () => {
     if (r.status !== 0) console.log(r.stdout, r.stderr);
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('closed');
+  });
+
+  it.runIf(process.platform === 'linux')('starts onnxruntime without its telemetry client (no mat-debug log in the temp folder)', async () => {
+    const started = Date.now() - 1000;
+    const engine = await loadEngine({ modelDir, cacheDir: join(dir, 'graphs'), provider: 'cpu', spawner: processSpawner });
+    const pid = engine.processId ?? 0;
+    try {
+      const { nLayers: L, nHeads: H } = engine.info.spec;
+      await engine.probe(batch(1, 12, L, H));
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('ORT_DISABLE_TELEMETRY=1');
+    } finally {
+      await engine.close();
+    }
+    // Only a log written by this process counts (an old file may carry a reused pid).
+    const logs = [...new Set([tmpdir(), '/tmp'])].map((d) => join(d, `mat-debug-${pid}.log`)).filter((f) => existsSync(f) && statSync(f).mtimeMs >= started);
+    expect(logs).toEqual([]);
   });
 
   it('a killed engine process fails pending and later calls with the reason; this process carries on', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder, encodeFloats } from '../../src/main/engine/graph/onnx-builder';
 import { writeModel } from '../../src/main/engine/graph/model-writer';
+import { disableOrtTelemetry } from '../../src/main/engine/runtime/ort-telemetry';
 import { sessionOptions } from '../../src/main/engine/runtime/provider';
 import { mulberry32 } from '../fixtures/hf-checkpoint';
 
@@ -59,6 +60,7 @@ export class MatmulChain {
     try {
       const path = join(dir, 'chain.onnx');
       await writeModel({ graph: chainGraph(shape), outPath: path, producerVersion: 'bench', metadata: {} });
+      disableOrtTelemetry();
       const session = await ort.InferenceSession.create(path, sessionOptions('cpu', threads));
       const rand = mulberry32(3);
       const x = new ort.Tensor('float32', Float32Array.from({ length: shape.seqLen * shape.hidden }, () => 2 * rand() - 1), [shape.seqLen, shape.hidden]);

@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Reply, Request } from './worker-protocol';
+import { disableOrtTelemetry } from './ort-telemetry';
 import { resolveWorkerEntry, type WorkerEntry } from './worker-path';
 
 export interface EngineChannel {
@@ -100,5 +101,6 @@ export function exitReason(pid: number | null, code: number | null, signal: stri
 }
 
 export function spawnEngine(spawner: EngineSpawner = threadSpawner): EngineChannel {
+  disableOrtTelemetry();
   return spawner(resolveWorkerEntry());
 }
