@@ -3,10 +3,10 @@
 // save, computed with the very plan the segmented probe follows on the study's own batches (a trial's
 // conditions share the layers below their lowest ablated layer; identical conditions run once; script
 // mode gives each condition its own prompts, so they share nothing). Per-layer sessions cost a little
-// per run, so reuse is worth it from about a fifth of the work saved: on GPT-2-small-shaped models
-// the upper-half study (about 45% saved) ran 1.8-2x faster, the all-layer study with random heads
-// (about 13%) about as fast as the whole graph, and on the 4-layer demo model slower (README,
-// Performance).
+// per run, so reuse is worth it from about a fifth of the work saved (README, Performance): the
+// upper-half seed study (44% saved) ran 1.6-1.9x faster on the GPT-2-small, Llama and 1B shapes;
+// the all-layer one with random heads (10%) 1.10x on GPT-2 small but slower on the Llama shapes;
+// the demo study on the 4-layer demo model (14%) slower.
 
 import type { ModelSpec } from '../../shared/model-spec';
 import { buildHeadControls, type HeadControlRow, type ValueBiasChoice } from '../engine/head-controls';
