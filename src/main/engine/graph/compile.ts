@@ -5,7 +5,7 @@
 import type { ModelSpec } from '../../../shared/model-spec';
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { GraphDtype, GraphVariant } from '../engine-types';
-import { buildModelGraph, type LayerRange } from './model-graph';
+import { buildModelGraph, layerRangeTag, type LayerRange } from './model-graph';
 import { writeModel, type WrittenModel } from './model-writer';
 import type { ModelWeights } from './weights';
 
@@ -40,7 +40,7 @@ export async function compileModel(opts: CompileOptions): Promise<WrittenModel> 
       'ablation_studio.graph_version': GRAPH_VERSION,
       'ablation_studio.variant': opts.variant,
       'ablation_studio.dtype': opts.dtype,
-      ...(opts.layers ? { 'ablation_studio.layers': `${opts.layers.from}-${opts.layers.to}` } : {}),
+      ...(opts.layers ? { 'ablation_studio.layers': layerRangeTag(opts.layers) } : {}),
       'ablation_studio.checkpoint': opts.checkpoint.dir,
       'ablation_studio.spec': JSON.stringify(opts.spec),
     },

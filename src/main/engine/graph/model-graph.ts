@@ -18,7 +18,7 @@ export interface ModelGraphOptions {
   dtype: ComputeType;
   /** Query blocks of the probe's full-sequence layers (blocked-attention.ts); default DEFAULT_QUERY_BLOCKS, 1 = none. */
   queryBlocks?: number;
-  /** Probe only: build layers [from, to) alone (segment-graph.ts); default every layer. */
+  /** Probe only: build layers [from, to) alone (runtime/segmented-probe.ts); default every layer. */
   layers?: LayerRange;
 }
 
@@ -26,6 +26,11 @@ export interface ModelGraphOptions {
 export interface LayerRange {
   from: number;
   to: number;
+}
+
+/** How a segment graph is named (graph name, cache file, metadata): `layers-<from>-<to>`. */
+export function layerRangeTag(range: LayerRange): string {
+  return `layers-${range.from}-${range.to}`;
 }
 
 /** A segment graph's residual-stream input (from > 0) and output (to < L), [B, S, D] in the compute type. */
@@ -46,7 +51,7 @@ export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphO
   checkWeights(spec, w);
   const range = checkRange(spec, o);
   const segment = range.from > 0 || range.to < spec.nLayers;
-  const g = new GraphBuilder(`ablation-studio/${spec.modelType}/${o.variant}${segment ? `/layers-${range.from}-${range.to}` : ''}`);
+  const g = new GraphBuilder(`ablation-studio/${spec.modelType}/${o.variant}${segment ? `/${layerRangeTag(range)}` : ''}`);
   const dt = o.dtype;
   // Only the probe's full-sequence layers (all but the last) use query blocks; patterns need [S, S].
   const blocks = o.variant === 'probe' && spec.nLayers > 1 ? (o.queryBlocks ?? DEFAULT_QUERY_BLOCKS) : 1;

@@ -38,6 +38,19 @@ export function cpuSubBatchRows(seqLen: number, nHeads: number): number {
   return Math.max(1, Math.floor(CPU_SUB_BATCH_BYTES / blockScoreBytes));
 }
 
+/** Rows [b0, b0 + n) of a batch's feeds, as views (no copy). */
+export function feedRows(f: GraphFeeds, b0: number, n: number): GraphFeeds {
+  const gates = f.nLayers * f.nHeads; // per row
+  return {
+    ...f,
+    batch: n,
+    inputIds: f.inputIds.subarray(b0 * f.seqLen, (b0 + n) * f.seqLen),
+    headKeep: f.headKeep.subarray(b0 * gates, (b0 + n) * gates),
+    headUniform: f.headUniform.subarray(b0 * gates, (b0 + n) * gates),
+    headValueBias: f.headValueBias?.subarray(b0 * gates, (b0 + n) * gates),
+  };
+}
+
 /** A named output of a run as float32 (onnxruntime returns every output it was asked for). */
 function outputFloat32(outputs: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
   const tensor = outputs[name];
@@ -98,18 +111,8 @@ export class GraphSession {
     const rows = this.provider === 'cpu' ? cpuSubBatchRows(f.seqLen, f.nHeads) : f.batch;
     if (rows >= f.batch) return this.probeRun(f);
     const out = new Float32Array(f.batch * f.seqLen);
-    const gates = f.nLayers * f.nHeads; // per row
     for (let b0 = 0; b0 < f.batch; b0 += rows) {
-      const n = Math.min(rows, f.batch - b0);
-      const part: GraphFeeds = {
-        ...f,
-        batch: n,
-        inputIds: f.inputIds.subarray(b0 * f.seqLen, (b0 + n) * f.seqLen),
-        headKeep: f.headKeep.subarray(b0 * gates, (b0 + n) * gates),
-        headUniform: f.headUniform.subarray(b0 * gates, (b0 + n) * gates),
-        headValueBias: f.headValueBias?.subarray(b0 * gates, (b0 + n) * gates),
-      };
-      out.set(await this.probeRun(part), b0 * f.seqLen);
+      out.set(await this.probeRun(feedRows(f, b0, Math.min(rows, f.batch - b0))), b0 * f.seqLen);
     }
     return out;
   }
@@ -121,16 +124,14 @@ export class GraphSession {
 
   /**
    * One run of a float32 segment graph (segmented-probe.ts): `hidden` is its hidden_in [B, S, size]
-   * (none for the first segment); returns `output` (hidden_out [B, S, D] or token_probs [B, S]).
-   * With `into` (exactly the output's size), onnxruntime writes the output there instead of
-   * allocating it: a study's per-layer runs then make no garbage for the collector to catch up with.
+   * (none for the first segment); onnxruntime writes `output` (hidden_out [B, S, D] or token_probs
+   * [B, S]) into `into`, exactly its size, instead of allocating it: a study's per-layer runs then
+   * make no garbage for the collector to catch up with.
    */
-  async runSegment(f: GraphFeeds, hidden: { data: Float32Array; size: number } | null, output: string, into?: { data: Float32Array; dims: number[] }): Promise<Float32Array> {
+  async runSegment(f: GraphFeeds, hidden: { data: Float32Array; size: number } | null, output: string, into: { data: Float32Array; dims: number[] }): Promise<void> {
     const feeds = this.feeds(f);
     if (hidden) feeds[HIDDEN_IN] = this.floatTensor(HIDDEN_IN, hidden.data, [f.batch, f.seqLen, hidden.size]);
-    if (!into) return outputFloat32(await this.session.run(feeds, [output]), output);
     await this.session.run(feeds, { [output]: new ort.Tensor('float32', into.data, into.dims) });
-    return into.data;
   }
 
   /** Attention probabilities per layer, each [B*H*S*S]. */

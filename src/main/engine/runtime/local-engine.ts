@@ -14,7 +14,7 @@ import { ENGINE_VERSION } from './engine-version';
 import { ensureGraph, evictGraph, type CachedGraph } from './graph-cache';
 import { GraphSession, type GraphFeeds } from './graph-session';
 import { SegmentedProbe } from './segmented-probe';
-import type { LayerRange } from '../graph/model-graph';
+import { layerRangeTag, type LayerRange } from '../graph/model-graph';
 import { dtypeFor, ortVersion, providerCandidates, type ProviderRequest } from './provider';
 
 /** EngineOptions without the callback (it cannot cross a thread boundary). */
@@ -56,6 +56,11 @@ interface Opened {
   session: GraphSession;
 }
 
+/** Layer reuse runs float32 segments on the CPU; CUDA keeps the whole (float16) graph. */
+function layerReuseOn(provider: ExecutionProvider, asked: boolean): boolean {
+  return asked && provider === 'cpu';
+}
+
 /** The whole probe graph, or (layer reuse) one segment graph per layer behind a SegmentedProbe. */
 async function openProber(ctx: VariantContext, provider: ExecutionProvider, dtype: GraphDtype, reuse: boolean): Promise<{ graph: CachedGraph; prober: Prober }> {
   if (!reuse) {
@@ -77,7 +82,7 @@ async function openProber(ctx: VariantContext, provider: ExecutionProvider, dtyp
     for (const s of sessions) await s.release();
     throw err;
   }
-  return { graph: { path: '', fromCache, compileMs }, prober: new SegmentedProbe(sessions, ctx.spec.hiddenSize, provider) };
+  return { graph: { path: '', fromCache, compileMs }, prober: new SegmentedProbe(sessions, ctx.spec.hiddenSize) };
 }
 
 export class LocalEngine {
@@ -110,8 +115,7 @@ export class LocalEngine {
       for (const provider of candidates) {
         const dtype = dtypeFor(provider);
         try {
-          // Layer reuse runs float32 segments on the CPU; CUDA keeps the whole (float16) graph.
-          const reuse = options.reuse === true && provider === 'cpu';
+          const reuse = layerReuseOn(provider, options.reuse === true);
           const opened = await openProber(ctx, provider, dtype, reuse);
           const info: EngineInfo = {
             spec,
@@ -147,7 +151,7 @@ export class LocalEngine {
 
   // The probe and the patterns graph each hold a copy of the model's weights (mapped and prepacked),
   // so only one of them is open at a time: a study that computes its induction scores first would
-  // otherwise hold both (a Llama-3.2-1B shape: 12.4 GB, 2.5x its fp32 weights, against 6.3 GB).
+  // otherwise hold both (a Llama-3.2-1B-shaped study: 12.4 GB, 2.5x its fp32 weights, against 6.5 GB).
   // Switching reopens from the graph cache; a study switches once.
 
   async probe(feeds: GraphFeeds): Promise<Float32Array> {
@@ -168,7 +172,7 @@ export class LocalEngine {
 
   /** The probe's sessions open now, in the given mode (layer reuse on the CPU only). */
   async prepareProbe(layerReuse: boolean): Promise<boolean> {
-    const reuse = layerReuse && this.info.provider === 'cpu';
+    const reuse = layerReuseOn(this.info.provider, layerReuse);
     if (reuse !== this.info.layerReuse) {
       await this.releaseProber();
       this.info = { ...this.info, layerReuse: reuse };
@@ -218,7 +222,7 @@ interface VariantContext {
  * graph that fails is a real error and propagates.
  */
 async function openVariant(ctx: VariantContext, variant: GraphVariant, provider: ExecutionProvider, dtype: GraphDtype, layers?: LayerRange): Promise<Opened> {
-  const part = layers ? `layers-${layers.from}-${layers.to}` : undefined;
+  const part = layers ? layerRangeTag(layers) : undefined;
   const key = { cacheDir: ctx.options.cacheDir, checkpointHash: ctx.hash, variant, dtype, part };
   const what = layers ? `${variant} graph's layer ${layers.from + 1} of ${ctx.spec.nLayers}` : `${variant} graph`;
   const build = async (outPath: string) => {

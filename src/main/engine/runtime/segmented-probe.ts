@@ -3,10 +3,9 @@
 // the layers below a condition's lowest ablated layer run once for every condition, and identical
 // conditions run once. The hidden state [rows, S, D] passes from one segment to the next here.
 
-import type { ExecutionProvider } from '../engine-types';
 import { HIDDEN_OUT } from '../graph/model-graph';
 import { at } from '../../../shared/checked';
-import { cpuSubBatchRows, type GraphFeeds, type GraphSession } from './graph-session';
+import { cpuSubBatchRows, feedRows, type GraphFeeds, type GraphSession } from './graph-session';
 import { reusePlan } from './reuse-plan';
 
 export class SegmentedProbe {
@@ -22,7 +21,6 @@ export class SegmentedProbe {
   constructor(
     private readonly segments: readonly GraphSession[],
     private readonly hiddenSize: number,
-    private readonly provider: ExecutionProvider,
   ) {}
 
   /** token_probs [B*S], equal to the whole probe graph's up to float rounding. */
@@ -65,12 +63,13 @@ export class SegmentedProbe {
     outWidth: number,
     into: Float32Array | null,
   ): Promise<Float32Array> {
-    const rows = this.provider === 'cpu' ? cpuSubBatchRows(f.seqLen, f.nHeads) : f.batch;
+    // Segments run on the CPU only (local-engine.ts), in the whole graph's sub-batches.
+    const rows = cpuSubBatchRows(f.seqLen, f.nHeads);
     const out = into ?? new Float32Array(f.batch * outWidth);
     const inWidth = f.seqLen * this.hiddenSize;
     for (let b0 = 0; b0 < f.batch; b0 += rows) {
       const n = Math.min(rows, f.batch - b0);
-      const part = rows >= f.batch ? f : pickRows(f, Array.from({ length: n }, (_, i) => b0 + i));
+      const part = feedRows(f, b0, n);
       const partHidden = hidden && { data: hidden.subarray(b0 * inWidth, (b0 + n) * inWidth), size: this.hiddenSize };
       const dims = output === HIDDEN_OUT ? [n, f.seqLen, this.hiddenSize] : [n, f.seqLen];
       await session.runSegment(part, partHidden, output, { data: out.subarray(b0 * outWidth, (b0 + n) * outWidth), dims });
