@@ -27,11 +27,12 @@ export function engineOpener(cacheDir: string, spawner?: EngineSpawner): OpenEng
 }
 
 /**
- * Whether a study's engine opens with layer reuse (within each batch, a trial's conditions share the
- * layers below their lowest ablated layer; identical conditions run once; equal to the whole graph
- * within 1e-6). A guess from the spec alone, as the heads may not be chosen yet: every group silences
- * heads of the upper half (`bottom`) and a batch holds several conditions of one prompt. Once the
- * conditions are known the runner decides (study-reuse.ts) and switches the engine if the guess was wrong.
+ * Whether the engine of a study whose heads are not chosen yet opens with layer reuse (within each
+ * batch, a trial's conditions share the layers below their lowest ablated layer; identical
+ * conditions run once; equal to the whole graph within 1e-6). A guess from the spec alone: every
+ * group silences heads of the upper half (`bottom`) and a batch holds several conditions of one
+ * prompt. A prepared study passes the exact decision (study-reuse.ts), and the runner switches the
+ * engine before its first batch if the guess was wrong.
  */
 export function studyLayerReuse(spec: Pick<StudySpec, 'groups' | 'headsFile' | 'compat' | 'batchSize'>): boolean {
   if (spec.headsFile !== undefined || spec.compat === 'script' || spec.batchSize < 2) return false;
@@ -45,7 +46,8 @@ export function openStudyEngine(
   model: { path: string },
   spec: StudySpec,
   open: OpenEngine = defaultOpenEngine,
-  extra: Partial<Pick<EngineRequest, 'provider' | 'signal' | 'onProgress'>> = {},
+  extra: Partial<Pick<EngineRequest, 'provider' | 'signal' | 'onProgress' | 'reuse'>> = {},
 ): Promise<Engine> {
-  return open({ modelDir: model.path, provider: extra.provider ?? spec.provider, signal: extra.signal, onProgress: extra.onProgress, reuse: studyLayerReuse(spec) });
+  const reuse = extra.reuse ?? studyLayerReuse(spec);
+  return open({ modelDir: model.path, provider: extra.provider ?? spec.provider, signal: extra.signal, onProgress: extra.onProgress, reuse });
 }

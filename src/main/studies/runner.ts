@@ -33,7 +33,7 @@ import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
 import { at, required } from '../../shared/checked';
 import { storedTrialCount, trialOffset } from '../../shared/study/compat/script-conditions';
-import { wantsLayerReuse } from './study-reuse';
+import { studyWantsLayerReuse } from './study-reuse';
 import { valueBiasOf } from '../../shared/study/spec';
 
 export interface StudyProgress {
@@ -89,7 +89,8 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     tally = { done: present.size, total: permutations * conditions.length };
     prepared = true;
     const model = requireModel(store, study.modelId);
-    engine ??= await openStudyEngine(model, study.spec, opts.openEngine);
+    const reuse = studyWantsLayerReuse(model.spec, study.spec, conditions, batchSize);
+    engine ??= await openStudyEngine(model, study.spec, opts.openEngine, { reuse });
     checkEngine(engine, study, model, present.size > 0);
     // Script mode: each condition runs its own block of trials, as the script does (0 when paired).
     const trialOffsets = conditions.map((condition) => trialOffset(study.spec, condition));
@@ -99,8 +100,9 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
       emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status });
       return status;
     }
-    // Opened before the first batch (and its 'running' report): scoring may have closed the probe.
-    await engine.prepareProbe(wantsLayerReuse({ spec: engine.info.spec, conditions, trialOffsets, batchSize, valueBias: valueBiasOf(study.spec) }));
+    // Opened before the first batch (and its 'running' report): scoring may have closed the probe,
+    // and an engine the caller passed in may run in the other mode.
+    await engine.prepareProbe(reuse);
     const chunks = pendingChunks(permutations, conditions.length, batchSize, (r) => present.has(r));
     return await runChunks(store, study, engine, { conditions, trialOffsets }, trials, chunks, tally, opts);
   } catch (err) {

@@ -10,12 +10,14 @@ import { NotFoundError } from '../../shared/errors';
 import type { Engine, EngineProgress } from '../engine/engine-types';
 import type { InductionParams } from '../models/induction-scores';
 import type { Store } from '../store/db';
+import { listConditions } from '../store/conditions-repo';
 import { getModel } from '../store/models-repo';
 import { getStudyRecord, getStudyStatus, transitionStudy, type StudyStatus } from '../store/studies-repo';
 import { insertThroughput } from '../store/throughput-repo';
 import { isPrepared, prepareStudy } from './create-study';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { runStudy, type StudyProgress } from './runner';
+import { studyWantsLayerReuse } from './study-reuse';
 
 export interface JobProgress {
   studyId: number;
@@ -70,7 +72,11 @@ export async function runStudyJob(store: Store, studyId: number, opts: StudyJobO
   let loaded = false;
   try {
     emit({ phase: 'preparing', done: 0, total: 0, rowsPerSecond: null, etaSeconds: null, fraction: null, message: `Opening ${model.path}` });
+    // A prepared study knows its reuse mode; one still to be scored opens on the spec's guess.
+    const conditions = listConditions(store, studyId);
+    const reuse = conditions.length > 0 ? studyWantsLayerReuse(model.spec, study.spec, conditions, opts.batchSize ?? study.batchSize) : undefined;
     engine ??= await openStudyEngine(model, study.spec, opts.openEngine, {
+      reuse,
       provider: opts.provider,
       signal: opts.signal,
       onProgress: (e) => emit(engineProgress(e, loaded ? 'scoring' : null)),

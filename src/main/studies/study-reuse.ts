@@ -13,6 +13,9 @@ import { buildHeadControls, type HeadControlRow, type ValueBiasChoice } from '..
 import { planWorkShare, reusePlan } from '../engine/runtime/reuse-plan';
 import { at } from '../../shared/checked';
 import { pendingChunks } from './work-plan';
+import type { Condition, StudySpec } from '../../shared/study/types';
+import { trialOffset } from '../../shared/study/compat/script-conditions';
+import { valueBiasOf } from '../../shared/study/spec';
 
 /** Least share of layer runs saved for which a study runs with layer reuse. */
 export const REUSE_MIN_SAVED = 0.2;
@@ -52,6 +55,17 @@ export function reuseSaving(x: ReuseInputs): number {
 
 export function wantsLayerReuse(x: ReuseInputs): boolean {
   return reuseSaving(x) >= REUSE_MIN_SAVED;
+}
+
+/** The decision for a prepared study: its stored conditions, in batches of `batchSize` rows. */
+export function studyWantsLayerReuse(
+  model: Pick<ModelSpec, 'nLayers' | 'nHeads'>,
+  spec: StudySpec,
+  conditions: readonly (HeadControlRow & Pick<Condition, 'count'>)[],
+  batchSize: number,
+): boolean {
+  const trialOffsets = conditions.map((condition) => trialOffset(spec, condition));
+  return wantsLayerReuse({ spec: model, conditions, trialOffsets, batchSize, valueBias: valueBiasOf(spec) });
 }
 
 function lcm(a: number, b: number): number {
