@@ -1,8 +1,7 @@
 // The Results screen's provenance: what ran, on what, with which inputs and how long, as
 // label / value pairs ("—" where the study has not recorded it yet).
-import { formatDuration } from '../../../shared/format-duration';
 import type { StudySummaryView } from '../../../shared/ipc/studies';
-import { formatDate } from '../format';
+import { formatDate, formatDuration } from '../format';
 
 export interface ProvenanceItem {
   label: string;
@@ -33,7 +32,7 @@ export function provenanceItems(s: StudySummaryView): ProvenanceItem[] {
     { label: 'Created', value: formatDate(s.study.createdAt) },
     { label: 'Started', value: formatDate(s.study.startedAt) },
     { label: 'Finished', value: formatDate(s.study.finishedAt) },
-    { label: 'Compile time', value: p.compileMs === null ? '—' : formatDuration(p.compileMs / 1000) },
+    { label: 'Compile time', value: formatDuration(p.compileMs === null ? null : p.compileMs / 1000) },
     { label: 'Engine time', value: formatDuration(p.runMs / 1000) },
   ];
 }

@@ -45,8 +45,8 @@ export const useModelsStore = defineStore('models', () => {
     if (!subscribed) {
       subscribed = true;
       onEvent('model.progress', (event) => (progress.value = { ...progress.value, [taskKey(event.modelId, event.path, event.task)]: event }));
-      // A compile, a study or a score computation may have cached graphs: shown details follow.
-      onEvent('models.changed', () => void refresh().then(reloadShownDetails));
+      // A compile or a score computation changed a model's details: reloaded if they are shown.
+      onEvent('models.changed', ({ modelId }) => void refresh().then(() => reloadShownDetails(modelId)));
     }
     return refresh();
   }
@@ -73,11 +73,17 @@ export const useModelsStore = defineStore('models', () => {
   async function remove(id: number): Promise<boolean> {
     const result = await request((api) => api.models.remove({ id }));
     if (!result.ok) taskErrors.value = { ...taskErrors.value, [taskKey(id, '', 'details')]: result.error };
+    else {
+      const { [id]: _removed, ...shown } = details.value;
+      details.value = shown;
+    }
     return result.ok;
   }
 
-  async function reloadShownDetails(): Promise<void> {
-    await Promise.all(Object.keys(details.value).map((id) => loadDetails(Number(id))));
+  /** The shown details of `modelId` (of every shown model when the change names none) again. */
+  async function reloadShownDetails(modelId: number | null): Promise<void> {
+    const shown = Object.keys(details.value).map(Number);
+    await Promise.all(shown.filter((id) => modelId === null || id === modelId).map((id) => loadDetails(id)));
   }
 
   async function loadDetails(id: number): Promise<ModelDetails | null> {
