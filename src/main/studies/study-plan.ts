@@ -140,8 +140,10 @@ export function conditionsOf(plan: Pick<StudyPlan, 'spec' | 'model' | 'sample' |
 
 /** Script mode: per group, every head the script selects (or the imported list), for its heads file. */
 export function selectedGroupHeads(spec: StudySpec, model: ModelSpec, scores: readonly HeadScore[]): HeadRef[][] {
-  const headsFile = spec.headsFile;
-  if (headsFile) return spec.groups.map(() => readHeadsFile(headsFile, model));
+  if (spec.headsFile) {
+    const imported = readHeadsFile(spec.headsFile, model);
+    return spec.groups.map(() => imported);
+  }
   return spec.groups.map((group, g) => scriptGroupHeads(spec, group, g, scores, model));
 }
 
