@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
+import { waitUntil } from '../helpers/wait-for';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -21,22 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** Resolves when `text()` matches, rejects after `ms`. */
-function waitFor(text: () => string, pattern: RegExp, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + ms;
-    const poll = setInterval(() => {
-      if (pattern.test(text())) {
-        clearInterval(poll);
-        resolve();
-      } else if (Date.now() > deadline) {
-        clearInterval(poll);
-        reject(new Error(`no ${pattern} within ${ms} ms; output so far:\n${text()}`));
-      }
-    }, 50);
-  });
-}
-
 describe.runIf(process.platform !== 'win32')('Ctrl-C during `run`', () => {
   it('pauses the study and `studies resume` finishes it', async () => {
     const args = ['run', '--model_name', path.join(root, 'm'), '--permutations', '1500', '--to_abl', '0-1-2', '--max_heads_abl', '2',
@@ -45,12 +30,13 @@ describe.runIf(process.platform !== 'win32')('Ctrl-C during `run`', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let code: number | null | undefined;
+    child.on('exit', (exitCode) => (code = exitCode));
     try {
       // Some rows stored, not all: progress lines on a pipe come every 10%.
-      await waitFor(() => stderr, /study 1: [1-9]\d*\/\d+ \([1-8]\d\.\d%\)/, 90_000);
+      await waitUntil(() => /study 1: [1-9]\d*\/\d+ \([1-8]\d\.\d%\)/.test(stderr), 'a progress line between 10% and 89%');
       process.kill(-(child.pid ?? 0), 'SIGINT');
-      const code = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit after Ctrl-C:\n${stderr}`)), 60_000))]);
+      await waitUntil(() => code !== undefined, 'the CLI to exit after Ctrl-C', { timeoutMs: 60_000 });
       if (code !== 130) console.log(stderr);
       expect(stderr).toContain('Pausing after the current batch');
       expect(stderr).not.toMatch(/was killed|failed/);

@@ -19,7 +19,8 @@ it('traps Tab and Shift+Tab on its buttons, cancels on Escape and gives the focu
   expect(document.activeElement).toBe(keep.element);
 
   const backdrop = wrapper.get('.dialog-backdrop');
-  await backdrop.trigger('keydown', { key: 'Tab' }); // from the first: the browser moves on to the second
+  await backdrop.trigger('keydown', { key: 'Tab' }); // from the first: left to the browser, which moves on to the second
+  expect(document.activeElement).toBe(keep.element);
   confirm.element.focus();
   await backdrop.trigger('keydown', { key: 'Tab' }); // from the last: back to the first
   expect(document.activeElement).toBe(keep.element);
