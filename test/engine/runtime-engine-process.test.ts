@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { processSpawner } from '../../src/main/engine/runtime/engine-channel';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { maxAbsDiff } from '../reference/compare';
 
 let dir = '';
 let modelDir = '';
@@ -44,7 +45,7 @@ describe('engine process', () => {
       const b = await child.probe(input);
       expect(b).toBeInstanceOf(Float32Array);
       expect(b.length).toBe(24);
-      const maxDiff = Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? NaN))));
+      const maxDiff = maxAbsDiff(a, b);
       console.log(`thread vs process: max |diff| = ${maxDiff}`);
       expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
       const patterns = await child.patterns(input.inputIds.slice(0, 12), 1, 12);

@@ -13,6 +13,7 @@ import { ENGINE_VERSION } from '../../src/main/engine/runtime/engine-version';
 import { graphPath } from '../../src/main/engine/runtime/graph-cache';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { at } from '../../src/shared/checked';
+import { maxAbsDiff } from '../reference/compare';
 
 let root: string;
 let modelDir: string;
@@ -24,12 +25,6 @@ const PROMPTS = [
   [3, 3, 60, 71, 2, 44],
 ];
 const S = 6;
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(at(a, i) - at(b, i)));
-  return m;
-}
 
 async function baseline(e: Engine): Promise<Float32Array> {
   const controls = buildHeadControls(e.info.spec, PROMPTS.map(() => ({ heads: [], mode: 'none' as const })));

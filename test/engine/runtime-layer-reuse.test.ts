@@ -11,6 +11,7 @@ import { loadEngine } from '../../src/main/engine/load-engine';
 import { planWorkShare, reusePlan } from '../../src/main/engine/runtime/reuse-plan';
 import { tinyGemma2, tinyGpt2, tinyLlama3, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import { at } from '../../src/shared/checked';
+import { maxAbsDiff } from '../reference/compare';
 
 const S = 24;
 
@@ -68,13 +69,12 @@ describe.each(MODELS)('layer reuse on %s', (_name, model) => {
     const a = await whole.probe(batch);
     const b = await reused.probe(batch);
     expect(b.length).toBe(a.length);
-    let maxDiff = 0;
-    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(at(a, i) - at(b, i)));
+    const maxDiff = maxAbsDiff(a, b);
     console.log(`layer reuse vs whole graph (${_name}): max |Δ| = ${maxDiff.toExponential(2)} over ${a.length} probabilities`);
     expect(maxDiff).toBeLessThanOrEqual(1e-6);
     // The ablations changed something (the comparison is not between identical rows only).
     const row = (r: number) => b.subarray(r * S, (r + 1) * S);
-    expect(Math.max(...row(3).map((p, i) => Math.abs(p - at(row(0), i))))).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(row(3), row(0))).toBeGreaterThan(1e-4);
     // Identical conditions give identical rows.
     expect(Array.from(row(4))).toEqual(Array.from(row(1)));
   });
@@ -85,8 +85,7 @@ describe.each(MODELS)('layer reuse on %s', (_name, model) => {
     const batch = { batch: rows.length, seqLen: S, inputIds: trial.flatMap((t) => prompt(t + 1, spec.vocabSize)), ...buildHeadControls(spec, rows, 'test', 'keep') };
     const a = await whole.probe(batch);
     const b = await reused.probe(batch);
-    let maxDiff = 0;
-    for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(at(a, i) - at(b, i)));
+    const maxDiff = maxAbsDiff(a, b);
     console.log(`layer reuse vs whole graph, value biases kept (${_name}): max |Δ| = ${maxDiff.toExponential(2)}`);
     expect(maxDiff).toBeLessThanOrEqual(1e-6);
   });

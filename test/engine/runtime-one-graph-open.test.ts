@@ -9,6 +9,7 @@ import { buildHeadControls } from '../../src/main/engine/head-controls';
 import { LocalEngine } from '../../src/main/engine/runtime/local-engine';
 import type { GraphFeeds } from '../../src/main/engine/runtime/graph-session';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
+import { maxAbsDiff } from '../reference/compare';
 
 const S = 16;
 let dir = '';
@@ -59,7 +60,7 @@ describe('one graph open at a time', () => {
         expect(await engine.prepareProbe(reuse)).toBe(reuse);
         expect(engine.openGraphs).toEqual({ probe: true, patterns: false });
         const after = await engine.probe(feeds(engine));
-        const maxDiff = Math.max(...before.map((v, i) => Math.abs(v - (after[i] ?? NaN))));
+        const maxDiff = maxAbsDiff(before, after);
         console.log(`probe before vs after the patterns graph (reuse ${reuse}): max |diff| = ${maxDiff}`);
         expect(sameBits(before, after)).toBe(true);
       } finally {

@@ -4,6 +4,14 @@
 
 import { at } from '../../src/shared/checked';
 
+/** Max |a[i] - b[i]|; NaN when either side holds one; throws when the lengths differ. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`cannot compare ${a.length} values with ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(at(a, i) - at(b, i)));
+  return max;
+}
+
 export interface ProbDiff {
   maxAbs: number;
   /** Max |engine - ref| / ref over reference probabilities above `floor`. */

@@ -13,6 +13,7 @@ import { halfToNumber, RefWeights } from './safetensors';
 import { TINY_SHAPE, writeTinyRandom, type TinyKind } from './tiny-random';
 import { writeTinyCheckpoint } from './write-checkpoint';
 import { at } from '../../src/shared/checked';
+import { maxAbsDiff } from './compare';
 
 const KINDS: TinyKind[] = ['llama', 'qwen2', 'mistral', 'gemma2', 'gpt2', 'gpt_neox', 'gpt_neox_sequential'];
 /** The output projection of each family (zeroing it must equal zero-ablating every head). */
@@ -177,10 +178,6 @@ function expectWindowUniform(pattern: number[][], W: number): void {
 function expectWindowed(pattern: number[][], W: number): void {
   pattern.forEach((r, q) => r.forEach((p, k) => (k <= q && k > q - W ? expect(p).toBeGreaterThan(0) : expect(p).toBe(0))));
   expect(at(pattern, S - 1)[S - 1]).not.toBeCloseTo(1 / W, 3);
-}
-
-function maxAbsDiff(a: number[], b: number[]): number {
-  return Math.max(...a.map((v, i) => Math.abs(v - at(b, i))));
 }
 
 function loadConfig(dir: string): object {

@@ -14,6 +14,7 @@ import { blobFloat32 } from '../../src/main/store/blobs';
 import { createStudy, runStudy } from '../../src/main/studies/study-service';
 import { at } from '../../src/shared/checked';
 import { TEST_INDUCTION, setupWorld, tinySpec, type StudyWorld } from './study-fixtures';
+import { maxAbsDiff } from '../reference/compare';
 
 let world: StudyWorld;
 beforeAll(async () => {
@@ -56,9 +57,7 @@ it('runs each count on its own block of prompts, and resumes a paused run to the
           const controls = buildHeadControls(world.engine.info.spec, [{ heads: c.heads, mode: c.mode }], 'test', 'keep');
           const direct = await world.engine.probe({ batch: 1, seqLen: prompt.length, inputIds: prompt, ...controls });
           const stored = blobFloat32(blob.probs);
-          let maxDiff = 0;
-          for (let s = 0; s < stored.length; s++) maxDiff = Math.max(maxDiff, Math.abs(at(stored, s) - at(direct, s)));
-          expect(maxDiff, `${c.key} trial ${t}`).toBeLessThan(1e-6);
+          expect(maxAbsDiff(stored, direct), `${c.key} trial ${t}`).toBeLessThan(1e-6);
         }
       }
     } finally {

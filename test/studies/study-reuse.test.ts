@@ -12,6 +12,7 @@ import { createStudy, runStudy } from '../../src/main/studies/study-service';
 import { REUSE_MIN_SAVED, reuseSaving, wantsLayerReuse, type ReuseInputs } from '../../src/main/studies/study-reuse';
 import { seedStudyRows } from '../../tools/bench/seed-study';
 import { TEST_INDUCTION, setupWorld, tinySpec, type StudyWorld } from './study-fixtures';
+import { maxAbsDiff } from '../reference/compare';
 
 const L4 = { nLayers: 4, nHeads: 2 };
 const baseline: HeadControlRow = { heads: [], mode: 'none' };
@@ -88,7 +89,7 @@ describe('the runner applies the decision to its engine', () => {
     for (const r of reused) {
       const w = whole.get(r.key);
       expect(w).toBeDefined();
-      r.probs.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - (w?.[i] ?? NaN)))));
+      maxDiff = Math.max(maxDiff, maxAbsDiff(r.probs, w ?? []));
     }
     console.log(`upper-layer study with reuse vs the whole graph: max |diff| = ${maxDiff}`);
     expect(maxDiff).toBeLessThanOrEqual(1e-6);
