@@ -19,6 +19,12 @@ export function fieldId(field: string): string {
   return `f-${field.replace(/^spec\.?/, '').replace(/\./g, '-') || 'spec'}`;
 }
 
+/** aria-describedby of a field's control: its FieldHelp help line, and its first error while it has one. */
+export function describedBy(field: string, errorCount: number): string {
+  const id = fieldId(field);
+  return `${id}-help${errorCount > 0 ? ` ${id}-error` : ''}`;
+}
+
 /** The element a summary link jumps to: the field itself, or its nearest ancestor on the form. */
 export function nearestFieldId(field: string, placed: readonly string[]): string {
   const owner = [...placed].sort((a, b) => b.length - a.length).find((f) => field === f || field.startsWith(`${f}.`));
