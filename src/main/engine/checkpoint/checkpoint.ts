@@ -2,7 +2,7 @@
 // and reads single tensors by byte range as float32. Only headers are read at open time, so an 8B
 // model opens in milliseconds and a tensor read touches nothing but its own bytes.
 
-import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../../shared/errors';
 import { SUPPORTED_DTYPES, decodeToFloat32 } from './dtype';
@@ -37,7 +37,19 @@ export interface Checkpoint {
   entry(name: string): TensorEntry;
   /** Reads only that tensor's bytes; F16/BF16 are converted exactly. */
   readFloat32(name: string): Float32Array;
+  /**
+   * Rows `rows` of a 2-D tensor, converted as readFloat32 converts them, into `out` one after the
+   * other (rows.length x columns). Each distinct row is read from the file once.
+   */
+  readRowsFloat32(name: string, rows: ArrayLike<number | bigint>, out: Float32Array): void;
   close(): void;
+}
+
+/** A weight file held open, with its size and modification time when it was opened. */
+interface OpenFile {
+  fd: number;
+  size: number;
+  mtimeMs: number;
 }
 
 /** Bytes converted per read for F16/BF16 tensors (bounded scratch memory). */
@@ -53,7 +65,7 @@ export function openCheckpoint(dirIn: string): Checkpoint {
   const config = readJsonObject(configPath);
   const layout = findWeightFiles(dir);
 
-  const fds = new Map<string, number>();
+  const fds = new Map<string, OpenFile>();
   try {
     const tensors = new Map<string, TensorEntry>();
     const unsupported = new Map<string, UnsupportedTensor>();
@@ -62,7 +74,8 @@ export function openCheckpoint(dirIn: string): Checkpoint {
       // A pipe or device under a weight file's name would block or stream forever.
       if (!statSync(file).isFile()) throw new InputError(file, 'is not a regular file (a folder, device or pipe); expected safetensors weights');
       const fd = openSync(file, 'r');
-      fds.set(file, fd);
+      const { size, mtimeMs } = fstatSync(fd);
+      fds.set(file, { fd, size, mtimeMs });
       const header = readSafetensorsHeader(fd, file);
       for (const t of [...header.tensors, ...header.unsupported]) {
         const first = owner.get(t.name);
@@ -88,7 +101,7 @@ export function openCheckpoint(dirIn: string): Checkpoint {
     const tokenizerPath = existsSync(join(dir, 'tokenizer.json')) ? join(dir, 'tokenizer.json') : null;
     return new OpenCheckpoint(dir, configPath, config, tensors, unsupported, tokenizerPath, layout.indexPath, layout.files, fds);
   } catch (err) {
-    for (const fd of fds.values()) closeSync(fd);
+    for (const f of fds.values()) closeSync(f.fd);
     throw err;
   }
 }
@@ -115,7 +128,7 @@ class OpenCheckpoint implements Checkpoint {
     readonly tokenizerPath: string | null,
     readonly indexPath: string | null,
     readonly weightFiles: readonly string[],
-    private readonly fds: Map<string, number>,
+    private readonly fds: Map<string, OpenFile>,
   ) {}
 
   has(name: string): boolean {
@@ -138,8 +151,7 @@ class OpenCheckpoint implements Checkpoint {
 
   readFloat32(name: string): Float32Array {
     const e = this.entry(name);
-    if (this.closed) throw new Error(`checkpoint ${this.dir} is closed`);
-    const fd = required(this.fds, e.file); // opened for every weight file
+    const fd = this.unchangedFd(e.file);
     const bytesPer = e.dtype === 'F32' ? 4 : 2;
     const out = new Float32Array(e.byteLength / bytesPer); // [...shape], row-major
     if (e.dtype === 'F32') {
@@ -156,11 +168,50 @@ class OpenCheckpoint implements Checkpoint {
     return out;
   }
 
+  readRowsFloat32(name: string, rows: ArrayLike<number | bigint>, out: Float32Array): void {
+    const e = this.entry(name);
+    const fd = this.unchangedFd(e.file);
+    if (e.shape.length !== 2) throw new Error(`tensor ${name} has shape [${e.shape.join(', ')}]; rows are read from 2-D tensors only`);
+    const [count, width] = e.shape as [number, number];
+    if (out.length !== rows.length * width) throw new RangeError(`${rows.length} rows of ${name} need ${rows.length * width} values, the output holds ${out.length}`);
+    const rowBytes = e.byteLength / count;
+    const scratch = e.dtype === 'F32' ? null : Buffer.allocUnsafeSlow(rowBytes);
+    const firstAt = new Map<number, number>(); // row -> the first output slot holding it
+    for (let i = 0; i < rows.length; i++) {
+      const row = Number(rows[i]);
+      if (!(Number.isInteger(row) && row >= 0 && row < count)) throw new RangeError(`row ${row} of ${name} is outside its ${count} rows`);
+      const seen = firstAt.get(row);
+      if (seen !== undefined) {
+        out.copyWithin(i * width, seen * width, (seen + 1) * width);
+        continue;
+      }
+      firstAt.set(row, i);
+      const at = e.dataStart + row * rowBytes;
+      if (scratch) decodeToFloat32(e.dtype, readExactly(fd, e.file, rowBytes, at, scratch), out, i * width);
+      else readExactly(fd, e.file, rowBytes, at, new Uint8Array(out.buffer, out.byteOffset + i * width * 4, rowBytes));
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const fd of this.fds.values()) closeSync(fd);
+    for (const f of this.fds.values()) closeSync(f.fd);
     this.fds.clear();
+  }
+
+  /**
+   * The open descriptor of a weight file, once it is known to be the file that was opened: the
+   * engine reads embedding rows for as long as a model is loaded, and a file rewritten meanwhile
+   * would mix two checkpoints silently.
+   */
+  private unchangedFd(file: string): number {
+    if (this.closed) throw new Error(`checkpoint ${this.dir} is closed`);
+    const f = required(this.fds, file); // opened for every weight file
+    const now = fstatSync(f.fd);
+    if (now.size !== f.size || now.mtimeMs !== f.mtimeMs) {
+      throw new InputError(file, `changed on disk while the model was open (${f.size} -> ${now.size} bytes, modified ${new Date(now.mtimeMs).toISOString()}); load the model again`);
+    }
+    return f.fd;
   }
 
   /** Names sharing the requested one's last three parts, e.g. with/without a `transformer.` prefix. */

@@ -10,7 +10,7 @@ import { writeModel, type WrittenModel } from './model-writer';
 import type { ModelWeights } from './weights';
 
 /** Bumped whenever the emitted graph changes meaning or layout (part of the runtime's cache key). */
-export const GRAPH_VERSION = '3';
+export const GRAPH_VERSION = '4';
 
 export interface CompileOptions {
   checkpoint: Checkpoint;
@@ -27,10 +27,13 @@ export interface CompileOptions {
   queryBlocks?: number;
   /** Probe only: compile layers [from, to) as a segment graph (runtime/segmented-probe.ts). */
   layers?: LayerRange;
+  /** The embedding rows are an input, not a Gather in the graph (model-graph.ts: ModelGraphOptions). */
+  embeddingsInput?: boolean;
 }
 
 export async function compileModel(opts: CompileOptions): Promise<WrittenModel> {
-  const graph = buildModelGraph(opts.spec, opts.weights, { variant: opts.variant, dtype: opts.dtype, queryBlocks: opts.queryBlocks, layers: opts.layers });
+  const { variant, dtype, queryBlocks, layers, embeddingsInput } = opts;
+  const graph = buildModelGraph(opts.spec, opts.weights, { variant, dtype, queryBlocks, layers, embeddingsInput });
   return writeModel({
     graph,
     outPath: opts.outPath,
@@ -41,6 +44,7 @@ export async function compileModel(opts: CompileOptions): Promise<WrittenModel> 
       'ablation_studio.variant': opts.variant,
       'ablation_studio.dtype': opts.dtype,
       ...(opts.layers ? { 'ablation_studio.layers': layerRangeTag(opts.layers) } : {}),
+      ...(opts.embeddingsInput ? { 'ablation_studio.embeddings': opts.weights.embed.name } : {}),
       'ablation_studio.checkpoint': opts.checkpoint.dir,
       'ablation_studio.spec': JSON.stringify(opts.spec),
     },

@@ -2,6 +2,8 @@
 // then the final norm and LM head on the LAST position only, and token_probs [B, S] gathered from
 // that one softmax row. `probe` also runs its last layer for the last query only (the only one the
 // output reads); `patterns` keeps every query and adds blocks.{l}.attn.hook_pattern outputs.
+// With `embeddingsInput` the graph takes the embedding rows as an input (inputs_embeds) instead of
+// gathering them from a table of its own: the runtime reads them from the checkpoint per batch.
 
 import type { ModelSpec } from '../../../shared/model-spec';
 import type { GraphVariant } from '../engine-types';
@@ -20,6 +22,14 @@ export interface ModelGraphOptions {
   queryBlocks?: number;
   /** Probe only: build layers [from, to) alone (runtime/segmented-probe.ts); default every layer. */
   layers?: LayerRange;
+  /**
+   * Take the token embeddings as the input inputs_embeds [B, S, D] (the rows of the stored table,
+   * before any embedding scale) instead of a Gather from an embedding initializer. The runtime then
+   * reads only the rows a batch uses (Checkpoint.readRowsFloat32): held by onnxruntime, the table
+   * stays resident in full once random prompts have touched it (GPT-2 small: 147 MiB; Llama-3.2-1B:
+   * 1 GiB), and a tied one is held twice (table and the LM head's packed copy).
+   */
+  embeddingsInput?: boolean;
 }
 
 /** Layers [from, to) of a segment graph. */
@@ -36,6 +46,8 @@ export function layerRangeTag(range: LayerRange): string {
 /** A segment graph's residual-stream input (from > 0) and output (to < L), [B, S, D] in the compute type. */
 export const HIDDEN_IN = 'hidden_in';
 export const HIDDEN_OUT = 'hidden_out';
+/** The embedding rows of input_ids, [B, S, D] in the compute type, for graphs built with embeddingsInput. */
+export const INPUTS_EMBEDS = 'inputs_embeds';
 
 /** The patterns graph's output for one layer, in TransformerLens's hook naming. */
 export function patternOutputName(layer: number): string {
@@ -61,7 +73,9 @@ export function buildModelGraph(spec: ModelSpec, w: ModelWeights, o: ModelGraphO
   if (range.from > 0) {
     x = g.input({ name: HIDDEN_IN, elemType: dt, dims: ['batch', 'seq', spec.hiddenSize] });
   } else {
-    x = g.op1('Gather', [weightInit(g, w.embed, dt), ctx.inputIds], '/model/embed_tokens/Gather', { attrs: { axis: 0 } }); // [B, S, D]
+    x = o.embeddingsInput
+      ? g.input({ name: INPUTS_EMBEDS, elemType: dt, dims: ['batch', 'seq', spec.hiddenSize] })
+      : g.op1('Gather', [weightInit(g, w.embed, dt), ctx.inputIds], '/model/embed_tokens/Gather', { attrs: { axis: 0 } }); // [B, S, D]
     if (spec.embedScale !== 1) x = g.op1('Mul', [x, g.scalar(spec.embedScale, dt)], '/model/embed_tokens/Scale');
     if (w.positions) {
       const pos = g.op1('Gather', [weightInit(g, w.positions, dt), ctx.positions], '/model/embed_positions/Gather', { attrs: { axis: 0 } }); // [S, D]

@@ -1,6 +1,6 @@
 // One onnxruntime session over one compiled graph (probe or patterns variant): feeds the graph's
-// inputs (input_ids, head_keep, head_uniform; README: Engine) and hands back float32 outputs
-// whatever the graph's dtype.
+// inputs (input_ids, head_keep, head_uniform, and inputs_embeds where the graph takes its embedding
+// rows from outside; README: Engine) and hands back float32 outputs whatever the graph's dtype.
 // On CPU a probe batch runs as a few small sub-batches (each row's output does not depend on the
 // rows beside it), because per-row cost grows with the batch once its tensors leave the cache.
 
@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import type { ExecutionProvider } from '../engine-types';
 import { fromFloat16Array, toFloat16Array } from '../half-precision';
 import { DEFAULT_QUERY_BLOCKS } from '../graph/blocked-attention';
-import { HIDDEN_IN, patternOutputName } from '../graph/model-graph';
+import { HIDDEN_IN, INPUTS_EMBEDS, patternOutputName } from '../graph/model-graph';
 import { sessionOptions } from './provider';
 
 /** Head controls and ids for one batch, already sized [B, S] and [B, L, H]. */
@@ -23,6 +23,9 @@ export interface GraphFeeds {
   nLayers: number;
   nHeads: number;
 }
+
+/** The embedding rows of a batch's token ids, [B*S*D] float32, for graphs that take inputs_embeds. */
+export type EmbeddingRows = (inputIds: BigInt64Array) => Float32Array;
 
 /**
  * Bytes of one attention block's float32 scores a CPU sub-batch may hold. Demo model (S = 501,
@@ -70,14 +73,22 @@ export class GraphSession {
     /** Element type the graph declares for each float input (float32 or float16). */
     private readonly inputTypes: Map<string, string>,
     private readonly provider: ExecutionProvider,
+    private readonly embeddingRows: EmbeddingRows | null,
   ) {}
 
-  /** Throws when onnxruntime cannot load the file (corrupt graph) or start the provider. */
-  static async open(graphPath: string, provider: ExecutionProvider, threads: number, memoryArena = true): Promise<GraphSession> {
+  /**
+   * Throws when onnxruntime cannot load the file (corrupt graph) or start the provider, or when the
+   * graph takes inputs_embeds and no `embeddingRows` is given.
+   */
+  static async open(graphPath: string, provider: ExecutionProvider, threads: number, memoryArena = true, embeddingRows: EmbeddingRows | null = null): Promise<GraphSession> {
     const session = await ort.InferenceSession.create(graphPath, sessionOptions(provider, threads, memoryArena));
     const types = new Map<string, string>();
     for (const meta of session.inputMetadata) if (meta.isTensor) types.set(meta.name, meta.type);
-    return new GraphSession(session, types, provider);
+    if (types.has(INPUTS_EMBEDS) && !embeddingRows) {
+      await session.release();
+      throw new Error(`graph ${graphPath} takes ${INPUTS_EMBEDS}, but no embedding table was given to read them from`);
+    }
+    return new GraphSession(session, types, provider, embeddingRows);
   }
 
   get outputNames(): readonly string[] {
@@ -94,6 +105,10 @@ export class GraphSession {
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', f.inputIds, [f.batch, f.seqLen]),
     };
+    if (this.embeddingRows && this.inputTypes.has(INPUTS_EMBEDS)) {
+      const rows = this.embeddingRows(f.inputIds);
+      feeds[INPUTS_EMBEDS] = this.floatTensor(INPUTS_EMBEDS, rows, [f.batch, f.seqLen, rows.length / (f.batch * f.seqLen)]);
+    }
     // A graph compiled without head controls simply lacks these inputs.
     const headDims = [f.batch, f.nLayers, f.nHeads];
     if (this.inputTypes.has('head_keep')) feeds.head_keep = this.floatTensor('head_keep', f.headKeep, headDims);

@@ -12,7 +12,7 @@ import type { EngineInfo, EngineProgress, ExecutionProvider, GraphDtype, GraphVa
 import type { FamilyModule } from '../families/family';
 import { ENGINE_VERSION } from './engine-version';
 import { ensureGraph, evictGraph, type CachedGraph } from './graph-cache';
-import { GraphSession, type GraphFeeds } from './graph-session';
+import { GraphSession, type EmbeddingRows, type GraphFeeds } from './graph-session';
 import { SegmentedProbe } from './segmented-probe';
 import { layerRangeTag, type LayerRange } from '../graph/model-graph';
 import { dtypeFor, ortVersion, providerCandidates, type ProviderRequest } from './provider';
@@ -217,6 +217,28 @@ interface VariantContext {
 }
 
 /**
+ * float32 graphs take their embedding rows as an input, read from the checkpoint per batch, so the
+ * table never sits in memory (model-graph.ts: embeddingsInput). The float16 (CUDA) graph keeps its
+ * table on the device.
+ */
+function takesEmbeddings(dtype: GraphDtype): boolean {
+  return dtype === 'float32';
+}
+
+/** Rows of the checkpoint's embedding table as stored (the graph applies any embedding scale). */
+function checkpointEmbeddingRows(ctx: VariantContext): EmbeddingRows {
+  const { embed } = ctx.family.weights(ctx.checkpoint, ctx.spec);
+  // A family that transforms its table at compile time would need the same transform here.
+  if (embed.note) throw new Error(`the ${ctx.spec.modelType} embedding table is transformed (${embed.note}); the engine reads it only as stored`);
+  const width = ctx.spec.hiddenSize;
+  return (ids) => {
+    const out = new Float32Array(ids.length * width);
+    ctx.checkpoint.readRowsFloat32(embed.name, ids, out);
+    return out;
+  };
+}
+
+/**
  * Cached graph + session for one variant. A cached graph that onnxruntime refuses (truncated,
  * overwritten, from a crashed writer of an older app) is evicted and rebuilt once; a freshly built
  * graph that fails is a real error and propagates.
@@ -236,6 +258,7 @@ async function openVariant(ctx: VariantContext, variant: GraphVariant, provider:
       dtype,
       outPath,
       layers,
+      embeddingsInput: takesEmbeddings(dtype),
       // CPU: every weight in the external data file, which onnxruntime maps into memory instead of
       // copying out of the parsed model (GPT-2-small shape: peak 1.15 -> 0.95 GB for 0.48 GB of weights).
       externalThresholdBytes: provider === 'cpu' ? 0 : undefined,
@@ -243,17 +266,18 @@ async function openVariant(ctx: VariantContext, variant: GraphVariant, provider:
     });
   };
   const threads = ctx.options.threads ?? 0;
+  const rows = takesEmbeddings(dtype) ? checkpointEmbeddingRows(ctx) : null;
   const rebuilding = (why: string) => ctx.progress({ stage: 'compile', message: `Rebuilding the ${variant} graph: ${why}` });
   let graph = await ensureGraph(key, build, rebuilding);
   ctx.progress({ stage: 'load', message: `Loading the ${variant} graph on ${provider}` });
   try {
-    return { graph, session: await GraphSession.open(graph.path, provider, threads, !layers) };
+    return { graph, session: await GraphSession.open(graph.path, provider, threads, !layers, rows) };
   } catch (err) {
     // Running out of memory says nothing about the file: keep a good (maybe 30 GB) cached graph.
     if (!graph.fromCache || OUT_OF_MEMORY.test(err instanceof Error ? err.message : String(err))) throw err;
     ctx.progress({ stage: 'compile', message: `Cached ${variant} graph is unreadable; rebuilding it` });
     evictGraph(graph.path);
     graph = await ensureGraph(key, build);
-    return { graph, session: await GraphSession.open(graph.path, provider, threads, !layers) };
+    return { graph, session: await GraphSession.open(graph.path, provider, threads, !layers, rows) };
   }
 }
