@@ -17,7 +17,7 @@ import { gpt2Family } from '../../src/main/engine/families/gpt2';
 import { llamaFamily } from '../../src/main/engine/families/llama';
 import { compileModel } from '../../src/main/engine/graph/compile';
 import { INPUTS_EMBEDS } from '../../src/main/engine/graph/model-graph';
-import { GraphSession, type EmbeddingRows, type GraphFeeds } from '../../src/main/engine/runtime/graph-session';
+import { GraphSession, checkpointEmbeddingRows, type GraphFeeds } from '../../src/main/engine/runtime/graph-session';
 import { LocalEngine } from '../../src/main/engine/runtime/local-engine';
 import { tinyGemma2, tinyGpt2, tinyLlama3, writeTinyModel, type TinyModel } from '../../tools/fixtures/tiny-models';
 import { maxAbsDiff } from '../reference/compare';
@@ -53,11 +53,7 @@ for (const c of cases) {
         const tableCopies = graph.initializer.filter((t) => t.name === weights.embed.name).length;
         expect(tableCopies).toBe(c.tied ? 1 : 0);
 
-        const rows: EmbeddingRows = (ids) => {
-          const out = new Float32Array(ids.length * spec.hiddenSize);
-          cp.readRowsFloat32(weights.embed.name, ids, out);
-          return out;
-        };
+        const rows = checkpointEmbeddingRows(cp, weights.embed, spec.hiddenSize);
         const S = 12;
         const B = 3;
         const LH = spec.nLayers * spec.nHeads;
@@ -106,7 +102,8 @@ describe('the engine on CPU', () => {
       }
     }
     const graphs = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.onnx'));
-    const inputsOf = (f: string) => (onnx.ModelProto.decode(readFileSync(join(cacheDir, f))).graph as onnxProto.onnx.GraphProto).input.map((i) => i.name);
+    const graphOf = (f: string) => onnx.ModelProto.decode(readFileSync(join(cacheDir, f))).graph as onnxProto.onnx.GraphProto;
+    const inputsOf = (f: string) => graphOf(f).input.map((i) => i.name);
     const summary = graphs.map((f) => `${f.split('/').pop()}: ${inputsOf(f).includes(INPUTS_EMBEDS)}`);
     console.log(`engine graphs taking ${INPUTS_EMBEDS}: ${summary.join(', ')}`);
     // The whole probe, the patterns graph and layer 0's segment start from the embeddings; layer 1's segment from hidden_in.
@@ -114,8 +111,7 @@ describe('the engine on CPU', () => {
     expect(starting).toHaveLength(3);
     for (const f of starting) expect(inputsOf(f), f).toContain(INPUTS_EMBEDS);
     for (const f of graphs) {
-      const inits = (onnx.ModelProto.decode(readFileSync(join(cacheDir, f))).graph as onnxProto.onnx.GraphProto).initializer.map((t) => t.name);
-      expect(inits, f).not.toContain('model.embed_tokens.weight');
+      expect(graphOf(f).initializer.map((t) => t.name), f).not.toContain('model.embed_tokens.weight');
     }
   });
 });

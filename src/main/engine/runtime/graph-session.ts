@@ -5,7 +5,9 @@
 // rows beside it), because per-row cost grows with the batch once its tensors leave the cache.
 
 import * as ort from 'onnxruntime-node';
+import type { Checkpoint } from '../checkpoint/checkpoint';
 import type { ExecutionProvider } from '../engine-types';
+import type { LazyTensor } from '../graph/weights';
 import { fromFloat16Array, toFloat16Array } from '../half-precision';
 import { DEFAULT_QUERY_BLOCKS } from '../graph/blocked-attention';
 import { HIDDEN_IN, INPUTS_EMBEDS, patternOutputName } from '../graph/model-graph';
@@ -26,6 +28,17 @@ export interface GraphFeeds {
 
 /** The embedding rows of a batch's token ids, [B*S*D] float32, for graphs that take inputs_embeds. */
 export type EmbeddingRows = (inputIds: BigInt64Array) => Float32Array;
+
+/** Rows of a checkpoint's embedding table as stored (the graph applies any embedding scale). */
+export function checkpointEmbeddingRows(checkpoint: Checkpoint, embed: LazyTensor, width: number): EmbeddingRows {
+  // A family that transforms its table at compile time would need the same transform here.
+  if (embed.note) throw new Error(`the embedding table ${embed.name} is transformed (${embed.note}); the engine reads it only as stored`);
+  return (ids) => {
+    const out = new Float32Array(ids.length * width);
+    checkpoint.readRowsFloat32(embed.name, ids, out);
+    return out;
+  };
+}
 
 /**
  * Bytes of one attention block's float32 scores a CPU sub-batch may hold. Demo model (S = 501,

@@ -12,7 +12,7 @@ import type { EngineInfo, EngineProgress, ExecutionProvider, GraphDtype, GraphVa
 import type { FamilyModule } from '../families/family';
 import { ENGINE_VERSION } from './engine-version';
 import { ensureGraph, evictGraph, type CachedGraph } from './graph-cache';
-import { GraphSession, type EmbeddingRows, type GraphFeeds } from './graph-session';
+import { GraphSession, checkpointEmbeddingRows, type EmbeddingRows, type GraphFeeds } from './graph-session';
 import { SegmentedProbe } from './segmented-probe';
 import { layerRangeTag, type LayerRange } from '../graph/model-graph';
 import { dtypeFor, ortVersion, providerCandidates, type ProviderRequest } from './provider';
@@ -110,7 +110,9 @@ export class LocalEngine {
       progress({ stage: 'hash', fraction: 1, message: `Checkpoint ${hash.slice(0, 12)}` });
 
       let lastError: unknown = null;
-      const ctx: VariantContext = { checkpoint, family, spec, hash, options, progress };
+      let rows: EmbeddingRows | null = null;
+      const embeddingRows = () => (rows ??= checkpointEmbeddingRows(checkpoint, family.weights(checkpoint, spec).embed, spec.hiddenSize));
+      const ctx: VariantContext = { checkpoint, family, spec, hash, options, progress, embeddingRows };
       const candidates = await providerCandidates(options.provider ?? 'auto');
       for (const provider of candidates) {
         const dtype = dtypeFor(provider);
@@ -214,6 +216,8 @@ interface VariantContext {
   hash: string;
   options: LocalEngineOptions;
   progress: ProgressSink;
+  /** The embedding table's reader for float32 graphs, made on first use and shared by every graph. */
+  embeddingRows: () => EmbeddingRows;
 }
 
 /**
@@ -223,19 +227,6 @@ interface VariantContext {
  */
 function takesEmbeddings(dtype: GraphDtype): boolean {
   return dtype === 'float32';
-}
-
-/** Rows of the checkpoint's embedding table as stored (the graph applies any embedding scale). */
-function checkpointEmbeddingRows(ctx: VariantContext): EmbeddingRows {
-  const { embed } = ctx.family.weights(ctx.checkpoint, ctx.spec);
-  // A family that transforms its table at compile time would need the same transform here.
-  if (embed.note) throw new Error(`the ${ctx.spec.modelType} embedding table is transformed (${embed.note}); the engine reads it only as stored`);
-  const width = ctx.spec.hiddenSize;
-  return (ids) => {
-    const out = new Float32Array(ids.length * width);
-    ctx.checkpoint.readRowsFloat32(embed.name, ids, out);
-    return out;
-  };
 }
 
 /**
@@ -266,7 +257,7 @@ async function openVariant(ctx: VariantContext, variant: GraphVariant, provider:
     });
   };
   const threads = ctx.options.threads ?? 0;
-  const rows = takesEmbeddings(dtype) ? checkpointEmbeddingRows(ctx) : null;
+  const rows = takesEmbeddings(dtype) ? ctx.embeddingRows() : null;
   const rebuilding = (why: string) => ctx.progress({ stage: 'compile', message: `Rebuilding the ${variant} graph: ${why}` });
   let graph = await ensureGraph(key, build, rebuilding);
   ctx.progress({ stage: 'load', message: `Loading the ${variant} graph on ${provider}` });
