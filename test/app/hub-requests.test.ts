@@ -7,7 +7,7 @@
 // and token sets built from words on the demo model, exported as the seed's pickle and read back by
 // the app's own importer.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/main/bridge/bridge-server';
@@ -17,7 +17,7 @@ import { createBridgeApi, type BridgeApi } from '../../src/shared/ipc/bridge-cli
 import type { DownloadJobView } from '../../src/shared/ipc/hub';
 import type { ApiResult } from '../../src/shared/ipc/errors';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
-import { waitFor } from '../helpers/wait-for';
+import { waitFor, waitUntil } from '../helpers/wait-for';
 import { gatedWithoutTokenMessage } from '../hub/hub-messages';
 import { DEMO_REPO, GATED_REPO, MAMBA_REPO, SHARDED_REPO, testRepos, TOKEN_WITH_ACCESS, TOKEN_WITHOUT_ACCESS, UNKNOWN_TOKEN, USERS } from '../hub/hub-fixtures';
 import { demoModel, recordingSpawner, smallSpec, TEST_INDUCTION } from './app-fixtures';
@@ -145,6 +145,11 @@ describe('closing the app during a download', () => {
     const firstApi = createBridgeApi(first.url, first.token);
     expect((await firstApi.hub.download({ repoId: SHARDED_REPO })).ok).toBe(true);
     await waitFor(() => (stalled ? true : undefined), 'the stalled transfer');
+    // The server has sent its 100 bytes; close only once the app has written them to disk, or the
+    // next app would (rightly) resume from fewer.
+    const blobs = join(env.HF_HUB_CACHE, `models--${SHARDED_REPO.replace('/', '--')}`, 'blobs');
+    const partialBytes = () => readdirSync(blobs).filter((f) => f.endsWith('.incomplete')).map((f) => statSync(join(blobs, f)).size);
+    await waitUntil(() => existsSync(blobs) && partialBytes().includes(100), 'the 100 bytes sent before the stall to be on disk');
     firstApi.close();
     await first.close();
 

@@ -142,4 +142,21 @@ describe('graph cache', () => {
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(fresh)).toBe(true);
   });
+
+  it('removes the checkpoint\'s graphs of other engine versions once a new one is in place, and nothing else', async () => {
+    const folder = path.join(dir, 'abc123');
+    fs.mkdirSync(folder);
+    const outdated = ['r0-g1-probe-float32.onnx', 'r0-g1-probe-float32.onnx.data', 'r0-g1-probe-float32.onnx.sha256.json', 'r0-g1-probe-layers-3-float32.onnx.data'];
+    const current = [`${ENGINE_VERSION}-patterns-float32.onnx`, `${ENGINE_VERSION}-patterns-float32.onnx.data`];
+    const unrelated = ['notes.txt', 'r0-g1-readme.md'];
+    for (const name of [...outdated, ...current, ...unrelated]) fs.writeFileSync(path.join(folder, name), name);
+
+    await expect(ensureGraph(key, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    expect(fs.readdirSync(folder).filter((n) => !n.startsWith('.tmp-')).sort()).toEqual([...outdated, ...current, ...unrelated].sort());
+
+    await ensureGraph(key, async (out) => writeAddGraph(out, [1, 2, 3, 4]));
+    const built = [`${ENGINE_VERSION}-probe-float32.onnx`, `${ENGINE_VERSION}-probe-float32.onnx.data`, `${ENGINE_VERSION}-probe-float32.onnx.sha256.json`];
+    expect(fs.readdirSync(folder).sort()).toEqual([...current, ...unrelated, ...built].sort());
+    expect(await runAdd(graphPath(key))).toEqual([2, 3, 4, 5]);
+  });
 });

@@ -2,6 +2,7 @@
 // (+ its .onnx.data and the .onnx.sha256.json integrity record). A graph is built in a private temp
 // folder and moved into place with the .onnx renamed LAST, so a crash or a full disk never leaves a
 // graph that looks complete; a cached graph whose bytes no longer match their record is rebuilt.
+// Building a graph removes that checkpoint's graphs of other engine versions.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,6 +80,32 @@ function removeStaleTemps(dir: string): void {
   }
 }
 
+/** A graph file or sidecar name's engine version: `r1-g3` in `r1-g3-probe-float32.onnx(.data)`. */
+const GRAPH_FILE_VERSION = /^(r[^-]+-g[^-]+)-.+\.onnx(\.[^.]+)*$/;
+
+/**
+ * Removes the graphs of other engine versions from a checkpoint's folder. They are never looked up
+ * again (their version is part of the key), and a 1B model's graph is 5 GB: without this every
+ * engine update would leave the last one on disk. Runs after a new graph is in place, so a failed
+ * build loses nothing; each .onnx goes before its sidecars, as in evictGraph. A file another
+ * process still has open stays readable to it until closed (POSIX); where the system refuses the
+ * removal, the file is left for the next build.
+ */
+function removeOutdatedGraphs(dir: string): void {
+  const outdated = fs.readdirSync(dir).filter((name) => {
+    const version = GRAPH_FILE_VERSION.exec(name)?.[1];
+    return version !== undefined && version !== ENGINE_VERSION;
+  });
+  const graphsFirst = [...outdated.filter((n) => n.endsWith('.onnx')), ...outdated.filter((n) => !n.endsWith('.onnx'))];
+  for (const name of graphsFirst) {
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // In use where open files cannot be removed (Windows): the next build tries again.
+    }
+  }
+}
+
 /**
  * Returns the cached graph for `key`, building it with `build` when absent. `build` writes into
  * a temp folder inside the hash folder (same file system, so the renames are atomic).
@@ -117,6 +144,7 @@ async function buildGraph(target: string, build: WriteGraphFile): Promise<Cached
       if (name !== path.basename(target)) fs.renameSync(path.join(temp, name), path.join(dir, name));
     }
     fs.renameSync(tempGraph, target);
+    removeOutdatedGraphs(dir);
     return { path: target, fromCache: false, compileMs };
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
