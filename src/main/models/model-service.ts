@@ -2,19 +2,19 @@
 // local Hugging Face cache), adding a folder (validated, hashed, stored), removing one, its details
 // (config, files, compiled graphs, measured speeds), and compiling it with a short speed measurement.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConflictError, InputError, NotFoundError } from '../../shared/errors';
 import type { ModelDetails, ModelView } from '../../shared/ipc/models';
 import { STUDY_DEFAULTS } from '../../shared/study/spec';
 import type { EngineProgress } from '../engine/engine-types';
-import { graphPath } from '../engine/runtime/graph-cache';
 import type { StudioContext } from '../app/context';
 import { countStudiesByModel, deleteModelRow, getModel, listModels, setModelHidden, upsertModel, type ModelRecord } from '../store/models-repo';
 import { listScoreSets } from '../store/score-sets-repo';
 import { insertThroughput, listThroughput } from '../store/throughput-repo';
 import { promptableIds, readModelVocabulary } from '../engine/checkpoint/special-tokens';
 import { checkpointChecksum } from './checkpoint-info';
+import { compiledGraphs, isCompiled } from './compiled-graphs';
 import { summarizeCheckpoint, type CheckpointSummary } from './checkpoint-summary';
 import { folderModelName, listHfCacheCheckpoints, resolveModel } from './resolve-model';
 
@@ -28,11 +28,6 @@ export function requestedModel(ctx: StudioContext, id: number): ModelRecord {
   const model = getModel(ctx.store, id);
   if (!model) throw new NotFoundError(`model ${id}`, 'no such model in the database');
   return model;
-}
-
-function isCompiled(ctx: StudioContext, checksum: string | null): boolean {
-  if (!checksum) return false;
-  return (['float32', 'float16'] as const).some((dtype) => existsSync(graphPath({ cacheDir: ctx.paths.graphsDir, checkpointHash: checksum, variant: 'probe', dtype })));
 }
 
 function view(ctx: StudioContext, path: string, source: Source, summary: CheckpointSummary, stored: ModelRecord | null, studies = 0, extra: { repoId?: string; revision?: string } = {}): ModelView {
@@ -49,7 +44,7 @@ function view(ctx: StudioContext, path: string, source: Source, summary: Checkpo
     checksum: stored?.checksum ?? null,
     tokenizer: summary.tokenizer,
     problem: stored && !existsSync(path) ? `${path}: the checkpoint folder is gone` : summary.problem,
-    compiled: isCompiled(ctx, stored?.checksum ?? null),
+    compiled: isCompiled(ctx.paths.graphsDir, stored?.checksum ?? null, summary.shape?.nLayers ?? null),
     scoreSets: stored ? listScoreSets(ctx.store, stored.id).length : 0,
     studies,
     addedAt: stored?.addedAt ?? null,
@@ -107,13 +102,7 @@ export function removeModel(ctx: StudioContext, id: number): void {
 export function modelDetails(ctx: StudioContext, id: number): ModelDetails {
   const record = requestedModel(ctx, id);
   const summary = summarizeCheckpoint(record.path);
-  const graphs = (['probe', 'patterns'] as const).flatMap((variant) =>
-    (['float32', 'float16'] as const).map((dtype) => {
-      const path = graphPath({ cacheDir: ctx.paths.graphsDir, checkpointHash: record.checksum, variant, dtype });
-      const cached = existsSync(path);
-      return { variant, dtype, cached, sizeBytes: cached ? graphBytes(path) : null, path };
-    }),
-  );
+  const graphs = compiledGraphs(ctx.paths.graphsDir, record.checksum, record.spec.nLayers);
   const throughput = listThroughput(ctx.store, id).map((t) => ({
     provider: t.provider,
     dtype: t.dtype,
@@ -123,11 +112,6 @@ export function modelDetails(ctx: StudioContext, id: number): ModelDetails {
     measuredAt: t.measuredAt,
   }));
   return { model: modelView(ctx, record), spec: record.spec, files: summary.files, graphs, throughput };
-}
-
-function graphBytes(onnxPath: string): number {
-  const data = `${onnxPath}.data`;
-  return statSync(onnxPath).size + (existsSync(data) ? statSync(data).size : 0);
 }
 
 /** Compiles the probe graph (or finds it cached) and measures rows/s on one batch of the default size. */

@@ -57,6 +57,8 @@ export type ModelView = z.infer<typeof modelViewSchema>;
 export const compiledGraphSchema = z.strictObject({
   variant: z.enum(['probe', 'patterns']),
   dtype: z.enum(['float32', 'float16']),
+  /** The probe as one graph per layer (layer reuse): cached when every layer is; size and path cover them all / the first. */
+  layers: z.boolean(),
   cached: z.boolean(),
   sizeBytes: z.number().nullable(),
   path: z.string(),

@@ -1,0 +1,42 @@
+// Which compiled graphs of a checkpoint the graph cache holds, and what they take on disk: the probe
+// and the patterns graph whole, and the probe as one graph per layer (what a study with layer reuse
+// runs; CPU, float32 only). A model counts as compiled when either form of its probe is complete.
+
+import { existsSync, statSync } from 'node:fs';
+import type { CompiledGraphView } from '../../shared/ipc/models';
+import { layerRangeTag } from '../engine/graph/model-graph';
+import { graphPath } from '../engine/runtime/graph-cache';
+
+const DTYPES = ['float32', 'float16'] as const;
+
+/** Every graph form of one checkpoint (nLayers: null when its config cannot be read: no per-layer entry). */
+export function compiledGraphs(graphsDir: string, checksum: string, nLayers: number | null): CompiledGraphView[] {
+  const whole = (['probe', 'patterns'] as const).flatMap((variant) =>
+    DTYPES.map((dtype) => {
+      const path = graphPath({ cacheDir: graphsDir, checkpointHash: checksum, variant, dtype });
+      const cached = existsSync(path);
+      return { variant, dtype, layers: false, cached, sizeBytes: cached ? graphBytes(path) : null, path };
+    }),
+  );
+  if (nLayers === null || nLayers < 1) return whole;
+  const paths = Array.from({ length: nLayers }, (_, l) =>
+    graphPath({ cacheDir: graphsDir, checkpointHash: checksum, variant: 'probe', dtype: 'float32', part: layerRangeTag({ from: l, to: l + 1 }) }),
+  );
+  const present = paths.filter((p) => existsSync(p));
+  // A partly compiled set (a study stopped while compiling) still takes disk: its size counts.
+  const sizeBytes = present.length === 0 ? null : present.reduce((sum, p) => sum + graphBytes(p), 0);
+  const perLayer = { variant: 'probe' as const, dtype: 'float32' as const, layers: true, cached: present.length === nLayers, sizeBytes, path: paths[0] ?? '' };
+  return [...whole, perLayer];
+}
+
+/** A probe graph is complete, whole or per layer. */
+export function isCompiled(graphsDir: string, checksum: string | null, nLayers: number | null): boolean {
+  if (!checksum) return false;
+  return compiledGraphs(graphsDir, checksum, nLayers).some((g) => g.variant === 'probe' && g.cached);
+}
+
+/** The graph file and its external data. */
+function graphBytes(onnxPath: string): number {
+  const data = `${onnxPath}.data`;
+  return statSync(onnxPath).size + (existsSync(data) ? statSync(data).size : 0);
+}
