@@ -1,6 +1,7 @@
 // The engine in its own OS process (child_process.fork of the same entry the worker thread runs):
 // the same probabilities as in a thread, bit for bit, and when the process is killed every pending
-// and later call fails with a readable reason while this process carries on.
+// and later call fails with a readable reason while this process carries on; it starts with the
+// engine's malloc settings unless the user set their own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/main/engine/load-engine';
 import { processSpawner } from '../../src/main/engine/runtime/engine-channel';
+import { ENGINE_MALLOC_ENV, engineProcessEnv } from '../../src/main/engine/runtime/engine-process-env';
 import { tinyLlama3, writeTinyModel } from '../../tools/fixtures/tiny-models';
 import { maxAbsDiff } from '../reference/compare';
 
@@ -50,6 +52,11 @@ describe('engine process', () => {
       expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
       const patterns = await child.patterns(input.inputIds.slice(0, 12), 1, 12);
       expect(patterns).toHaveLength(L);
+      // It started with the malloc settings that keep freed memory between runs (Linux: its environ).
+      if (process.platform === 'linux') {
+        const environ = readFileSync(`/proc/${child.processId}/environ`, 'utf8').split('\0');
+        for (const [name, value] of Object.entries(ENGINE_MALLOC_ENV)) expect(environ).toContain(`${name}=${value}`);
+      }
     } finally {
       await thread.close();
       await child.close();
@@ -91,5 +98,11 @@ describe('engine process', () => {
     await expect(pending).rejects.toThrow(new RegExp(`engine process \\(pid ${pid}\\) was killed \\(SIGKILL\\) unexpectedly`));
     await expect(engine.probe(batch(1, 12, L, H))).rejects.toThrow(/was killed/);
     await engine.close(); // nothing left to close: resolves
+  });
+
+  it('keeps malloc settings the user chose, and adds none of its own then', () => {
+    const env = engineProcessEnv({ PATH: '/usr/bin', MALLOC_TRIM_THRESHOLD_: '0' });
+    expect(env).toEqual({ PATH: '/usr/bin', MALLOC_TRIM_THRESHOLD_: '0' });
+    expect(engineProcessEnv({ PATH: '/usr/bin' })).toEqual({ PATH: '/usr/bin', MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '17179869184' });
   });
 });

@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { utilityProcess } from 'electron';
 import type { EngineSpawner } from '../engine/runtime/engine-channel';
 import { exitReason } from '../engine/runtime/engine-channel';
+import { engineProcessEnv } from '../engine/runtime/engine-process-env';
 import type { Reply } from '../engine/runtime/worker-protocol';
 
 export const utilitySpawner: EngineSpawner = (entry) => {
   if (entry.viaTsx) throw new Error('the engine process needs the built engine-worker.js next to the main bundle: run `npm run build`');
-  const child = utilityProcess.fork(fileURLToPath(entry.url), [], { serviceName: 'Ablation Studio engine', stdio: 'inherit' });
+  const child = utilityProcess.fork(fileURLToPath(entry.url), [], { serviceName: 'Ablation Studio engine', stdio: 'inherit', env: engineProcessEnv() });
   let gone = false;
   child.on('exit', () => (gone = true));
   return {

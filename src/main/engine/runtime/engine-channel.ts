@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Reply, Request } from './worker-protocol';
 import { disableOrtTelemetry } from './ort-telemetry';
+import { engineProcessEnv } from './engine-process-env';
 import { resolveWorkerEntry, type WorkerEntry } from './worker-path';
 
 export interface EngineChannel {
@@ -56,6 +57,7 @@ export const threadSpawner: EngineSpawner = (entry) => {
  */
 export const processSpawner: EngineSpawner = (entry) => {
   const child = fork(fileURLToPath(entry.url), [], {
+    env: engineProcessEnv(),
     execArgv: [],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

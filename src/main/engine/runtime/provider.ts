@@ -122,6 +122,10 @@ export function sessionOptions(provider: ExecutionProvider, threads: number, mem
     // Off for the probe's per-layer segments: each session's arena would keep its own peak of
     // activations (GPT-2-small shape, 12 segments: +0.9 GB over the weights).
     enableCpuMemArena: memoryArena,
+    // Off with the arena: the memory pattern is one block per run for all of a run's activations,
+    // which without an arena is allocated and freed every run; on a gated MLP (four [rows, S, I]
+    // tensors) it passes 32 MiB, where glibc always maps fresh pages (engine-process-env.ts).
+    enableMemPattern: memoryArena,
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     // 0 lets onnxruntime pick (one thread per physical core).
