@@ -38,6 +38,16 @@ function migrationStep(
   }
 }
 
+/** Model 1 and token set 1 as raw rows in the columns every schema version has. */
+function insertModelAndTokenSet(store: Store): void {
+  store.db.exec(`
+    INSERT INTO models (id, path, family, model_type, n_layers, n_heads, n_kv_heads, head_dim, hidden_size,
+                        vocab_size, checksum, source, spec, added_at)
+    VALUES (1, '/m', 'llama', 'llama', 2, 4, 2, 8, 32, 100, 'abc', 'folder', '${JSON.stringify(fakeModelSpec())}', 5);
+    INSERT INTO token_sets (id, name, n, tokens, created_at) VALUES (1, 't', 1, x'01000000', 6);
+  `);
+}
+
 function tableNames(db: Database.Database): string[] {
   return db
     .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
@@ -73,11 +83,8 @@ describe('migration 002-app-queue', () => {
       2,
       (store) => {
         // Raw rows as version 1 wrote them (not through today's repositories).
+        insertModelAndTokenSet(store);
         store.db.exec(`
-          INSERT INTO models (id, path, family, model_type, n_layers, n_heads, n_kv_heads, head_dim, hidden_size,
-                              vocab_size, checksum, source, spec, added_at)
-          VALUES (1, '/m', 'llama', 'llama', 2, 4, 2, 8, 32, 100, 'abc', 'folder', '${JSON.stringify(fakeModelSpec())}', 5);
-          INSERT INTO token_sets (id, name, n, tokens, created_at) VALUES (1, 't', 1, x'01000000', 6);
           INSERT INTO score_sets (id, model_id, method, source, created_at) VALUES (1, 1, '{"kind":"csv","file":"s.csv"}', 'csv', 7);
           INSERT INTO studies (id, name, spec, model_id, token_set_id, prompt_tokens, seed, permutations, seq_len,
                                batch_size, status, error, created_at)
@@ -96,6 +103,27 @@ describe('migration 002-app-queue', () => {
         expect(() => store.db.prepare(`UPDATE studies SET error_kind = 'oops' WHERE id = 1`).run()).toThrow(/CHECK constraint/);
         const plan = store.db.prepare(`EXPLAIN QUERY PLAN SELECT id FROM studies WHERE queue_position IS NOT NULL ORDER BY queue_position`).all();
         expect(JSON.stringify(plan)).toMatch(/USING (COVERING )?INDEX studies_queue/);
+      },
+    );
+  });
+});
+
+describe('migration 003-runner-identity', () => {
+  it('keeps a study and its runner id, with no identity for a runner recorded before', () => {
+    migrationStep(
+      3,
+      (store) => {
+        insertModelAndTokenSet(store);
+        store.db.exec(`
+          INSERT INTO studies (id, name, spec, model_id, token_set_id, prompt_tokens, seed, permutations, seq_len,
+                               batch_size, status, created_at, runner_pid)
+          VALUES (1, 'left running', '${JSON.stringify(fakeStudySpec())}', 1, 1, x'01000000', 42, 3, 5, 2, 'running', 8, 4321);
+        `);
+      },
+      (store) => {
+        expect(getStudyRecord(store, 1)).toMatchObject({ name: 'left running', status: 'running', runnerPid: 4321, runnerIdentity: null });
+        store.db.prepare(`UPDATE studies SET runner_identity = 'boot:1' WHERE id = 1`).run();
+        expect(getStudyRecord(store, 1)?.runnerIdentity).toBe('boot:1');
       },
     );
   });

@@ -139,7 +139,7 @@ describe('repositories', () => {
   it('changes status only from the expected states', () => {
     const { studyId } = seedStudy(store);
     expect(transitionStudy(store, studyId, ['running'], 'paused')).toBe(false);
-    expect(recordStudyStart(store, studyId, 'paused', fakeProvenance, 1)).toBe(false);
+    expect(recordStudyStart(store, studyId, 'paused', fakeProvenance, { pid: 1, identity: null })).toBe(false);
     recordStudyStart(store, studyId, 'queued', {
       appVersion: '1',
       ortVersion: '2',
@@ -148,9 +148,9 @@ describe('repositories', () => {
       engineVersion: '3',
       modelChecksum: 'abc',
       compileMs: 12.5,
-    }, 1234);
+    }, { pid: 1234, identity: 'boot:99' });
     expect(getStudyRecord(store, studyId)?.provenance).toMatchObject({ provider: 'cpu', compileMs: 12.5, runMs: 0 });
-    expect(getStudyRecord(store, studyId)?.runnerPid).toBe(1234);
+    expect(getStudyRecord(store, studyId)).toMatchObject({ runnerPid: 1234, runnerIdentity: 'boot:99' });
     expect(transitionStudy(store, studyId, ['queued', 'running'], 'failed', 'bad')).toBe(true);
     expect(getStudyRecord(store, studyId)).toMatchObject({ status: 'failed', error: 'bad' });
   });

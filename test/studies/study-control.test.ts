@@ -1,6 +1,7 @@
 // Pause, cancel, abort, failure and resume between batches, the queue, and interrupted studies. Every
 // stopped-and-resumed study must end bitwise identical to one run without interruption.
 
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/engine/engine-types';
@@ -8,6 +9,7 @@ import { openStore, prepare, type Store } from '../../src/main/store/db';
 import { listConditions } from '../../src/main/store/conditions-repo';
 import { countStudyResults, loadResultBlobs } from '../../src/main/store/results-repo';
 import { getStudyRecord } from '../../src/main/store/studies-repo';
+import { processIdentity } from '../../src/main/studies/process-identity';
 import {
   cancelStudy,
   createStudy,
@@ -168,5 +170,27 @@ describe('interrupted studies', () => {
     prepare(store.db, `UPDATE studies SET status = 'running', runner_pid = ? WHERE id = ?`).run(2 ** 22 + 12345, id);
     expect(await runStudy(store, id, { engine: world.engine })).toBe('done');
     expectSameAsReference(id);
+  });
+
+  it.runIf(process.platform === 'linux')('a runner id that now names another live process (a crash, a reboot) leaves the study interrupted, not busy', async () => {
+    const id = await newStudy();
+    await runStudy(store, id, { engine: world.engine, onProgress: (p) => p.done === 8 && pauseStudy(store, id) });
+    const stranger = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const pid = stranger.pid ?? NaN;
+      const mark = prepare(store.db, `UPDATE studies SET status = 'running', runner_pid = ?, runner_identity = ? WHERE id = ?`);
+      // Claimed by that process itself: busy.
+      mark.run(pid, processIdentity(pid), id);
+      expect(listStudies(store).find((s) => s.id === id)).toMatchObject({ status: 'running', interrupted: false });
+      await expect(runStudy(store, id, { engine: world.engine })).rejects.toThrow(new RegExp(`already running in process ${pid}`));
+      // Claimed by an earlier process that had the same id: the runner is gone.
+      mark.run(pid, 'an-earlier-boot:12345', id);
+      expect(listStudies(store).find((s) => s.id === id)).toMatchObject({ status: 'running', interrupted: true, done: 8 });
+      expect(recoverInterruptedStudies(store)).toEqual([id]);
+      expect(await runStudy(store, id, { engine: world.engine })).toBe('done');
+      expectSameAsReference(id);
+    } finally {
+      stranger.kill();
+    }
   });
 });

@@ -44,6 +44,8 @@ export interface StudyRecord {
   provenance: Provenance;
   /** Process id of the runner working on it, while one is (a 'running' study whose runner is gone crashed). */
   runnerPid: number | null;
+  /** Which process that id named when it claimed the study (see studies/process-identity.ts), where known. */
+  runnerIdentity: string | null;
   /** Place in the app's queue while it waits there (ascending), else null. */
   queuePosition: number | null;
   /** What kind of error failed it (see shared/ipc/errors.ts), with `error`. */
@@ -82,6 +84,7 @@ interface StudyRow {
   compile_ms: number | null;
   run_ms: number;
   runner_pid: number | null;
+  runner_identity: string | null;
   queue_position: number | null;
   error_kind: ErrorKind | null;
   spec_version: number;
@@ -156,6 +159,12 @@ export function transitionStudy(
   return prepare(store.db, sql).run(to, error, errorKind, id, JSON.stringify(from)).changes === 1;
 }
 
+/** A runner process: its id, and which process that id names (null where the system does not say). */
+export interface Runner {
+  pid: number;
+  identity: string | null;
+}
+
 /**
  * Records a run session's start (status running, this process as runner, this engine's provenance)
  * if the status is still `expected`; false if it changed meanwhile (e.g. paused while loading).
@@ -165,29 +174,29 @@ export function recordStudyStart(
   id: number,
   expected: StudyStatus,
   p: Omit<Provenance, 'runMs'>,
-  runnerPid: number,
+  runner: Runner,
 ): boolean {
   const sql = `
     UPDATE studies SET status = 'running', error = NULL, error_kind = NULL, started_at = coalesce(started_at, @now),
       finished_at = NULL, app_version = @appVersion, ort_version = @ortVersion, provider = @provider,
       dtype = @dtype, engine_version = @engineVersion, model_checksum = @modelChecksum,
-      compile_ms = @compileMs, runner_pid = @runnerPid
+      compile_ms = @compileMs, runner_pid = @runnerPid, runner_identity = @runnerIdentity
     WHERE id = @id AND status = @expected`;
-  return prepare<[Record<string, unknown>]>(store.db, sql).run({ ...p, id, expected, runnerPid, now: Date.now() }).changes === 1;
+  return prepare<[Record<string, unknown>]>(store.db, sql).run({ ...p, id, expected, runnerPid: runner.pid, runnerIdentity: runner.identity, now: Date.now() }).changes === 1;
 }
 
 /**
  * Sets the runner mark to `runnerPid` if it is still `seen` (null, or a runner found dead); false if
  * another process claimed the study first.
  */
-export function claimStudyRunner(store: Store, id: number, runnerPid: number, seen: number | null): boolean {
-  const sql = `UPDATE studies SET runner_pid = ? WHERE id = ? AND runner_pid IS ?`;
-  return prepare(store.db, sql).run(runnerPid, id, seen).changes === 1;
+export function claimStudyRunner(store: Store, id: number, runner: Runner, seen: number | null): boolean {
+  const sql = `UPDATE studies SET runner_pid = ?, runner_identity = ? WHERE id = ? AND runner_pid IS ?`;
+  return prepare(store.db, sql).run(runner.pid, runner.identity, id, seen).changes === 1;
 }
 
 /** Clears the runner mark, if it is still this runner's. */
 export function releaseStudyRunner(store: Store, id: number, runnerPid: number): void {
-  prepare(store.db, `UPDATE studies SET runner_pid = NULL WHERE id = ? AND runner_pid = ?`).run(id, runnerPid);
+  prepare(store.db, `UPDATE studies SET runner_pid = NULL, runner_identity = NULL WHERE id = ? AND runner_pid = ?`).run(id, runnerPid);
 }
 
 /** Adds engine time to run_ms (called with each written batch, so a crash loses at most one batch's). */
@@ -272,6 +281,7 @@ function toRecord(store: Store, r: StudyRow): StudyRecord {
       runMs: r.run_ms,
     },
     runnerPid: r.runner_pid,
+    runnerIdentity: r.runner_identity,
     queuePosition: r.queue_position,
     errorKind: r.error_kind,
   };

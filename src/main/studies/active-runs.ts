@@ -1,12 +1,14 @@
 // Which studies a runner is working on: in this process (a registry keyed by database file and study),
-// or in another one (the runner_pid column, claimed atomically and checked for a live process). A
+// or in another one (the runner_pid column, claimed atomically and checked for a live process that
+// is still the one that claimed it: runner_identity). A
 // study whose runner is gone (marked 'running', or claimed while its engine loaded) is resumable.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
-import { claimStudyRunner, getStudyRecord, type StudyRecord } from '../store/studies-repo';
+import { claimStudyRunner, getStudyRecord, type Runner, type StudyRecord } from '../store/studies-repo';
+import { processIdentity } from './process-identity';
 
 const active = new Set<string>();
 
@@ -47,11 +49,21 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** Whether a runner is working on the study right now, here or in another live process. */
-export function hasLiveRunner(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid'>): boolean {
+/** This process as a study's runner. */
+export function thisRunner(): Runner {
+  return { pid: process.pid, identity: processIdentity(process.pid) };
+}
+
+/**
+ * Whether a runner is working on the study right now, here or in another live process: the one that
+ * claimed it, not a later process that got the same id after a crash or a reboot.
+ */
+export function hasLiveRunner(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid' | 'runnerIdentity'>): boolean {
   if (isActiveHere(store, study.id)) return true;
   if (study.runnerPid === null || study.runnerPid === process.pid) return false;
-  return processAlive(study.runnerPid);
+  if (!processAlive(study.runnerPid)) return false;
+  const now = study.runnerIdentity === null ? null : processIdentity(study.runnerPid);
+  return now === null || now === study.runnerIdentity;
 }
 
 /** The error for a study some other runner works on: who, and what the user can do. */
@@ -64,11 +76,11 @@ export function studyBusyError(study: Pick<StudyRecord, 'id' | 'runnerPid'>): In
  * Makes this process the study's runner, atomically: of two processes resuming one study at the
  * same moment, exactly one gets it and the other a clear error. Returns the release function.
  */
-export function claimStudy(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid'>): () => void {
+export function claimStudy(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid' | 'runnerIdentity'>): () => void {
   if (hasLiveRunner(store, study)) throw studyBusyError(study);
   const release = claimRun(store, study.id);
   // Compare-and-set on the runner seen above (none, or a dead one): a rival's claim makes it fail.
-  if (!claimStudyRunner(store, study.id, process.pid, study.runnerPid)) {
+  if (!claimStudyRunner(store, study.id, thisRunner(), study.runnerPid)) {
     release();
     throw studyBusyError(getStudyRecord(store, study.id) ?? study);
   }

@@ -27,7 +27,7 @@ import {
   type StudyStatus,
 } from '../store/studies-repo';
 import { faultPoint } from '../fault-hook';
-import { claimStudy } from './active-runs';
+import { claimStudy, thisRunner } from './active-runs';
 import { APP_VERSION } from './app-version';
 import { openStudyEngine, type OpenEngine } from './engine-source';
 import { pendingChunks, type WorkChunk } from './work-plan';
@@ -94,7 +94,7 @@ export async function runStudy(store: Store, studyId: number, opts: RunOptions =
     checkEngine(engine, study, model, present.size > 0);
     // Script mode: each condition runs its own block of trials, as the script does (0 when paired).
     const trialOffsets = conditions.map((condition) => trialOffset(study.spec, condition));
-    if (!recordStudyStart(store, studyId, study.status, provenanceOf(engine), process.pid)) {
+    if (!recordStudyStart(store, studyId, study.status, provenanceOf(engine), thisRunner())) {
       // Paused, cancelled or deleted while the engine was loading: do not start.
       const status = requireStudyRecord(store, studyId).status;
       emit(opts, { studyId, ...tally, rowsPerSecond: 0, trialsPerSecond: 0, etaSeconds: null, status });

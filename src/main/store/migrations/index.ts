@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { migration001Initial } from './001-initial';
 import { migration002AppQueue } from './002-app-queue';
+import { migration003RunnerIdentity } from './003-runner-identity';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; strictly increasing along the list. */
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001-initial', up: migration001Initial },
   { version: 2, name: '002-app-queue', up: migration002AppQueue },
+  { version: 3, name: '003-runner-identity', up: migration003RunnerIdentity },
 ];
