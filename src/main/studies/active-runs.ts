@@ -1,7 +1,7 @@
 // Which studies a runner is working on: in this process (a registry keyed by database file and study),
 // or in another one (the runner_pid column, claimed atomically and checked for a live process that
-// is still the one that claimed it: runner_identity). A
-// study whose runner is gone (marked 'running', or claimed while its engine loaded) is resumable.
+// is still the one that claimed it: runner_identity). A study whose runner is gone (marked
+// 'running', or claimed while its engine loaded) is resumable.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
