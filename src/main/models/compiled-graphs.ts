@@ -18,10 +18,8 @@ export function compiledGraphs(graphsDir: string, checksum: string, nLayers: num
       return { variant, dtype, layers: false, cached, sizeBytes: cached ? graphBytes(path) : null, path };
     }),
   );
-  if (nLayers === null || nLayers < 1) return whole;
-  const paths = Array.from({ length: nLayers }, (_, l) =>
-    graphPath({ cacheDir: graphsDir, checkpointHash: checksum, variant: 'probe', dtype: 'float32', part: layerRangeTag({ from: l, to: l + 1 }) }),
-  );
+  const paths = layerGraphPaths(graphsDir, checksum, nLayers);
+  if (paths.length === 0) return whole;
   const present = paths.filter((p) => existsSync(p));
   // A partly compiled set (a study stopped while compiling) still takes disk: its size counts.
   const sizeBytes = present.length === 0 ? null : present.reduce((sum, p) => sum + graphBytes(p), 0);
@@ -29,10 +27,19 @@ export function compiledGraphs(graphsDir: string, checksum: string, nLayers: num
   return [...whole, perLayer];
 }
 
-/** A probe graph is complete, whole or per layer. */
+/** A probe graph is complete, whole or per layer (files looked up only, for every row of the model list). */
 export function isCompiled(graphsDir: string, checksum: string | null, nLayers: number | null): boolean {
   if (!checksum) return false;
-  return compiledGraphs(graphsDir, checksum, nLayers).some((g) => g.variant === 'probe' && g.cached);
+  if (DTYPES.some((dtype) => existsSync(graphPath({ cacheDir: graphsDir, checkpointHash: checksum, variant: 'probe', dtype })))) return true;
+  const paths = layerGraphPaths(graphsDir, checksum, nLayers);
+  return paths.length > 0 && paths.every((p) => existsSync(p));
+}
+
+/** The probe's per-layer graph files (none without the model's layer count). */
+function layerGraphPaths(graphsDir: string, checksum: string, nLayers: number | null): string[] {
+  return Array.from({ length: nLayers ?? 0 }, (_, l) =>
+    graphPath({ cacheDir: graphsDir, checkpointHash: checksum, variant: 'probe', dtype: 'float32', part: layerRangeTag({ from: l, to: l + 1 }) }),
+  );
 }
 
 /** The graph file and its external data. */

@@ -3,12 +3,11 @@
 // is still the one that claimed it: runner_identity). A study whose runner is gone (marked
 // 'running', or claimed while its engine loaded) is resumable.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../../shared/errors';
 import type { Store } from '../store/db';
 import { claimStudyRunner, getStudyRecord, type Runner, type StudyRecord } from '../store/studies-repo';
-import { processIdentity } from './process-identity';
+import { procStat, processIdentity } from './process-identity';
 
 const active = new Set<string>();
 
@@ -28,30 +27,21 @@ export function claimRun(store: Store, studyId: number): () => void {
   return () => active.delete(k);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether kill(pid, 0) finds the process (a zombie too); EPERM: it exists but is someone else's. */
+function answersSignals(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return !isZombie(pid);
 }
 
-/** A killed process whose parent has not reaped it still answers kill(pid, 0) (Linux: state Z). */
-function isZombie(pid: number): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
+let self: Runner | undefined;
 
 /** This process as a study's runner. */
 export function thisRunner(): Runner {
-  return { pid: process.pid, identity: processIdentity(process.pid) };
+  return (self ??= { pid: process.pid, identity: processIdentity(process.pid) });
 }
 
 /**
@@ -61,9 +51,10 @@ export function thisRunner(): Runner {
 export function hasLiveRunner(store: Store, study: Pick<StudyRecord, 'id' | 'runnerPid' | 'runnerIdentity'>): boolean {
   if (isActiveHere(store, study.id)) return true;
   if (study.runnerPid === null || study.runnerPid === process.pid) return false;
-  if (!processAlive(study.runnerPid)) return false;
-  const now = study.runnerIdentity === null ? null : processIdentity(study.runnerPid);
-  return now === null || now === study.runnerIdentity;
+  if (!answersSignals(study.runnerPid)) return false;
+  const stat = procStat(study.runnerPid);
+  if (stat?.zombie) return false;
+  return stat === null || study.runnerIdentity === null || stat.identity === study.runnerIdentity;
 }
 
 /** The error for a study some other runner works on: who, and what the user can do. */
